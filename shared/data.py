@@ -1,0 +1,136 @@
+"""Fetch the course's data files into ``data/``, verified against ``data/SHA256SUMS``.
+
+    python -m shared.data                 # copy from $DATA_DIR (default ../shared/data), else download
+    python -m shared.data --source DIR    # copy from DIR
+    python -m shared.data --base-url URL  # download every file as URL/NAME (e.g. a local mirror)
+
+Each file is taken from a local copy when one exists, otherwise downloaded from the public
+repository and commit it was published at (see ``SOURCES``). Every file is checked against
+its committed sha256 before it is moved into place, so nothing half-copied or wrong stays
+behind. The pretrained Shakespeare model is optional: when it cannot be had, the run says so
+and goes on. Standard library only, so it runs before the virtual environment exists.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Sequence
+
+from .cli import UserError, run
+from .paths import DATA_DIR, REPO_ROOT
+
+_COURSE = ("https://raw.githubusercontent.com/shivamaggarwal513/coursera-deep-learning-specialization/"
+           "978806ebf00302bd720376224b05342bdc290f31/c5-sequence-models/week-1/")
+SOURCES = {
+    "dinos.txt": _COURSE + "a2-dinosaur-island-character-level/datasets/dinos.txt",
+    "shakespeare.txt": _COURSE + "a2-dinosaur-island-character-level/datasets/shakespeare.txt",
+    "original_metheny.mid": ("https://raw.githubusercontent.com/jisungk/deepjazz/"
+                             "9c3b11245db196311b9f0176e984a38725a7113a/midi/original_metheny.mid"),
+    "model_shakespeare_kiank_350_epoch.h5": _COURSE + "a2-dinosaur-island-character-level/models/lstm_shakespeare.h5",
+}
+OPTIONAL = {"model_shakespeare_kiank_350_epoch.h5"}
+DEFAULT_SOURCE = REPO_ROOT.parent / "shared" / "data"
+
+
+def read_checksums(path: Path = DATA_DIR / "SHA256SUMS") -> dict[str, str]:
+    """``{filename: sha256}`` from a ``sha256sum``-format file."""
+    sums = {}
+    for line in path.read_text().splitlines():
+        if line.strip():
+            digest, name = line.split(maxsplit=1)
+            sums[name.strip().lstrip("*")] = digest
+    return sums
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _download(url: str, dest: Path, timeout: float) -> None:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response, open(dest, "wb") as out:
+            shutil.copyfileobj(response, out)
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", None) or exc
+        raise UserError(f"cannot download {url}: {reason}") from None
+
+
+def fetch_one(name: str, expected: str, target_dir: Path, source_dir: Path | None,
+              base_url: str | None, timeout: float = 60.0) -> str:
+    """Put ``name`` into ``target_dir`` verified; return how (``present``, ``copied``, ``downloaded``)."""
+    target = target_dir / name
+    if target.is_file() and _sha256(target) == expected:
+        return "present"
+    local = source_dir / name if source_dir else None
+    fd, tmp_name = tempfile.mkstemp(dir=target_dir, prefix=f".{name}.")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        if local is not None and local.is_file():
+            shutil.copyfile(local, tmp)
+            how, origin = "copied", str(local)
+        else:
+            origin = f"{base_url.rstrip('/')}/{name}" if base_url else SOURCES[name]
+            _download(origin, tmp, timeout)
+            how = "downloaded"
+        actual = _sha256(tmp)
+        if actual != expected:
+            raise UserError(f"checksum mismatch for {name} from {origin}: got {actual[:12]}…, "
+                            f"expected {expected[:12]}… (data/SHA256SUMS); nothing was written")
+        os.replace(tmp, target)
+        return how
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def fetch_all(target_dir: Path = DATA_DIR, source_dir: Path | None = DEFAULT_SOURCE,
+              base_url: str | None = None, names: Sequence[str] | None = None, quiet: bool = False) -> dict:
+    """Fetch every file of ``SHA256SUMS`` (or ``names``); optional files may fail with a note."""
+    sums = read_checksums(target_dir / "SHA256SUMS")
+    report = {}
+    for name in names or sums:
+        if name not in sums:
+            raise UserError(f"unknown data file {name!r}; known: {', '.join(sums)}")
+        try:
+            report[name] = fetch_one(name, sums[name], target_dir, source_dir, base_url)
+        except UserError as exc:
+            if name not in OPTIONAL:
+                raise UserError(f"{exc}. Set DATA_DIR to a folder with the course files, "
+                                f"or check your connection") from None
+            report[name] = "missing"
+            if not quiet:
+                print(f"note: optional {name} not fetched ({exc})", file=sys.stderr)
+                continue
+        if not quiet:
+            print(f"data/{name}: {report[name]}")
+    return report
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m shared.data", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--source", type=Path, default=Path(os.environ.get("DATA_DIR", DEFAULT_SOURCE)),
+                        help="folder holding local copies of the files (default: $DATA_DIR or ../shared/data)")
+    parser.add_argument("--base-url", default=os.environ.get("DATA_BASE_URL"),
+                        help="download every file as BASE_URL/NAME instead of from its public source")
+    parser.add_argument("--dest", type=Path, default=DATA_DIR, help="target folder holding SHA256SUMS (default: data/)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    parser.add_argument("names", nargs="*", help="only these files (default: all in SHA256SUMS)")
+    args = parser.parse_args(argv)
+    fetch_all(args.dest, args.source, args.base_url, args.names or None, args.quiet)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run(main))

@@ -1,0 +1,42 @@
+"""Shared fixtures. All tests run in one pytest process: TensorFlow is imported once."""
+from __future__ import annotations
+
+import json
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+import pytest
+
+from shared.paths import DATA_DIR, reference_dir
+
+
+@pytest.fixture(scope="session")
+def reference():
+    """The course reference folder (``../shared/reference``, or ``$REFERENCE_DIR``)."""
+    path = reference_dir()
+    if not (path / "step_by_step.json").is_file():
+        pytest.fail(f"course reference fixtures not found in {path}; set REFERENCE_DIR")
+    return path
+
+
+@pytest.fixture(scope="session")
+def load_fixture(reference):
+    """``load_fixture('dinos.json')`` -> the parsed JSON fixture."""
+    cache = {}
+
+    def load(name: str):
+        if name not in cache:
+            cache[name] = json.loads((reference / name).read_text())
+        return cache[name]
+
+    return load
+
+
+@pytest.fixture(scope="session")
+def data_dir():
+    """The project's data folder, filled by ``make data``."""
+    if not (DATA_DIR / "dinos.txt").is_file():
+        pytest.fail("data/ is empty: run 'make data' first")
+    return DATA_DIR
