@@ -1,0 +1,106 @@
+"""``make data``: local copies, downloads (from a server on 127.0.0.1), checksum failures, optional files."""
+from __future__ import annotations
+
+import functools
+import hashlib
+import http.server
+import re
+import threading
+
+import pytest
+
+from shared import data as fetch
+from shared.cli import UserError, run
+from shared.paths import DATA_DIR, reference_dir
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture()
+def served(tmp_path):
+    """A static HTTP server on 127.0.0.1 serving ``tmp_path/www``; yields (folder, base_url)."""
+    www = tmp_path / "www"
+    www.mkdir()
+    handler = functools.partial(_QuietHandler, directory=str(www))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield www, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def _dest_with_sums(tmp_path, files: dict[str, bytes]):
+    dest = tmp_path / "data"
+    dest.mkdir()
+    (dest / "SHA256SUMS").write_text("".join(f"{hashlib.sha256(b).hexdigest()}  {n}\n" for n, b in files.items()))
+    return dest
+
+
+FILES = {"a.txt": b"aachenosaurus\nzuul", "b.mid": b"MThd\x00\x00\x00\x06" + bytes(range(50))}
+
+
+def test_copies_from_local_source_then_skips_when_present(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    for name, blob in FILES.items():
+        (src / name).write_bytes(blob)
+    dest = _dest_with_sums(tmp_path, FILES)
+    assert fetch.fetch_all(dest, src, quiet=True) == {"a.txt": "copied", "b.mid": "copied"}
+    assert all((dest / n).read_bytes() == b for n, b in FILES.items())
+    assert fetch.fetch_all(dest, src, quiet=True) == {"a.txt": "present", "b.mid": "present"}
+
+
+def test_downloads_when_no_local_copy(tmp_path, served):
+    www, url = served
+    for name, blob in FILES.items():
+        (www / name).write_bytes(blob)
+    dest = _dest_with_sums(tmp_path, FILES)
+    report = fetch.fetch_all(dest, tmp_path / "no-such-dir", base_url=url, quiet=True)
+    assert report == {"a.txt": "downloaded", "b.mid": "downloaded"}
+    assert all((dest / n).read_bytes() == b for n, b in FILES.items())
+
+
+def test_checksum_mismatch_leaves_nothing(tmp_path, served):
+    www, url = served
+    (www / "a.txt").write_bytes(b"tampered")
+    dest = _dest_with_sums(tmp_path, {"a.txt": FILES["a.txt"]})
+    with pytest.raises(UserError, match=r"checksum mismatch for a\.txt"):
+        fetch.fetch_all(dest, None, base_url=url, quiet=True)
+    assert sorted(p.name for p in dest.iterdir()) == ["SHA256SUMS"]
+
+
+def test_unreachable_source_is_one_line_error(tmp_path, served, capsys):
+    _, url = served  # serves nothing: 404
+    dest = _dest_with_sums(tmp_path, {"a.txt": FILES["a.txt"]})
+    code = run(fetch.main, ["--source", str(tmp_path / "none"), "--base-url", url, "--dest", str(dest)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: cannot download") and err.count("\n") == 1
+    assert "DATA_DIR" in err
+    assert sorted(p.name for p in dest.iterdir()) == ["SHA256SUMS"]
+
+
+def test_optional_file_may_be_missing(tmp_path, served, monkeypatch, capsys):
+    www, url = served
+    (www / "a.txt").write_bytes(FILES["a.txt"])
+    monkeypatch.setattr(fetch, "OPTIONAL", {"b.mid"})
+    dest = _dest_with_sums(tmp_path, FILES)
+    assert fetch.fetch_all(dest, None, base_url=url) == {"a.txt": "downloaded", "b.mid": "missing"}
+    assert "note: optional b.mid not fetched" in capsys.readouterr().err
+
+
+def test_committed_checksums_match_sources_document():
+    sums = fetch.read_checksums(DATA_DIR / "SHA256SUMS")
+    assert set(sums) == set(fetch.SOURCES)
+    sources_md = (reference_dir().parent / "data" / "SOURCES.md").read_text()
+    for name, digest in sums.items():
+        assert re.search(rf"\|\s*{re.escape(name)}\s*\|\s*\d+\s*\|\s*{digest}\s*\|", sources_md), name
+
+
+def test_data_folder_files_verify(data_dir):
+    sums = fetch.read_checksums(data_dir / "SHA256SUMS")
+    for name in ("dinos.txt", "shakespeare.txt", "original_metheny.mid"):
+        assert hashlib.sha256((data_dir / name).read_bytes()).hexdigest() == sums[name]
