@@ -1,0 +1,448 @@
+"""Every check of assignment 1 as data: reference values, finite differences, Keras parity.
+
+Used by both the command line (``python -m assignments.rnn_step_by_step``) and the tests, so
+the check logic exists once. Each check returns :class:`Check` rows (expected, got, error,
+tolerance, ok).
+
+* **reference**: rebuild every case of the course fixture ``step_by_step.json`` (seed, draws in
+  the listed order, forward call, later draws, call) and compare every expected value with
+  the fixture's tolerances -- also through the fast LSTM passes.
+* **gradient**: central finite differences (float64) of ``J = Σ da·a`` (+ ``Σ dc·c`` for the
+  LSTM cell) against every gradient each backward function returns, inputs and initial
+  state included; relative error ``‖g - n‖ / (‖g‖ + ‖n‖)`` below ``grad_tol``.
+* **keras**: ``layers.SimpleRNN``, ``layers.LSTM`` and ``layers.GRU(reset_after=False)`` in float64,
+  weights mapped by :mod:`.keras_weights`, against the numpy passes: hidden states, cell
+  states (the LSTM layer's own cell, stepped), and ``tf.GradientTape`` gradients.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import numpy as np
+
+from shared.cli import UserError
+
+from . import backward, cells, fast, gru, sequences
+
+FIXTURE = "step_by_step.json"
+
+COURSE_IMPL: dict[str, Callable] = {
+    "rnn_cell_forward": cells.rnn_cell_forward, "rnn_forward": sequences.rnn_forward,
+    "lstm_cell_forward": cells.lstm_cell_forward, "lstm_forward": sequences.lstm_forward,
+    "rnn_cell_backward": backward.rnn_cell_backward, "rnn_backward": backward.rnn_backward,
+    "lstm_cell_backward": backward.lstm_cell_backward, "lstm_backward": backward.lstm_backward,
+    "gru_cell_forward": gru.gru_cell_forward, "gru_forward": gru.gru_forward,
+    "gru_cell_backward": gru.gru_cell_backward, "gru_backward": gru.gru_backward,
+}
+FAST_IMPL = {**COURSE_IMPL, "lstm_forward": fast.lstm_forward_fast, "lstm_backward": fast.lstm_backward_fast}
+
+
+@dataclass
+class CheckConfig:
+    """Sizes and tolerances of the reference-free checks (random problems drawn from ``seed``)."""
+    seed: int = 1
+    n_x: int = 3
+    n_a: int = 5
+    n_y: int = 2
+    m: int = 4
+    T_x: int = 5
+    eps: float = 1e-6  # finite-difference step
+    grad_tol: float = 1e-7  # relative error of the finite-difference checks
+    keras_tol: float = 1e-10  # max |numpy - Keras| (float64)
+    fast_tol: float = 1e-12  # max |course - fast| (float64)
+
+
+@dataclass
+class Check:
+    """One line of the report."""
+    group: str  # reference | fast | gradient | keras
+    case: str  # e.g. "rnn_cell_forward/notebook"
+    name: str  # e.g. "a_next[4]"
+    expected: str
+    got: str
+    error: float | None  # max abs error (reference/keras/fast) or relative error (gradient)
+    tolerance: str
+    ok: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# --------------------------------------------------------------------------- reference
+
+def load_reference(directory: str | Path) -> dict:
+    """Parse ``directory/step_by_step.json``; missing or corrupt files raise :class:`UserError`."""
+    path = Path(directory) / FIXTURE
+    if not path.is_file():
+        raise UserError(f"reference fixture not found: {path} (use --reference DIR or set REFERENCE_DIR)")
+    try:
+        fixture = json.loads(path.read_text(encoding="utf-8"))
+        cases = fixture["cases"]
+        for case in cases:
+            case["id"], case["function"], case["expected"]  # noqa: B018 -- presence check
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise UserError(f"reference fixture {path} is not a valid step_by_step.json: {exc}") from None
+    return fixture
+
+
+def run_case(case: Mapping, impl: Mapping[str, Callable] = COURSE_IMPL) -> dict[str, Any]:
+    """Rebuild a fixture case: seed, draws in order, zeros, dicts, forward, later draws, call.
+
+    Returns the names listed in ``case["returns"]``.
+    """
+    ns: dict[str, Any] = {}
+    if case["seed"] is not None:
+        np.random.seed(case["seed"])
+    for name, shape, *scale in case["draws"]:
+        ns[name] = np.random.randn(*shape) * scale[0] if scale else np.random.randn(*shape)
+    for name, shape in case.get("zeros", {}).items():
+        ns[name] = np.zeros(shape)
+    for dict_name, keys in case.get("dicts", {}).items():
+        ns[dict_name] = {k: ns[k] for k in keys}
+
+    def call(spec):
+        out = impl[spec["function"]](*[ns[a] if isinstance(a, str) else a for a in spec["args"]])
+        returns = spec["returns"]
+        ns.update(zip(returns, out) if len(returns) > 1 else [(returns[0], out)])
+
+    if "forward" in case:
+        call(case["forward"])
+    for name, shape in case.get("later_draws", []):
+        ns[name] = np.random.randn(*shape)
+    call(case)
+    return {k: ns[k] for k in case["returns"]}
+
+
+def _is_integral(value) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    if isinstance(value, list):
+        return all(_is_integral(v) for v in value)
+    return False
+
+
+def _is_textual(value) -> bool:
+    return isinstance(value, (str, bool)) or (
+        isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value))
+
+
+def _to_plain(value):
+    if isinstance(value, tuple):
+        return [_to_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def compare(actual, expected, rtol: float, atol: float) -> tuple[bool, float | None]:
+    """The fixture's comparison rules: text/bools equal, JSON integers exact, other numbers allclose.
+
+    Returns ``(ok, max_abs_error)`` (error None for non-numeric values).
+    """
+    if _is_textual(expected):
+        return _to_plain(actual) == expected, None
+    if _is_integral(expected):
+        plain = _to_plain(actual)
+        try:
+            err = float(np.max(np.abs(np.asarray(plain, dtype=float) - np.asarray(expected, dtype=float))))
+        except (TypeError, ValueError):
+            return False, None
+        return plain == expected, err
+    try:
+        got = np.asarray(actual, dtype=float)
+        want = np.asarray(expected, dtype=float)
+        if got.shape != want.shape:
+            return False, None
+    except (TypeError, ValueError):
+        return False, None
+    return bool(np.allclose(got, want, rtol=rtol, atol=atol)), float(np.max(np.abs(got - want)))
+
+
+def describe(value, limit: int = 4) -> str:
+    """Short readable form of a value: numbers to 8 significant digits, long lists elided."""
+    value = _to_plain(value)
+    if isinstance(value, float):
+        return f"{value:.8g}"
+    if isinstance(value, list) and value and all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                                 for v in value):
+        if all(isinstance(v, int) for v in value):
+            return "(" + ", ".join(str(v) for v in value) + ")"
+        shown = ", ".join(f"{v:.8g}" for v in value[:limit])
+        return f"[{shown}{', ...' if len(value) > limit else ''}]" + (f" ({len(value)})" if len(value) > limit else "")
+    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], list):
+        return "[" + describe(value[0], limit) + "]"
+    return str(value)
+
+
+def reference_checks(fixture: Mapping, impl: Mapping[str, Callable] = COURSE_IMPL,
+                     group: str = "reference", functions: set[str] | None = None) -> list[Check]:
+    """One :class:`Check` per expected value of every case (of ``functions``, default all)."""
+    rows = []
+    for case in fixture["cases"]:
+        if functions is not None and case["function"] not in functions:
+            continue
+        try:
+            env = run_case(case, impl)
+            error = None
+        except Exception as exc:  # a broken implementation must show up as failed rows, not a crash
+            env, error = {}, f"{type(exc).__name__}: {exc}"
+        for item in case["expected"]:
+            rtol = item.get("rtol", case.get("rtol", 1e-7))
+            atol = item.get("atol", case.get("atol", 1e-8))
+            if error is None:
+                try:
+                    actual = eval(item["expr"], {"np": np, "__builtins__": {"len": len}}, dict(env))  # noqa: S307
+                    ok, err = compare(actual, item["value"], rtol, atol)
+                    got = describe(actual)
+                except Exception as exc:
+                    ok, err, got = False, None, f"{type(exc).__name__}: {exc}"
+            else:
+                ok, err, got = False, None, error
+            tol = "exact" if _is_integral(item["value"]) or _is_textual(item["value"]) else f"rtol {rtol:g}, atol {atol:g}"
+            rows.append(Check(group, case["id"], item["expr"], describe(item["value"]), got, err, tol, ok))
+    return rows
+
+
+# --------------------------------------------------------------------------- random problems
+
+def random_parameters(kind: str, n_x: int, n_a: int, n_y: int, rng: np.random.Generator,
+                      scale: float = 0.5) -> dict[str, np.ndarray]:
+    """Random float64 course parameters for ``kind`` in ``{'rnn', 'lstm', 'gru'}``."""
+    if kind == "rnn":
+        return {"Wax": scale * rng.standard_normal((n_a, n_x)), "Waa": scale * rng.standard_normal((n_a, n_a)),
+                "Wya": scale * rng.standard_normal((n_y, n_a)), "ba": scale * rng.standard_normal((n_a, 1)),
+                "by": scale * rng.standard_normal((n_y, 1))}
+    gates = {"lstm": cells.LSTM_GATES, "gru": gru.GRU_GATES}[kind]
+    params = {}
+    for g in gates:
+        params[f"W{g}"] = scale * rng.standard_normal((n_a, n_a + n_x))
+        params[f"b{g}"] = scale * rng.standard_normal((n_a, 1))
+    params["Wy"] = scale * rng.standard_normal((n_y, n_a))
+    params["by"] = scale * rng.standard_normal((n_y, 1))
+    return params
+
+
+def _relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
+    denom = np.linalg.norm(analytic) + np.linalg.norm(numeric)
+    return 0.0 if denom == 0 else float(np.linalg.norm(analytic - numeric) / denom)
+
+
+def numerical_gradient(loss: Callable[[], float], array: np.ndarray, eps: float) -> np.ndarray:
+    """Central differences of ``loss()`` with respect to every entry of ``array`` (perturbed in place)."""
+    grad = np.zeros_like(array)
+    for index in np.ndindex(array.shape):
+        saved = array[index]
+        array[index] = saved + eps
+        plus = loss()
+        array[index] = saved - eps
+        minus = loss()
+        array[index] = saved
+        grad[index] = (plus - minus) / (2 * eps)
+    return grad
+
+
+def _gradient_rows(case: str, arrays: dict[str, np.ndarray], loss: Callable[[], float],
+                   grads: Mapping[str, np.ndarray], cfg: CheckConfig) -> list[Check]:
+    rows = []
+    for key, analytic in grads.items():
+        numeric = numerical_gradient(loss, arrays[key[1:]], cfg.eps)
+        if np.shape(analytic) != numeric.shape:
+            rows.append(Check("gradient", case, key, f"shape {numeric.shape}", f"shape {np.shape(analytic)}",
+                              None, f"rel < {cfg.grad_tol:g}", False))
+            continue
+        err = _relative_error(np.asarray(analytic), numeric)
+        rows.append(Check("gradient", case, key, "finite differences", f"rel err {err:.1e}", err,
+                          f"rel < {cfg.grad_tol:g}", err < cfg.grad_tol))
+    return rows
+
+
+def gradient_checks(cfg: CheckConfig = CheckConfig(), impl: Mapping[str, Callable] = COURSE_IMPL) -> list[Check]:
+    """Finite-difference checks of the eight backward functions (RNN, LSTM, GRU, fast LSTM)."""
+    rng = np.random.default_rng(cfg.seed)
+    n_x, n_a, n_y, m, T_x = cfg.n_x, cfg.n_a, cfg.n_y, cfg.m, cfg.T_x
+    rows: list[Check] = []
+
+    def param_view(arrays, kind):
+        keys = random_parameters(kind, 1, 1, 1, np.random.default_rng(0)).keys()
+        return {k: arrays[k] for k in keys}
+
+    # One step: J = Σ da_next·a_next (+ Σ dc_next·c_next).
+    for kind in ("rnn", "lstm", "gru"):
+        arrays = {"xt": rng.standard_normal((n_x, m)), "a_prev": rng.standard_normal((n_a, m)),
+                  **random_parameters(kind, n_x, n_a, n_y, rng)}
+        da_next = rng.standard_normal((n_a, m))
+        if kind == "lstm":
+            arrays["c_prev"] = rng.standard_normal((n_a, m))
+            dc_next = rng.standard_normal((n_a, m))
+
+            def loss(arrays=arrays, da_next=da_next, dc_next=dc_next):
+                a_next, c_next, _, _ = impl["lstm_cell_forward"](arrays["xt"], arrays["a_prev"], arrays["c_prev"],
+                                                                 param_view(arrays, "lstm"))
+                return float(np.sum(da_next * a_next) + np.sum(dc_next * c_next))
+
+            *_, cache = impl["lstm_cell_forward"](arrays["xt"], arrays["a_prev"], arrays["c_prev"],
+                                                  param_view(arrays, "lstm"))
+            grads = impl["lstm_cell_backward"](da_next, dc_next, cache)
+        else:
+            def loss(arrays=arrays, da_next=da_next, kind=kind):
+                a_next, _, _ = impl[f"{kind}_cell_forward"](arrays["xt"], arrays["a_prev"], param_view(arrays, kind))
+                return float(np.sum(da_next * a_next))
+
+            _, _, cache = impl[f"{kind}_cell_forward"](arrays["xt"], arrays["a_prev"], param_view(arrays, kind))
+            grads = impl[f"{kind}_cell_backward"](da_next, cache)
+        rows += _gradient_rows(f"{kind}_cell_backward", arrays, loss, grads, cfg)
+
+    # A sequence: J = Σ da·a over the first T_x - 1 steps of a T_x-step forward pass
+    # (T_x of the backward pass comes from da, as in the course).
+    sequence_impls = [("rnn", "rnn_forward", "rnn_backward"), ("lstm", "lstm_forward", "lstm_backward"),
+                      ("gru", "gru_forward", "gru_backward"),
+                      ("lstm", "lstm_forward_fast", "lstm_backward_fast")]
+    fns = {**impl, "lstm_forward_fast": impl.get("lstm_forward_fast", fast.lstm_forward_fast),
+           "lstm_backward_fast": impl.get("lstm_backward_fast", fast.lstm_backward_fast)}
+    for kind, fwd, bwd in sequence_impls:
+        arrays = {"x": rng.standard_normal((n_x, m, T_x)), "a0": rng.standard_normal((n_a, m)),
+                  **random_parameters(kind, n_x, n_a, n_y, rng)}
+        da = rng.standard_normal((n_a, m, T_x - 1))
+
+        def loss(arrays=arrays, da=da, kind=kind, fwd=fwd):
+            a = fns[fwd](arrays["x"], arrays["a0"], param_view(arrays, kind))[0]
+            return float(np.sum(da * a[:, :, :da.shape[2]]))
+
+        caches = fns[fwd](arrays["x"], arrays["a0"], param_view(arrays, kind))[-1]
+        grads = fns[bwd](da, caches)
+        # dx covers only the steps of da: compare it with x[:, :, :T] (a view, so perturbations reach x).
+        rows += _gradient_rows(bwd, {**arrays, "x": arrays["x"][:, :, :da.shape[2]]}, loss, grads, cfg)
+    return rows
+
+
+# --------------------------------------------------------------------------- fast vs course
+
+def fast_checks(cfg: CheckConfig = CheckConfig(), fixture: Mapping | None = None) -> list[Check]:
+    """``lstm_forward_fast``/``lstm_backward_fast`` against the course passes (and the fixture)."""
+    rng = np.random.default_rng(cfg.seed + 1)
+    rows: list[Check] = []
+    for dtype, tol in ((np.float64, cfg.fast_tol), (np.float32, 1e-5)):
+        params = {k: v.astype(dtype) for k, v in random_parameters("lstm", cfg.n_x, cfg.n_a, cfg.n_y, rng).items()}
+        x = rng.standard_normal((cfg.n_x, cfg.m, cfg.T_x)).astype(dtype)
+        a0 = rng.standard_normal((cfg.n_a, cfg.m)).astype(dtype)
+        da = rng.standard_normal((cfg.n_a, cfg.m, cfg.T_x - 1)).astype(dtype)
+        a, y, c, caches = sequences.lstm_forward(x, a0, params)
+        fa, fy, fc, fcaches = fast.lstm_forward_fast(x, a0, params)
+        course = {"a": a, "y": y, "c": c, **backward.lstm_backward(da, caches)}
+        quick = {"a": fa, "y": fy, "c": fc, **fast.lstm_backward_fast(da, fcaches)}
+        name = np.dtype(dtype).name
+        for key, want in course.items():
+            got = quick[key]
+            if got.shape != want.shape:
+                rows.append(Check("fast", f"lstm fast vs course ({name})", key, str(want.shape), str(got.shape),
+                                  None, f"max |diff| <= {tol:g}", False))
+                continue
+            err = float(np.max(np.abs(got.astype(np.float64) - want.astype(np.float64))))
+            rows.append(Check("fast", f"lstm fast vs course ({name})", key, f"course {name}",
+                              f"max |diff| {err:.1e}", err, f"max |diff| <= {tol:g}", err <= tol))
+    if fixture is not None:
+        rows += reference_checks(fixture, FAST_IMPL, group="fast", functions={"lstm_forward", "lstm_backward"})
+    return rows
+
+
+# --------------------------------------------------------------------------- Keras parity
+
+def _keras_layer(kind: str, n_a: int):
+    import keras
+
+    common = dict(return_sequences=True, return_state=True, dtype="float64")
+    if kind == "rnn":
+        return keras.layers.SimpleRNN(n_a, **common)
+    if kind == "lstm":
+        return keras.layers.LSTM(n_a, **common)
+    return keras.layers.GRU(n_a, reset_after=False, **common)
+
+
+def keras_checks(cfg: CheckConfig = CheckConfig(), impl: Mapping[str, Callable] = COURSE_IMPL) -> list[Check]:
+    """Keras layers (float64) against the numpy passes: states, cell states and gradients."""
+    import tensorflow as tf
+
+    from . import keras_weights as kw
+
+    maps = {"rnn": (kw.rnn_to_keras, kw.rnn_from_keras), "lstm": (kw.lstm_to_keras, kw.lstm_from_keras),
+            "gru": (kw.gru_to_keras, kw.gru_from_keras)}
+    names = {"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU(reset_after=False)"}
+    weight_names = ("kernel", "recurrent_kernel", "bias")
+    rng = np.random.default_rng(cfg.seed + 2)
+    n_x, n_a, m, T_x, tol = cfg.n_x, cfg.n_a, cfg.m, cfg.T_x, cfg.keras_tol
+    rows: list[Check] = []
+
+    def row(case, name, want, got):
+        want, got = np.asarray(want, dtype=np.float64), np.asarray(got, dtype=np.float64)
+        if want.shape != got.shape:
+            rows.append(Check("keras", case, name, f"shape {want.shape}", f"shape {got.shape}", None,
+                              f"max |diff| <= {tol:g}", False))
+            return
+        err = float(np.max(np.abs(want - got))) if want.size else 0.0
+        rows.append(Check("keras", case, name, "numpy", f"max |diff| {err:.1e}", err, f"max |diff| <= {tol:g}",
+                          err <= tol))
+
+    for kind in ("rnn", "lstm", "gru"):
+        to_keras, from_keras = maps[kind]
+        case = f"keras {names[kind]}"
+        params = random_parameters(kind, n_x, n_a, cfg.n_y, rng)
+        x = rng.standard_normal((n_x, m, T_x))
+        a0 = rng.standard_normal((n_a, m))
+        da = rng.standard_normal((n_a, m, T_x))
+        forward = impl[f"{kind}_forward"](x, a0, params)
+        a, caches = forward[0], forward[-1]
+        grads = impl[f"{kind}_backward"](da, caches)
+
+        layer = _keras_layer(kind, n_a)
+        layer.build((m, T_x, n_x))
+        layer.set_weights(to_keras(params))
+        xk = tf.constant(x.transpose(1, 2, 0))  # (m, T_x, n_x)
+        h0 = tf.constant(a0.T)  # (m, n_a)
+        state = [h0, tf.zeros((m, n_a), dtype=tf.float64)] if kind == "lstm" else [h0]
+        with tf.GradientTape() as tape:
+            tape.watch([xk, h0])
+            seq, *final = layer(xk, initial_state=state)
+            J = tf.reduce_sum(tf.constant(da.transpose(1, 2, 0)) * seq)
+        variables = [layer.cell.kernel, layer.cell.recurrent_kernel, layer.cell.bias]
+        g_kernel, g_rec, g_bias, g_x, g_h0 = tape.gradient(J, variables + [xk, h0])
+
+        row(case, "a (all steps)", a, seq.numpy().transpose(2, 0, 1))
+        if kind == "lstm":
+            c = forward[2]
+            row(case, "c (last step, return_state)", c[:, :, -1], final[1].numpy().T)
+            h, cs = h0, []
+            for t in range(T_x):  # the layer's own cell, stepped: every cell state
+                h, (h, ct) = layer.cell(xk[:, t], [h, cs[-1] if cs else state[1]])
+                cs.append(ct)
+            row(case, "c (all steps, layer.cell)", c, np.stack([ct.numpy().T for ct in cs], axis=2))
+        mapped = to_keras(kw.strip_d(grads))  # the maps are orthogonal: they carry gradients too
+        for wname, want, got in zip(weight_names, mapped, (g_kernel, g_rec, g_bias)):
+            row(case, f"d{wname} (GradientTape)", want, got.numpy())
+        row(case, "dx (GradientTape)", grads["dx"], g_x.numpy().transpose(2, 0, 1))
+        row(case, "da0 (GradientTape)", grads["da0"], g_h0.numpy().T)
+
+        # The other way: Keras' own initial weights, mapped to numpy, give Keras' states.
+        native = _keras_layer(kind, n_a)
+        native.build((m, T_x, n_x))
+        back = {**params, **from_keras(native.get_weights())}
+        seq_native = native(xk, initial_state=state)[0].numpy().transpose(2, 0, 1)
+        row(case, "a from Keras-initialised weights (from_keras)",
+            impl[f"{kind}_forward"](x, a0, back)[0], seq_native)
+    return rows
+
+
+# --------------------------------------------------------------------------- all of it
+
+def all_checks(fixture: Mapping, cfg: CheckConfig = CheckConfig(), keras: bool = True) -> list[Check]:
+    """Reference, fast, gradient and (optionally) Keras checks, in report order."""
+    rows = reference_checks(fixture) + fast_checks(cfg, fixture) + gradient_checks(cfg)
+    if keras:
+        rows += keras_checks(cfg)
+    return rows
