@@ -258,7 +258,7 @@ def _gradient_rows(case: str, arrays: dict[str, np.ndarray], loss: Callable[[], 
                               None, f"rel < {cfg.grad_tol:g}", False))
             continue
         err = _relative_error(np.asarray(analytic), numeric)
-        rows.append(Check("gradient", case, key, "finite differences", f"rel err {err:.1e}", err,
+        rows.append(Check("gradient", case, key, "finite differences", "backward pass", err,
                           f"rel < {cfg.grad_tol:g}", err < cfg.grad_tol))
     return rows
 
@@ -345,8 +345,8 @@ def fast_checks(cfg: CheckConfig = CheckConfig(), fixture: Mapping | None = None
                                   None, f"max |diff| <= {tol:g}", False))
                 continue
             err = float(np.max(np.abs(got.astype(np.float64) - want.astype(np.float64))))
-            rows.append(Check("fast", f"lstm fast vs course ({name})", key, f"course {name}",
-                              f"max |diff| {err:.1e}", err, f"max |diff| <= {tol:g}", err <= tol))
+            rows.append(Check("fast", f"lstm fast vs course ({name})", key, "lstm_forward/lstm_backward",
+                              "..._fast", err, f"max |diff| <= {tol:g}", err <= tol))
     if fixture is not None:
         rows += reference_checks(fixture, FAST_IMPL, group="fast", functions={"lstm_forward", "lstm_backward"})
     return rows
@@ -365,7 +365,8 @@ def _keras_layer(kind: str, n_a: int):
     return keras.layers.GRU(n_a, reset_after=False, **common)
 
 
-def keras_checks(cfg: CheckConfig = CheckConfig(), impl: Mapping[str, Callable] = COURSE_IMPL) -> list[Check]:
+def keras_checks(cfg: CheckConfig = CheckConfig(), impl: Mapping[str, Callable] = COURSE_IMPL,
+                 kinds: tuple[str, ...] = ("rnn", "lstm", "gru")) -> list[Check]:
     """Keras layers (float64) against the numpy passes: states, cell states and gradients."""
     import tensorflow as tf
 
@@ -386,10 +387,10 @@ def keras_checks(cfg: CheckConfig = CheckConfig(), impl: Mapping[str, Callable] 
                               f"max |diff| <= {tol:g}", False))
             return
         err = float(np.max(np.abs(want - got))) if want.size else 0.0
-        rows.append(Check("keras", case, name, "numpy", f"max |diff| {err:.1e}", err, f"max |diff| <= {tol:g}",
+        rows.append(Check("keras", case, name, "numpy", "Keras", err, f"max |diff| <= {tol:g}",
                           err <= tol))
 
-    for kind in ("rnn", "lstm", "gru"):
+    for kind in kinds:
         to_keras, from_keras = maps[kind]
         case = f"keras {names[kind]}"
         params = random_parameters(kind, n_x, n_a, cfg.n_y, rng)

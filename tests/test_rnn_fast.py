@@ -1,0 +1,49 @@
+"""Assignment 1: the fast LSTM passes give the course passes' numbers (and the course's reference values)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assignments.rnn_step_by_step import lstm_backward, lstm_backward_fast, lstm_forward, lstm_forward_fast
+from assignments.rnn_step_by_step.checks import CheckConfig, fast_checks, random_parameters
+
+
+@pytest.fixture(scope="module")
+def rows(load_fixture):
+    return fast_checks(CheckConfig(), load_fixture("step_by_step.json"))
+
+
+def test_fast_matches_course(rows):
+    numeric = [r for r in rows if r.case.startswith("lstm fast vs course")]
+    assert len(numeric) == 26  # a, y, c + 10 gradients, in float64 and float32
+    failed = [f"{r.case}: {r.name}: {r.error}" for r in numeric if not r.ok]
+    assert not failed, "\n".join(failed)
+    assert max(r.error for r in numeric if "float64" in r.case) <= 1e-12
+
+
+def test_fast_passes_the_course_reference_values(rows):
+    reference = [r for r in rows if r.case in {"lstm_forward/notebook", "lstm_backward/2021"}]
+    assert len(reference) == 7 + 20
+    assert all(r.ok for r in reference), [r for r in reference if not r.ok]
+
+
+def test_fast_on_a_jazz_sized_problem_and_float32():
+    rng = np.random.default_rng(3)
+    n_x, n_a, m, T_x = 90, 64, 6, 30
+    for dtype, tol in ((np.float64, 1e-11), (np.float32, 2e-4)):
+        params = {k: (0.1 * v).astype(dtype) for k, v in random_parameters("lstm", n_x, n_a, 90, rng).items()}
+        x = rng.standard_normal((n_x, m, T_x)).astype(dtype)
+        a0 = np.zeros((n_a, m), dtype=dtype)
+        da = rng.standard_normal((n_a, m, T_x)).astype(dtype)
+        a, y, c, caches = lstm_forward(x, a0, params)
+        fa, fy, fc, fcaches = lstm_forward_fast(x, a0, params)
+        assert fa.dtype == dtype and fy.dtype == dtype and fa.flags.c_contiguous
+        assert fcaches[1] is x and len(fcaches) == 2
+        np.testing.assert_allclose(fa, a, atol=tol, rtol=0)
+        np.testing.assert_allclose(fc, c, atol=tol, rtol=0)
+        np.testing.assert_allclose(fy, y, atol=tol, rtol=0)
+        course, quick = lstm_backward(da, caches), lstm_backward_fast(da, fcaches)
+        assert list(quick) == list(course)
+        for key in course:
+            assert quick[key].dtype == dtype
+            np.testing.assert_allclose(quick[key], course[key], atol=tol * 10, rtol=0, err_msg=key)
