@@ -1,0 +1,346 @@
+"""MIDI -> grammar corpus -> training arrays: the course's ``preprocess.py`` + ``music_utils.data_processing``.
+
+    python -m assignments.jazz.corpus [--era 2021|2018] [--midi data/original_metheny.mid]
+
+prints the corpus statistics (tokens, values, chord groups, the first grammar) and the parse time.
+
+What it does, as the course did: take the melody part (voice 2 merged into voice 1, quarterLength 0 -> 0.25),
+keep the elements starting inside the solo window, group them by ``int(offset / 4)`` into measures, take the
+chords of the harmony part (the Piano) in the same window and measures, and turn each measure into a grammar
+string (:func:`grammar.parse_melody`). The tokens of all measures are the corpus; ``data_processing`` cuts 60
+random 30-token windows (``np.random.seed(0)``) into one-hot X / Y.
+
+How it differs from the course code:
+
+- it runs on music21 10 and gives the course's corpus token for token: :mod:`midi_io` rebuilds the MIDI import
+  of music21 6.7 (``era="2021"``, 275 tokens, 90 values) or 5.5 (``era="2018"``, 193 tokens, 78 values);
+- parts are found by name (:class:`MidiConfig`), not by index; the solo window and grid are configuration;
+- ``values`` are SORTED, so ``indices_values`` is the same in every process (the course enumerated a ``set``,
+  whose order changes with PYTHONHASHSEED);
+- X and Y are float32 (the course: bool); the global numpy random state is left alone (a private
+  ``RandomState(0)`` draws the same window starts);
+- measures are paired with the chords of the *same* measure number (the course paired them by position and
+  asserted equal counts; on the course file the two agree). A measure without chords of its own is
+  classified against the last chord before it (the course would crash);
+- the parse is cached on disk by the file's sha256 (``.cache/jazz/``), and nothing is written elsewhere.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import time
+from dataclasses import asdict, dataclass
+from itertools import groupby
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from shared.cli import UserError
+from shared.io import sha256_file, write_text_atomic
+from shared.paths import DATA_DIR, REPO_ROOT
+
+from .grammar import parse_melody
+from .midi_config import METHENY, MidiConfig, check_era
+from .midi_io import Element, ImportedPart, import_part, pitch_name, read_midi
+
+DEFAULT_CACHE_DIR = REPO_ROOT / ".cache" / "jazz"
+PIPELINE_VERSION = 1  # bump when the corpus a given file/era/config produces changes
+
+
+@dataclass(frozen=True)
+class ChordEvent:
+    offset: float  # absolute quarter-note offset
+    pitches: tuple[str, ...]  # nameWithOctave, in the chord's stored order (e.g. ("C3", "E4", "G4"))
+    quarter_length: float
+    velocities: tuple[int, ...] | None = None  # source velocities (the course keeps them in the output MIDI)
+
+
+@dataclass(frozen=True)
+class NoteEvent:
+    offset: float  # absolute quarter-note offset
+    quarter_length: float
+    pitch: str | None  # nameWithOctave; None = rest
+    grammar_index: int  # measure number inside the window (0 = first measure of the solo)
+    voice: int  # music21 voice the element came from (1 or 2; rests are voice 1)
+
+
+@dataclass(frozen=True)
+class Corpus:
+    era: str
+    corpus: list[str]  # all tokens in corpus order (275 for 2021, 193 for 2018 on Metheny)
+    values: list[str]  # sorted(set(corpus))
+    grammars: list[str]  # one grammar string per measure (18 on Metheny)
+    chord_groups: list[list[ChordEvent]]  # groups 0..N as the course builds them; group 0 has no chords
+    melody: list[NoteEvent]  # what parse_melody sees, in order (notes and, for 2021, rests)
+    melody_window: list[NoteEvent]  # the solo's sounding notes in the window (chords split), no rests
+    source_sha256: str
+    config: MidiConfig
+
+    @property
+    def n_values(self) -> int:
+        return len(self.values)
+
+    def summary(self) -> str:
+        """The statistics the data preparation prints once."""
+        letters = {}
+        for value in self.values:
+            letters[value[0]] = letters.get(value[0], 0) + 1
+        n_chords = sum(len(g) for g in self.chord_groups)
+        return "\n".join([
+            f"era {self.era}: {len(self.corpus)} tokens, {len(self.values)} unique values "
+            f"({', '.join(f'{k} {v}' for k, v in sorted(letters.items()))})",
+            f"{len(self.grammars)} measures, {len(self.chord_groups)} chord groups ({n_chords} chords), "
+            f"{sum(n.pitch is not None for n in self.melody)} notes + "
+            f"{sum(n.pitch is None for n in self.melody)} rests in the solo window",
+        ])
+
+
+# --------------------------------------------------------------------------------------------------- building
+
+
+def _merged_melody(part: ImportedPart, config: MidiConfig) -> list[Element]:
+    """Voice 2 (and any further voice) merged into voice 1, in music21's order; Notes and Rests only."""
+    return [e for e in part.flat() if not e.is_chord]
+
+
+def _in_window(offset, window: tuple[float, float]) -> bool:
+    return window[0] <= offset <= window[1]
+
+
+def _chord_event(element: Element) -> ChordEvent:
+    return ChordEvent(float(element.offset), tuple(pitch_name(p) for p in element.pitches),
+                      float(element.quarter_length), tuple(element.velocities))
+
+
+def build_corpus(path: str | os.PathLike, era: str = "2021", config: MidiConfig = METHENY,
+                 source_sha256: str | None = None) -> Corpus:
+    """Parse the MIDI file and build the corpus (no caching; see :func:`load_corpus`)."""
+    era = check_era(era)
+    data = read_midi(path)
+    for name in (config.melody_part, *config.chord_parts):
+        data.find_part(name)  # every named part must exist; the error lists the parts found
+    melody_part = import_part(data, config.melody_part, era, config)
+    harmony_part = import_part(data, config.harmony_part, era, config)
+    length = config.measure_length
+
+    # Melody: the course's 0 -> 0.25 fix, then the window, then measures keyed by int(offset / 4).
+    melody_all = _merged_melody(melody_part, config)
+    window = [e for e in melody_all if _in_window(e.offset, config.window)]
+    if not window:
+        sounding = [e for e in melody_all if not e.is_rest]
+        span = (f"its notes span {float(sounding[0].offset):g}-{float(max(e.end for e in sounding)):g}"
+                if sounding else "it has no notes")
+        raise UserError(f"no melody notes in the solo window {config.window[0]:g}-{config.window[1]:g} "
+                        f"of part {config.melody_part!r} ({span} quarter notes)")
+    keys = [int(e.offset / length) for e in window]
+    measure_keys = [k for k, _ in groupby(keys)]
+    index_of = {k: i for i, k in enumerate(measure_keys)}
+    melody = []
+    for element, key in zip(window, keys):
+        quarter_length = element.quarter_length or config.min_quarter_length
+        melody.append(NoteEvent(float(element.offset), float(quarter_length),
+                                None if element.is_rest else pitch_name(element.pitches[0]),
+                                index_of[key], element.voice))
+
+    melody_window = [
+        NoteEvent(float(e.offset), float(e.quarter_length), pitch_name(p), index_of[int(e.offset / length)], e.voice)
+        for e in melody_part.flat() if not e.is_rest and _in_window(e.offset, config.window) for p in e.pitches
+    ]
+
+    # Chords: the harmony part's chords in the window, grouped by the same measure numbers.
+    all_chords = [e for e in harmony_part.flat() if e.is_chord]
+    by_key: dict[int, list[ChordEvent]] = {}
+    for element in all_chords:
+        if _in_window(element.offset, config.window):
+            by_key.setdefault(int(element.offset / length), []).append(_chord_event(element))
+    if not all_chords:
+        raise UserError(f"part {config.harmony_part!r} has no chords (notes that start and end together), "
+                        f"so the melody cannot be classified")
+    chord_groups: list[list[ChordEvent]] = [[]] + [by_key.get(k, []) for k in measure_keys]
+
+    grammars = []
+    for i, key in enumerate(measure_keys):
+        notes = [n for n in melody if n.grammar_index == i]
+        chords = chord_groups[i + 1]
+        if not chords:  # not in the course (it crashes): use the last chord before the measure, else the first one
+            before = [c for c in all_chords if c.offset < key * length]
+            chords = [_chord_event(before[-1] if before else all_chords[0])]
+        grammars.append(parse_melody(notes, chords, length))
+    corpus = [token for grammar in grammars for token in grammar.split()]
+    values = sorted(set(corpus))
+    return Corpus(era, corpus, values, grammars, chord_groups, melody, melody_window,
+                  source_sha256 or sha256_file(path), config)
+
+
+# --------------------------------------------------------------------------------------------------- caching
+
+
+def _cache_file(cache_dir: Path, sha256: str, era: str, config: MidiConfig) -> Path:
+    settings = json.dumps({"config": config.as_dict(), "era": era, "version": PIPELINE_VERSION}, sort_keys=True)
+    digest = hashlib.sha256(settings.encode()).hexdigest()[:16]
+    return cache_dir / f"{sha256[:32]}-{era}-{digest}.json"
+
+
+def _to_json(corpus: Corpus) -> str:
+    payload = asdict(corpus)
+    payload["config"] = corpus.config.as_dict()
+    payload["version"] = PIPELINE_VERSION
+    return json.dumps(payload)
+
+
+def _from_json(text: str, config: MidiConfig) -> Corpus:
+    raw = json.loads(text)
+    if raw.get("version") != PIPELINE_VERSION or raw.get("config") != json.loads(json.dumps(config.as_dict())):
+        raise ValueError("stale cache entry")
+    chord_groups = [[ChordEvent(c["offset"], tuple(c["pitches"]), c["quarter_length"],
+                                None if c["velocities"] is None else tuple(c["velocities"])) for c in group]
+                    for group in raw["chord_groups"]]
+    return Corpus(raw["era"], list(raw["corpus"]), list(raw["values"]), list(raw["grammars"]), chord_groups,
+                  [NoteEvent(**n) for n in raw["melody"]], [NoteEvent(**n) for n in raw["melody_window"]],
+                  raw["source_sha256"], config)
+
+
+def load_corpus(path: str | os.PathLike, era: str = "2021", config: MidiConfig = METHENY,
+                cache_dir: str | os.PathLike | None = None, cache: bool = True) -> Corpus:
+    """The corpus of a MIDI file, from the disk cache when this file/era/config was parsed before.
+
+    Raises :class:`UserError` (one line) for a missing/empty/non-MIDI/truncated file, a named part that is not
+    in the file (the message lists the parts found), an empty solo window, or an unknown era. The cache lives in
+    ``cache_dir`` (default ``.cache/jazz`` in the repository), keyed by the file's sha256, the era and the
+    config; a damaged cache entry is ignored and rewritten. music21 itself never reads or writes any cache.
+    """
+    try:
+        era = check_era(era)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"MIDI file not found: {path} (run 'make data' to fetch the course data)")
+    if path.stat().st_size == 0:
+        raise UserError(f"MIDI file is empty: {path}")
+    sha256 = sha256_file(path)
+    cache_path = _cache_file(Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE_DIR, sha256, era, config)
+    if cache and cache_path.is_file():
+        try:
+            return _from_json(cache_path.read_text(encoding="utf-8"), config)
+        except (ValueError, KeyError, TypeError):
+            pass  # damaged or stale: parse again and overwrite
+    corpus = build_corpus(path, era, config, source_sha256=sha256)
+    if cache:
+        try:
+            write_text_atomic(cache_path, _to_json(corpus))
+        except OSError:
+            pass  # a read-only checkout still works, just without the cache
+    return corpus
+
+
+# --------------------------------------------------------------------------------------------------- arrays
+
+
+def get_corpus_data(grammars: Sequence[str]) -> tuple[list[str], list[str], dict[str, int], dict[int, str]]:
+    """The course's ``get_corpus_data``: (corpus, values, values_indices, indices_values), values SORTED."""
+    corpus = [token for grammar in grammars for token in grammar.split()]
+    values = sorted(set(corpus))
+    val_indices, indices_val = values_indices(values)
+    return corpus, values, val_indices, indices_val
+
+
+def values_indices(values: Sequence[str]) -> tuple[dict[str, int], dict[int, str]]:
+    """value -> index and index -> value, numbered in sorted order (the same in every process)."""
+    ordered = sorted(set(values))
+    return {v: i for i, v in enumerate(ordered)}, {i: v for i, v in enumerate(ordered)}
+
+
+def window_starts(corpus_len: int, m: int = 60, Tx: int = 30, seed: int = 0) -> list[int]:
+    """The course's ``np.random.seed(0); np.random.choice(len(corpus) - Tx)`` x m, without touching numpy's
+    global random state."""
+    if corpus_len <= Tx:
+        raise UserError(f"the corpus has {corpus_len} tokens; it needs more than Tx={Tx} "
+                        f"(choose a longer solo window or a smaller Tx)")
+    rng = np.random.RandomState(seed)
+    return [int(rng.choice(corpus_len - Tx)) for _ in range(m)]
+
+
+def data_processing(corpus: Sequence[str], values_indices: dict[str, int], m: int = 60, Tx: int = 30,
+                    seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """One-hot training windows, as the course built them.
+
+    X[i, j] = one_hot(window_i[j]) for j >= 1 and X[:, 0] = 0; Y[j - 1, i] = X[i, j], so Y[Tx - 1] = 0.
+    Returns X (m, Tx, n_values) and Y (Ty = Tx, m, n_values), float32.
+    """
+    n_values = len(values_indices)
+    X = np.zeros((m, Tx, n_values), dtype=np.float32)  # (m, Tx, n_values)
+    Y = np.zeros((m, Tx, n_values), dtype=np.float32)  # (m, Ty, n_values), swapped below
+    for i, start in enumerate(window_starts(len(corpus), m, Tx, seed)):
+        window = corpus[start:start + Tx]
+        for j in range(1, Tx):
+            idx = values_indices[window[j]]
+            X[i, j, idx] = 1
+            Y[i, j - 1, idx] = 1
+    return X, np.ascontiguousarray(np.swapaxes(Y, 0, 1))  # X (m, Tx, n_values), Y (Ty, m, n_values)
+
+
+def get_musical_data(path: str | os.PathLike, era: str = "2021", config: MidiConfig = METHENY,
+                     cache_dir: str | os.PathLike | None = None) -> tuple[list[list[ChordEvent]], list[str]]:
+    """The course's ``get_musical_data``: (chord groups, one grammar string per measure)."""
+    corpus = load_corpus(path, era, config, cache_dir)
+    return corpus.chord_groups, corpus.grammars
+
+
+def load_music_utils(path: str | os.PathLike = DATA_DIR / "original_metheny.mid", era: str = "2021",
+                     config: MidiConfig = METHENY, cache_dir: str | os.PathLike | None = None):
+    """The course's ``load_music_utils``: (X, Y, n_values, indices_values, chords)."""
+    corpus = load_corpus(path, era, config, cache_dir)
+    val_indices, indices_val = values_indices(corpus.values)
+    X, Y = data_processing(corpus.corpus, val_indices, 60, 30)
+    return X, Y, len(val_indices), indices_val, corpus.chord_groups
+
+
+# --------------------------------------------------------------------------------------------------- command
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from .midi_config import ERAS
+
+    parser = argparse.ArgumentParser(prog="python -m assignments.jazz.corpus",
+                                     description="Build the jazz grammar corpus from a MIDI file and print it.")
+    parser.add_argument("--midi", default=str(DATA_DIR / "original_metheny.mid"), help="MIDI file")
+    parser.add_argument("--era", default="2021", choices=ERAS, help="music21 import to reproduce (default 2021)")
+    parser.add_argument("--melody-part", default=METHENY.melody_part, help="melody track name")
+    parser.add_argument("--chord-part", default=METHENY.chord_parts[0], help="track whose chords are used")
+    parser.add_argument("--window", nargs=2, type=float, default=METHENY.window, metavar=("START", "END"),
+                        help="solo window in quarter notes")
+    parser.add_argument("--no-cache", action="store_true", help="parse again even if cached")
+    args = parser.parse_args(argv)
+    try:
+        if args.melody_part == METHENY.melody_part and args.chord_part == METHENY.chord_parts[0] \
+                and tuple(args.window) == METHENY.window:
+            config = METHENY
+        else:
+            config = MidiConfig(melody_part=args.melody_part, chord_parts=(args.chord_part,),
+                                window=tuple(args.window))
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    start = time.perf_counter()
+    corpus = load_corpus(args.midi, args.era, config, cache=not args.no_cache)
+    seconds = time.perf_counter() - start
+    X, Y, n_values, _, chords = load_music_utils(args.midi, args.era, config)
+    print(corpus.summary())
+    print(f"number of training examples: {X.shape[0]}")
+    print(f"Tx (length of sequence): {X.shape[1]}")
+    print(f"total # of unique values: {n_values}")
+    print(f"shape of X: {X.shape}")
+    print(f"Shape of Y: {Y.shape}")
+    print(f"Number of chords {len(chords)}")
+    print(f"first grammar: {corpus.grammars[0]}")
+    print(f"loaded in {seconds:.3f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    from shared.cli import run
+
+    raise SystemExit(run(main))

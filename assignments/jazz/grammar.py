@@ -1,0 +1,150 @@
+"""The course's melody grammar (deepjazz's ``parse_melody``), written afresh on music21 10's theory classes.
+
+Each melody element of a measure becomes one token ``"T,dur"`` or ``"T,dur,<up,down>"``:
+
+- ``T`` -- ``R`` rest, ``C`` chord tone, ``S`` scale tone, ``A`` approach tone (a chord tone +-1 semitone),
+  ``X`` anything else; classified against the last chord that started at or before the element;
+- ``dur`` -- the element's own quarterLength as ``%.3f`` (0.250, 0.333, ...);
+- ``<up,down>`` -- for the 2nd and later *notes* of a measure: the interval from the previous note, plus and
+  minus a minor third, as music21 ``directedName`` (``<m2,P-4>``). Rests neither carry nor reset it.
+
+Differences from the course code: inputs are plain values (pitch names, offsets, :class:`ChordEvent` s) rather
+than deep-copied music21 streams; the expensive music21 results (scale derivation, intervals) are memoised,
+so a corpus takes well under a second instead of several. The classification helpers are public, because the
+inverse direction (turning tokens back into notes) needs the same notion of chord, scale and approach tones.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+TYPES = ("C", "S", "A", "X", "R")
+
+
+def _m21():
+    """music21 is imported lazily: importing it costs about a second."""
+    from music21 import chord, interval, pitch, scale
+
+    return chord, interval, pitch, scale
+
+
+@lru_cache(maxsize=None)
+def _chord(pitches: tuple[str, ...]):
+    chord, _, pitch, _ = _m21()
+    return chord.Chord([pitch.Pitch(p) for p in pitches])
+
+
+@lru_cache(maxsize=None)
+def chord_quality(pitches: tuple[str, ...]) -> str:
+    """music21's ``Chord.quality`` ('major', 'minor', 'diminished', 'augmented' or 'other')."""
+    return _chord(tuple(pitches)).quality
+
+
+@lru_cache(maxsize=None)
+def chord_pitch_names(pitches: tuple[str, ...]) -> tuple[str, ...]:
+    """The chord's pitch names without octave (``Chord.pitchNames``)."""
+    return tuple(p.name for p in _chord(tuple(pitches)).pitches)
+
+
+@lru_cache(maxsize=None)
+def get_scale(pitches: tuple[str, ...]) -> frozenset[str]:
+    """Pitch names (no octave) of the course's scale for a chord.
+
+    ``MajorScale().derive(chord)`` for a major chord, ``DorianScale().derive(chord)`` otherwise.
+    """
+    _, _, _, scale = _m21()
+    kind = scale.MajorScale() if chord_quality(tuple(pitches)) == "major" else scale.DorianScale()
+    derived = kind.derive(_chord(tuple(pitches)))
+    return frozenset(p.name for p in derived.getPitches())
+
+
+@lru_cache(maxsize=None)
+def approach_names(pitches: tuple[str, ...]) -> frozenset[str]:
+    """Names one semitone above or below a chord tone, with their enharmonics (``Pitch.transpose(+-1)``)."""
+    names = set()
+    for p in _chord(tuple(pitches)).pitches:
+        for step in (1, -1):
+            moved = p.transpose(step)
+            names.add(moved.name)
+            names.add(moved.getEnharmonic().name)
+    return frozenset(names)
+
+
+def pitch_class_name(pitch_with_octave: str) -> str:
+    """'E-5' -> 'E-': the note name without its octave (music21 ``Pitch.name``)."""
+    i = len(pitch_with_octave)
+    while i > 0 and pitch_with_octave[i - 1].isdigit():
+        i -= 1
+    if i > 1 and pitch_with_octave[i - 1] == "-" and pitch_with_octave[i - 2].isdigit():
+        i -= 1  # negative octave, e.g. 'C-1'
+    return pitch_with_octave[:i]
+
+
+def is_chord_tone(note_pitch: str, chord_pitches: Sequence[str]) -> bool:
+    return pitch_class_name(note_pitch) in chord_pitch_names(tuple(chord_pitches))
+
+
+def is_scale_tone(note_pitch: str, chord_pitches: Sequence[str]) -> bool:
+    return pitch_class_name(note_pitch) in get_scale(tuple(chord_pitches))
+
+
+def is_approach_tone(note_pitch: str, chord_pitches: Sequence[str]) -> bool:
+    return pitch_class_name(note_pitch) in approach_names(tuple(chord_pitches))
+
+
+def classify_tone(note_pitch: str | None, chord_pitches: Sequence[str]) -> str:
+    """The course's type letter of a note (``nameWithOctave``; None = rest) against a chord: R, C, S, A or X."""
+    if note_pitch is None:
+        return "R"
+    if is_chord_tone(note_pitch, chord_pitches):
+        return "C"
+    if is_scale_tone(note_pitch, chord_pitches):
+        return "S"
+    if is_approach_tone(note_pitch, chord_pitches):
+        return "A"
+    return "X"
+
+
+@lru_cache(maxsize=None)
+def interval_token(previous: str, current: str) -> str:
+    """``<up,down>``: the interval previous -> current, plus and minus a minor third, as ``directedName``."""
+    _, interval, pitch, _ = _m21()
+    distance = interval.Interval(pitchStart=pitch.Pitch(previous), pitchEnd=pitch.Pitch(current))
+    upper = interval.add([distance, "m3"])
+    lower = interval.subtract([distance, "m3"])
+    return f"<{upper.directedName},{lower.directedName}>"
+
+
+def parse_melody(measure: Iterable, chords: Sequence, measure_length: float = 4.0) -> str:
+    """One measure of melody -> the course's grammar string (tokens joined by single spaces).
+
+    ``measure``: elements with ``offset``, ``quarter_length`` and ``pitch`` (nameWithOctave, None = rest), in the
+    order the course sees them. ``chords``: elements with ``offset`` and ``pitches`` in stream order; the last chord
+    with offset <= the element's offset applies, and if there is none the first chord counts as starting at the
+    measure start (the course moves it there). Offsets are absolute quarter notes.
+    """
+    elements = list(measure)
+    if not elements:
+        return ""
+    if not chords:
+        raise ValueError("parse_melody needs at least one chord")
+    measure_start = elements[0].offset - (elements[0].offset % measure_length)
+    chord_offsets = [c.offset for c in chords]
+    first_moved = False
+    terms = []
+    previous = None
+    for element in elements:
+        applicable = [k for k, o in enumerate(chord_offsets) if o <= element.offset]
+        if not applicable and not first_moved:
+            chord_offsets[0] = measure_start  # the course mutates the first chord's offset
+            first_moved = True
+            applicable = [k for k, o in enumerate(chord_offsets) if o <= element.offset]
+        last_chord = chords[applicable[-1]]
+        letter = classify_tone(element.pitch, last_chord.pitches)
+        term = "%s,%.3f" % (letter, float(element.quarter_length))
+        if element.pitch is not None:
+            if previous is not None:
+                term += "," + interval_token(previous, element.pitch)
+            previous = element.pitch
+        terms.append(term)
+    return " ".join(terms)

@@ -1,0 +1,358 @@
+"""The MIDI boundary: read a MIDI file's note events and rebuild a part the way the course's music21 did.
+
+The course called ``music21.converter.parse`` and used what music21 5.5 (2018) or 6.7 (2021) made of the file.
+music21 >= 7 builds measures, merges notes differently and crashes the course code, and a plain port on
+music21 10 gets fewer than half of the tokens right. So this module reads the raw events with ``mido`` and
+repeats the import steps of those releases explicitly, in exact ``Fraction`` arithmetic:
+
+1. absolute tick times, in file order;
+2. note pairing: a note-on is ended by the first later unused event of the same pitch and channel that ends
+   it (2018: *any* later note event of that pitch -- music21 5.5 tested ``if other.isNoteOff:``, a method
+   object, so a re-struck note ends the sounding one and is swallowed);
+3. chord gathering: notes starting within ``chord_tolerance`` of a note and ending within it too form one
+   chord (length = first note's end - last gathered note's start, music21's quirk); a note starting together
+   but ending elsewhere marks the part as needing voices;
+4. quantization of offsets and durations, independently, to the nearest multiple of 1/4 or 1/3 (ties: lower
+   error, then the smaller value); 2018 lets a duration become 0, 2021 makes it 1/4;
+5. voices: each element goes to the first voice whose end (``highestTime``) is <= its offset (2018 compares
+   ``float(highestTime)``, as music21 5.5 did);
+6. rests: only voice 1 is gap-filled -- a leading rest (both eras) plus one rest per gap (2021 only).
+
+Pitches are spelled as ``music21.pitch.Pitch(midi=n)`` spells them (C#, E-, F#, G#, B-).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from shared.cli import UserError
+
+from .midi_config import MidiConfig, check_era
+
+PITCH_NAMES = ("C", "C#", "D", "E-", "E", "F", "F#", "G", "G#", "A", "B-", "B")
+
+# General MIDI program names (music21's instrument names), used when a track has no name of its own.
+_GM_FAMILIES = (
+    "Piano", "Chromatic Percussion", "Organ", "Guitar", "Bass", "Strings", "Ensemble", "Brass",
+    "Reed", "Pipe", "Synth Lead", "Synth Pad", "Synth Effects", "Ethnic", "Percussive", "Sound Effects",
+)
+
+
+def pitch_name(midi: int) -> str:
+    """``nameWithOctave`` of a MIDI note number, spelled as music21's ``Pitch(midi=n)`` (60 -> 'C4', 63 -> 'E-4')."""
+    return f"{PITCH_NAMES[midi % 12]}{midi // 12 - 1}"
+
+
+# --------------------------------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class NoteMessage:
+    """One note-on / note-off message, with its absolute time in ticks."""
+
+    tick: int
+    note: int
+    channel: int
+    velocity: int
+    is_note_on: bool  # a note_on message (velocity 0 included); False for note_off
+
+
+@dataclass(frozen=True)
+class Track:
+    """A MIDI track that holds notes (music21 turns exactly these into Parts)."""
+
+    index: int  # position in the file
+    name: str  # track_name meta message ('' if none)
+    program: int | None  # first program change, if any
+    messages: tuple[NoteMessage, ...]
+
+    @property
+    def label(self) -> str:
+        """The name the track is known by: its track name, else its General MIDI family."""
+        if self.name:
+            return self.name
+        if self.program is not None:
+            return _GM_FAMILIES[self.program // 8]
+        return f"track {self.index}"
+
+
+@dataclass(frozen=True)
+class MidiData:
+    ticks_per_quarter: int
+    tracks: tuple[Track, ...]  # only tracks with notes, in file order
+
+    @property
+    def part_names(self) -> list[str]:
+        return [t.label for t in self.tracks]
+
+    def find_part(self, name: str) -> Track:
+        """The first track called ``name`` (case-insensitive; track name first, then GM family)."""
+        wanted = name.strip().lower()
+        for attr in ("name", "label"):
+            for track in self.tracks:
+                if getattr(track, attr).strip().lower() == wanted:
+                    return track
+        raise UserError(f"no part named {name!r} in the MIDI file; parts found: {', '.join(self.part_names) or 'none'}")
+
+
+def read_midi(path: str | Path) -> MidiData:
+    """Read the note tracks of a MIDI file. UserError (one line) for missing, empty, non-MIDI or truncated files."""
+    import mido
+
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"MIDI file not found: {path} (run 'make data' to fetch the course data)")
+    if path.stat().st_size == 0:
+        raise UserError(f"MIDI file is empty: {path}")
+    try:
+        midi = mido.MidiFile(path)
+    except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError) as exc:
+        why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        kind = "truncated or corrupt" if isinstance(exc, EOFError) else "not a valid"
+        raise UserError(f"{path} is {kind} MIDI file ({why})") from None
+    if midi.type == 2:
+        raise UserError(f"{path}: MIDI type 2 (independent sequences) is not supported")
+    tpq = int(midi.ticks_per_beat)
+    if tpq <= 0:
+        raise UserError(f"{path}: unsupported MIDI time division (SMPTE timing)")
+    tracks = []
+    for index, raw in enumerate(midi.tracks):
+        tick, name, program, messages = 0, "", None, []
+        for msg in raw:
+            tick += msg.time
+            kind = msg.type
+            if kind == "note_on" or kind == "note_off":
+                messages.append(NoteMessage(tick, msg.note, msg.channel, msg.velocity, kind == "note_on"))
+            elif kind == "track_name" and not name:
+                name = msg.name
+            elif kind == "program_change" and program is None:
+                program = msg.program
+        if messages:
+            tracks.append(Track(index, name, program, tuple(messages)))
+    return MidiData(tpq, tuple(tracks))
+
+
+# --------------------------------------------------------------------------------------------------- import
+
+
+@dataclass(frozen=True)
+class EraRules:
+    """The differences between music21 5.5 (2018) and 6.7 (2021) MIDI import that this module reproduces."""
+
+    any_event_ends_note: bool  # 5.5: matchedNoteOff tested a method object -> every same-pitch event ends a note
+    zero_tick_is_grace: bool  # 6.x: a zero-tick note is a grace note of length 0 (5.5: length 1.0)
+    zero_duration_to_quarter: bool  # 6.x: a duration quantized to 0 becomes 1/4 (unless grace)
+    float_highest_time: bool  # 5.5: Stream.highestTime returned float(...)
+    gap_rests: bool  # 6.x: makeRests fills every gap of voice 1 (5.5: only the leading rest)
+
+    @classmethod
+    def for_era(cls, era: str) -> "EraRules":
+        if check_era(era) == "2018":
+            return cls(True, False, False, True, False)
+        return cls(False, True, True, False, True)
+
+
+@dataclass(frozen=True)
+class PairedNote:
+    on: int  # ticks
+    off: int
+    pitch: int
+    velocity: int
+
+
+@dataclass
+class Element:
+    """A Note (one pitch), Chord (several) or Rest (none) of an imported part, in quarter notes."""
+
+    offset: Fraction
+    quarter_length: Fraction
+    pitches: tuple[int, ...]
+    velocities: tuple[int, ...] = ()
+    grace: bool = False
+    voice: int = 1
+    order: int = 0  # insertion order inside its voice (music21's insertIndex)
+
+    @property
+    def is_rest(self) -> bool:
+        return not self.pitches
+
+    @property
+    def is_chord(self) -> bool:
+        return len(self.pitches) > 1
+
+    @property
+    def end(self) -> Fraction:
+        return self.offset + self.quarter_length
+
+
+def pair_notes(messages: tuple[NoteMessage, ...] | list[NoteMessage], rules: EraRules) -> list[PairedNote]:
+    """Step 2: pair each sounding note-on with the event that ends it, in note-on order."""
+    def ends(msg: NoteMessage) -> bool:
+        return rules.any_event_ends_note or not msg.is_note_on or msg.velocity == 0
+
+    # Candidate events per (pitch, channel), in file order, and each event's position in its list.
+    by_key: dict[tuple[int, int], list[int]] = {}
+    position = []
+    for i, msg in enumerate(messages):
+        candidates = by_key.setdefault((msg.note, msg.channel), [])
+        position.append(len(candidates))
+        candidates.append(i)
+    used = bytearray(len(messages))
+    notes = []
+    for i, msg in enumerate(messages):
+        if used[i] or not (msg.is_note_on and msg.velocity > 0):
+            continue
+        candidates = by_key[(msg.note, msg.channel)]
+        for j in candidates[position[i] + 1:]:
+            if not used[j] and ends(messages[j]):
+                used[j] = 1
+                notes.append(PairedNote(msg.tick, messages[j].tick, msg.note, msg.velocity))
+                break
+        # a note-on that is never ended is dropped, as music21 did
+    return notes
+
+
+def gather_chords(notes: list[PairedNote], ticks_per_quarter: int, tolerance: float
+                  ) -> tuple[list[list[PairedNote]], bool]:
+    """Step 3: group notes that start and end together into chords; also report whether voices are needed."""
+    tol = ticks_per_quarter * tolerance
+    gathered = [False] * len(notes)
+    groups, voices_required = [], False
+    for i, first in enumerate(notes):
+        if gathered[i]:
+            continue
+        group = [first]
+        for j in range(i + 1, len(notes)):
+            other = notes[j]
+            if abs(other.on - first.on) > tol:
+                break
+            if abs(other.off - first.off) > tol:
+                voices_required = True
+                continue
+            # music21 does not check whether j was gathered already; j > i and gathering only looks forward
+            # from notes not yet gathered, so j is always fresh here.
+            group.append(other)
+            gathered[j] = True
+        groups.append(group)
+    return groups, voices_required
+
+
+def nearest_multiple(n: float, unit: float) -> tuple[float, float]:
+    """music21's ``common.nearestMultiple``: (match, error rounded to 7 places); an exact half rounds down."""
+    mult = math.floor(n / unit)
+    match_low = unit * mult
+    if match_low <= n <= match_low + unit / 2.0:
+        return match_low, round(n - match_low, 7)
+    match_high = unit * (mult + 1)
+    return match_high, round(match_high - n, 7)
+
+
+def quantize_value(value: float, divisors: tuple[int, ...]) -> Fraction:
+    """Snap ``value`` (quarter notes) to the grid of music21 5.5 / 6.7 ``Stream.quantize``.
+
+    Candidates are sorted by (error, match): lowest error first, the smaller value on ties.
+    """
+    found = []
+    for div in divisors:
+        unit = 1.0 / div
+        match, error = nearest_multiple(value, unit)
+        found.append((error, match, Fraction(round(match / unit), div)))
+    return min(found)[2]
+
+
+def build_elements(groups: list[list[PairedNote]], ticks_per_quarter: int, rules: EraRules,
+                   divisors: tuple[int, ...]) -> list[Element]:
+    """Steps 3-4: notes and chords with music21's offsets/lengths, then quantized."""
+    elements = []
+    for group in groups:
+        first = group[0]
+        length_ticks = first.off - group[-1].on  # music21's chord length quirk (plain note: off - on)
+        offset = quantize_value(first.on / ticks_per_quarter, divisors)
+        grace = False
+        if length_ticks <= 0:
+            if rules.zero_tick_is_grace:
+                grace, length = True, Fraction(0)
+            else:
+                length = Fraction(1)
+        else:
+            length = quantize_value(length_ticks / ticks_per_quarter, divisors)
+            if length == 0 and rules.zero_duration_to_quarter:
+                length = Fraction(1, 4)
+        elements.append(Element(offset, length, tuple(n.pitch for n in group),
+                                tuple(n.velocity for n in group), grace))
+    return elements
+
+
+def make_voices(elements: list[Element], rules: EraRules) -> list[list[Element]]:
+    """Step 5: music21's ``makeVoices``: each element joins the first voice that has ended by its offset."""
+    ordered = sorted(range(len(elements)), key=lambda k: (elements[k].offset, k))
+    voices: list[list[Element]] = []
+    highest: list[Fraction] = []
+    for k in ordered:
+        element = elements[k]
+        for v, end in enumerate(highest):
+            if (float(end) if rules.float_highest_time else end) <= element.offset:
+                break
+        else:
+            v = len(voices)
+            voices.append([])
+            highest.append(Fraction(0))
+        element.voice, element.order = v + 1, len(voices[v])
+        voices[v].append(element)
+        highest[v] = max(highest[v], element.end)
+    return voices
+
+
+def add_rests(voice: list[Element], rules: EraRules) -> list[Element]:
+    """Step 6: gap-fill voice 1 -- a leading rest, plus (2021) one rest per gap between its elements."""
+    if not voice:
+        return voice
+    rests = []
+    if voice[0].offset > 0:
+        rests.append(Element(Fraction(0), voice[0].offset, ()))
+    if rules.gap_rests:
+        end = Fraction(0)
+        for element in voice:
+            if element.offset > end and element is not voice[0]:
+                rests.append(Element(end, element.offset - end, ()))
+            end = max(end, element.end)
+    for n, rest in enumerate(rests):
+        rest.voice, rest.order = 1, len(voice) + n
+    return voice + rests
+
+
+def sort_key(element: Element) -> tuple:
+    """music21's order in a flattened part: offset, grace notes first, then voice, then insertion order."""
+    return (element.offset, not element.grace, element.voice, element.order)
+
+
+@dataclass
+class ImportedPart:
+    """A part as music21 5.5 / 6.7 imported it."""
+
+    name: str
+    voices: list[list[Element]] = field(default_factory=list)  # voice 1 first; one voice if none were needed
+    voices_required: bool = False
+
+    def flat(self) -> list[Element]:
+        """All elements of all voices, in music21's flattened order."""
+        return sorted((e for v in self.voices for e in v), key=sort_key)
+
+
+def import_part(data: MidiData, name: str, era: str, config: MidiConfig) -> ImportedPart:
+    """Rebuild the named part as the course's music21 (``era``) imported it: notes, chords, voices, rests."""
+    rules = EraRules.for_era(era)
+    track = data.find_part(name)
+    notes = pair_notes(track.messages, rules)
+    groups, voices_required = gather_chords(notes, data.ticks_per_quarter, config.chord_tolerance)
+    elements = build_elements(groups, data.ticks_per_quarter, rules, tuple(config.quantize_divisors))
+    if voices_required:
+        voices = make_voices(elements, rules)
+        voices[0] = add_rests(voices[0], rules)
+    else:
+        for order, element in enumerate(elements):
+            element.order = order
+        voices = [elements]
+    return ImportedPart(track.label, voices, voices_required)
