@@ -1,0 +1,232 @@
+"""The course's Dinosaur Island functions (2021 notebook + its ``utils.py``), exactly, in numpy.
+
+Same names, signatures, draw orders and printouts as the course, including its oddities:
+the hidden bias is keyed ``b`` (gradient ``db``), the loss is a *sum* over time steps, ``a_prev``
+is carried from one name to the next, and ``sample`` re-seeds numpy's global generator before every
+draw with ``seed + counter`` while also incrementing ``seed`` -- so step k uses seed ``seed0 + 2k``.
+
+Additions that do not change the course run (all keyword-only, defaults reproduce it):
+``initialize_parameters(..., seed=1)``; ``model(..., sample_every=2000, seed=0, learning_rate=0.01,
+history=None, progress=None)``. ``seed`` shifts every seed the course uses at once (see :class:`SeedPlan`).
+
+This is the readable reference; :mod:`assignments.dinos.fast` runs the same loop bit for bit, faster.
+Run with ``python -m assignments.dinos --impl course``.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from shared.rnn_utils import softmax
+
+
+# ---------------------------------------------------------------- seeds
+@dataclass(frozen=True)
+class SeedPlan:
+    """How one ``--seed`` maps to the course's three seeds (``seed=0`` is the course).
+
+    - parameters: ``np.random.seed(seed + 1)`` (course: 1) in :func:`initialize_parameters`;
+    - shuffle: ``np.random.seed(seed)`` (course: 0) before shuffling the names;
+    - checkpoint names: ``sample(..., seed + s)`` for s = 0..dino_names-1 (course: 0..6).
+    """
+
+    seed: int = 0
+
+    @property
+    def init(self) -> int:
+        return self.seed + 1
+
+    @property
+    def shuffle(self) -> int:
+        return self.seed
+
+    def names(self, dino_names: int) -> list[int]:
+        return [self.seed + s for s in range(dino_names)]
+
+
+# ---------------------------------------------------------------- utils.py
+def smooth(loss, cur_loss):
+    return loss * 0.999 + cur_loss * 0.001
+
+
+def get_initial_loss(vocab_size, seq_length):
+    return -np.log(1.0 / vocab_size) * seq_length
+
+
+def get_sample(sample_ix, ix_to_char):
+    """The sampled name as text, first letter upper-cased, trailing ``'\\n'`` kept (course ``get_sample``)."""
+    txt = "".join(ix_to_char[ix] for ix in sample_ix)
+    return txt[0].upper() + txt[1:]
+
+
+def initialize_parameters(n_a, n_x, n_y, seed=1):
+    """``np.random.seed(seed)``, then Wax, Waa, Wya ~ randn * 0.01 in that order; b, by zeros."""
+    np.random.seed(seed)
+    Wax = np.random.randn(n_a, n_x) * 0.01  # (n_a, n_x) input to hidden
+    Waa = np.random.randn(n_a, n_a) * 0.01  # (n_a, n_a) hidden to hidden
+    Wya = np.random.randn(n_y, n_a) * 0.01  # (n_y, n_a) hidden to output
+    b = np.zeros((n_a, 1))  # (n_a, 1) hidden bias
+    by = np.zeros((n_y, 1))  # (n_y, 1) output bias
+    return {"Wax": Wax, "Waa": Waa, "Wya": Wya, "b": b, "by": by}
+
+
+def rnn_step_forward(parameters, a_prev, x):
+    Waa, Wax, Wya, by, b = parameters["Waa"], parameters["Wax"], parameters["Wya"], parameters["by"], parameters["b"]
+    a_next = np.tanh(np.dot(Wax, x) + np.dot(Waa, a_prev) + b)  # (n_a, 1)
+    p_t = softmax(np.dot(Wya, a_next) + by)  # (n_y, 1)
+    return a_next, p_t
+
+
+def rnn_step_backward(dy, gradients, parameters, x, a, a_prev):
+    gradients["dWya"] += np.dot(dy, a.T)
+    gradients["dby"] += dy
+    da = np.dot(parameters["Wya"].T, dy) + gradients["da_next"]  # (n_a, 1)
+    daraw = (1 - a * a) * da  # back through tanh
+    gradients["db"] += daraw
+    gradients["dWax"] += np.dot(daraw, x.T)
+    gradients["dWaa"] += np.dot(daraw, a_prev.T)
+    gradients["da_next"] = np.dot(parameters["Waa"].T, daraw)
+    return gradients
+
+
+def update_parameters(parameters, gradients, lr):
+    """Plain SGD, in place: ``P += -lr * dP``."""
+    parameters["Wax"] += -lr * gradients["dWax"]
+    parameters["Waa"] += -lr * gradients["dWaa"]
+    parameters["Wya"] += -lr * gradients["dWya"]
+    parameters["b"] += -lr * gradients["db"]
+    parameters["by"] += -lr * gradients["dby"]
+    return parameters
+
+
+def rnn_forward(X, Y, a0, parameters, vocab_size=27):
+    """Forward over one name. ``X[t] is None`` is the zero input. Returns ``(loss, (y_hat, a, x))``, loss summed over t."""
+    x, a, y_hat = {}, {}, {}
+    a[-1] = np.copy(a0)
+    loss = 0
+    for t in range(len(X)):
+        x[t] = np.zeros((vocab_size, 1))  # (vocab_size, 1) one-hot
+        if X[t] is not None:
+            x[t][X[t]] = 1
+        a[t], y_hat[t] = rnn_step_forward(parameters, a[t - 1], x[t])
+        loss -= np.log(y_hat[t][Y[t], 0])
+    cache = (y_hat, a, x)
+    return loss, cache
+
+
+def rnn_backward(X, Y, parameters, cache):
+    """Backward over one name. Returns ``(gradients, a)``; gradients keep the extra ``da_next`` key."""
+    gradients = {}
+    (y_hat, a, x) = cache
+    Waa, Wax, Wya, by, b = parameters["Waa"], parameters["Wax"], parameters["Wya"], parameters["by"], parameters["b"]
+    gradients["dWax"], gradients["dWaa"], gradients["dWya"] = np.zeros_like(Wax), np.zeros_like(Waa), np.zeros_like(Wya)
+    gradients["db"], gradients["dby"] = np.zeros_like(b), np.zeros_like(by)
+    gradients["da_next"] = np.zeros_like(a[0])
+    for t in reversed(range(len(X))):
+        dy = np.copy(y_hat[t])
+        dy[Y[t]] -= 1
+        gradients = rnn_step_backward(dy, gradients, parameters, x[t], a[t], a[t - 1])
+    return gradients, a
+
+
+# ---------------------------------------------------------------- graded functions
+def clip(gradients, maxValue):
+    """Clip the 5 gradients to [-maxValue, maxValue]; a NEW dict of exactly those keys, input untouched (2021)."""
+    gradients = copy.deepcopy(gradients)
+    dWaa, dWax, dWya, db, dby = gradients["dWaa"], gradients["dWax"], gradients["dWya"], gradients["db"], gradients["dby"]
+    for gradient in [dWax, dWaa, dWya, db, dby]:
+        np.clip(gradient, -maxValue, maxValue, out=gradient)
+    return {"dWaa": dWaa, "dWax": dWax, "dWya": dWya, "db": db, "dby": dby}
+
+
+def sample(parameters, char_to_ix, seed):
+    """Sample one name's indices (ends with ``'\\n'``'s index, at most 51), with the course's seed bookkeeping."""
+    Waa, Wax, Wya, by, b = parameters["Waa"], parameters["Wax"], parameters["Wya"], parameters["by"], parameters["b"]
+    vocab_size = by.shape[0]
+    n_a = Waa.shape[1]
+    x = np.zeros((vocab_size, 1))  # (vocab_size, 1)
+    a_prev = np.zeros((n_a, 1))  # (n_a, 1)
+    indices = []
+    idx = -1
+    counter = 0
+    newline_character = char_to_ix["\n"]
+    while idx != newline_character and counter != 50:
+        a = np.tanh(np.dot(Wax, x) + np.dot(Waa, a_prev) + b)  # (n_a, 1)
+        z = np.dot(Wya, a) + by  # (vocab_size, 1)
+        y = softmax(z)
+        np.random.seed(counter + seed)  # the course re-seeds before every draw ...
+        idx = np.random.choice(list(range(vocab_size)), p=y.ravel())
+        indices.append(idx)
+        x = np.zeros((vocab_size, 1))
+        x[idx] = 1
+        a_prev = a
+        seed += 1  # ... and also bumps seed, so step k uses seed0 + 2k
+        counter += 1
+    if counter == 50:
+        indices.append(char_to_ix["\n"])
+    return indices
+
+
+def optimize(X, Y, a_prev, parameters, learning_rate=0.01):
+    """One SGD step on one name: forward, backward, clip(5), update in place. Returns ``(loss, gradients, a[len(X)-1])``."""
+    loss, cache = rnn_forward(X, Y, a_prev, parameters)
+    gradients, a = rnn_backward(X, Y, parameters, cache)
+    gradients = clip(gradients, 5)
+    parameters = update_parameters(parameters, gradients, learning_rate)
+    return loss, gradients, a[len(X) - 1]
+
+
+def print_checkpoint(j, loss, parameters, ix_to_char, char_to_ix, dino_names, seeds, out=print):
+    """The notebook's checkpoint printout; returns the last name (with its ``'\\n'``)."""
+    out("Iteration: %d, Loss: %f" % (j, loss) + "\n")
+    last_dino_name = ""
+    for seed in seeds.names(dino_names):
+        sampled_indices = sample(parameters, char_to_ix, seed)
+        last_dino_name = get_sample(sampled_indices, ix_to_char)
+        out(last_dino_name.replace("\n", ""))
+    out("\n")
+    return last_dino_name
+
+
+def model(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_names=7, vocab_size=27,
+          verbose=False, *, sample_every=2000, seed=0, learning_rate=0.01,
+          history: list | None = None, progress: Callable[[int], None] | None = None, out=print):
+    """Train the course's RNN on ``data_x`` (a list of names); returns ``(parameters, last_dino_name)``.
+
+    Prints ``Iteration: j, Loss: L`` and ``dino_names`` sampled names every ``sample_every`` iterations.
+    ``history`` (if given) receives the smoothed loss after every iteration; ``progress(j)`` is called
+    after every iteration (for a progress bar).
+    """
+    seeds = SeedPlan(seed)
+    n_x, n_y = vocab_size, vocab_size
+    parameters = initialize_parameters(n_a, n_x, n_y, seed=seeds.init)
+    loss = get_initial_loss(vocab_size, dino_names)
+    examples = [x.strip() for x in data_x]
+    np.random.seed(seeds.shuffle)
+    np.random.shuffle(examples)
+    a_prev = np.zeros((n_a, 1))  # (n_a, 1), carried across names
+    last_dino_name = "abc"
+    for j in range(num_iterations):
+        idx = j % len(examples)
+        single_example_chars = examples[idx]
+        single_example_ix = [char_to_ix[ch] for ch in single_example_chars]
+        X = [None] + single_example_ix
+        Y = X[1:] + [char_to_ix["\n"]]
+        if verbose and j in [0, len(examples) - 1, len(examples)]:
+            out("j = %d idx = %d" % (j, idx))
+        if verbose and j == 0:
+            out("single_example_chars %s" % single_example_chars)
+            out("single_example_ix %s" % single_example_ix)
+            out("X = %s\nY = %s\n" % (X, Y))
+        curr_loss, gradients, a_prev = optimize(X, Y, a_prev, parameters, learning_rate)
+        loss = smooth(loss, curr_loss)
+        if history is not None:
+            history.append(float(loss))
+        if j % sample_every == 0:
+            last_dino_name = print_checkpoint(j, loss, parameters, ix_to_char, char_to_ix, dino_names, seeds, out)
+        if progress is not None:
+            progress(j)
+    return parameters, last_dino_name
