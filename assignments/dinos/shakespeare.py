@@ -1,0 +1,248 @@
+"""Writing like Shakespeare: the course's optional Keras part of Dinosaur Island, as a command.
+
+    python -m assignments.dinos.shakespeare                      # pretrained course model, 400 characters
+    python -m assignments.dinos.shakespeare --prompt "Shall I compare thee" --temperature 0.5 --seed 3
+    python -m assignments.dinos.shakespeare --train-epochs 1     # the notebook's extra epoch, then a poem
+    python -m assignments.dinos.shakespeare --from-scratch --train-epochs 20
+    python -m assignments.dinos.shakespeare --resume output/shakespeare/checkpoints/epoch-003.keras
+
+Differences from the course notebook (details in the ``shakespeare_*`` modules):
+
+* The course's Keras 2.0.6 file is rebuilt for Keras 3 with the Keras 2 ``hard_sigmoid`` its LSTMs were
+  trained with (``keras.models.load_model`` would silently use Keras 3's different function), and
+  training continues from the file's own Adam state, as the notebook's ``model.fit`` did.
+* No ``input()``: ``--prompt``, ``--length``, ``--temperature`` and ``--seed`` (the course's sampling is
+  unseeded). Characters outside the 38-character vocabulary are named in a one-line error.
+* Generation advances the LSTMs one character at a time with their state carried (``--mode stateful``,
+  default); ``--mode window`` is the course's loop, re-running the model on the last 40 characters.
+* Training writes ``.keras`` checkpoints every epoch and resumes exactly (weights, Adam state, epoch,
+  batch order and dropout masks), shows the Keras progress bar and draws the loss curve.
+* Without the pretrained file (and without ``--from-scratch``) it stops with a one-line message.
+
+Writes ``poem.txt`` and ``run_card.json`` (plus ``model.keras``, ``model.json`` and ``loss.png`` when
+training) under ``--out`` (default ``output/shakespeare/``) and prints the poem.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Sequence
+
+from shared.cli import UserError, non_negative_int, positive_float, positive_int, run
+from shared.io import ensure_output_dir, write_text_atomic
+from shared.paths import DATA_DIR, OUTPUT_DIR
+
+COMMAND = "python -m assignments.dinos.shakespeare"
+DEFAULT_PROMPT = "Forsooth this maketh no sense "  # the notebook's suggested input
+
+
+@dataclass
+class ShakespeareConfig:
+    """Settings of one run; the defaults are the course's (Tx, stride, architecture, batch size, Adam)."""
+
+    text: Path = DATA_DIR / "shakespeare.txt"
+    model: Path = DATA_DIR / "model_shakespeare_kiank_350_epoch.h5"
+    prompt: str = DEFAULT_PROMPT
+    length: int = 400
+    temperature: float = 1.0
+    seed: int = 0
+    mode: str = "stateful"
+    Tx: int = 40
+    stride: int = 3
+    n_a: int = 128
+    batch_size: int = 128
+    learning_rate: float = 0.001
+    train_epochs: int = 0
+    from_scratch: bool = False
+    resume: Path | None = None
+    max_examples: int | None = None
+    checkpoint_dir: Path | None = None  # default: OUT/checkpoints
+    out: Path = OUTPUT_DIR / "shakespeare"
+    quiet: bool = False
+
+    @property
+    def training(self) -> bool:
+        return self.train_epochs > 0 or self.resume is not None
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a bad option as one line (:class:`UserError`) instead of usage + exit."""
+
+    def error(self, message):
+        raise UserError(message)
+
+
+def parse_args(argv: Sequence[str] | None = None) -> ShakespeareConfig:
+    d = ShakespeareConfig()
+    p = _Parser(prog=COMMAND, description=__doc__.split("\n\n")[0],
+                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("--text", type=Path, default=d.text, help="training text (lower-cased, as in the course)")
+    p.add_argument("--model", type=Path, default=d.model,
+                   help="the course's Keras 2 .h5 file or a .keras model written by this command")
+    p.add_argument("--prompt", default=d.prompt, help="beginning of the poem (its last Tx characters are used)")
+    p.add_argument("--length", type=positive_int, default=d.length, help="characters to generate")
+    p.add_argument("--temperature", type=positive_float, default=d.temperature, help="sampling temperature")
+    p.add_argument("--seed", type=non_negative_int, default=d.seed,
+                   help="seed for sampling, and for initialisation, batch order and dropout when training")
+    p.add_argument("--mode", choices=("stateful", "window"), default=d.mode,
+                   help="stateful: carry the LSTM state one character at a time; window: the course's loop")
+    p.add_argument("--train-epochs", type=non_negative_int, default=d.train_epochs,
+                   help="train this many epochs (with --resume: up to this epoch) before generating")
+    p.add_argument("--from-scratch", action="store_true", help="train a freshly initialised model")
+    p.add_argument("--resume", type=Path, default=None, help="continue training from a CHECKPOINT.keras")
+    p.add_argument("--batch-size", type=positive_int, default=d.batch_size)
+    p.add_argument("--n-a", type=positive_int, default=d.n_a, help="LSTM units of a model trained from scratch")
+    p.add_argument("--max-examples", type=positive_int, default=None,
+                   help="train on the first N windows only (quick runs)")
+    p.add_argument("--checkpoint-dir", type=Path, default=None, help="where epoch checkpoints go (OUT/checkpoints)")
+    p.add_argument("--out", type=Path, default=d.out, help="output folder")
+    p.add_argument("--quiet", action="store_true", help="print the poem only: no settings, no progress bar")
+    a = p.parse_args(argv)
+    if a.from_scratch and a.resume is not None:
+        raise UserError("--from-scratch and --resume exclude each other")
+    if a.from_scratch and a.train_epochs == 0:
+        raise UserError("--from-scratch needs --train-epochs N (N > 0)")
+    if a.resume is not None and a.resume.suffix != ".keras":
+        raise UserError(f"--resume expects a .keras checkpoint, got {a.resume}")
+    return ShakespeareConfig(text=a.text, model=a.model, prompt=a.prompt, length=a.length,
+                             temperature=a.temperature, seed=a.seed, mode=a.mode, n_a=a.n_a,
+                             batch_size=a.batch_size, train_epochs=a.train_epochs, from_scratch=a.from_scratch,
+                             resume=a.resume, max_examples=a.max_examples, checkpoint_dir=a.checkpoint_dir,
+                             out=a.out, quiet=a.quiet)
+
+
+def _say(config: ShakespeareConfig, line: str) -> None:
+    if not config.quiet:
+        print(line, flush=True)
+
+
+def _model_and_state(config, vocab, x_shape):
+    """The model to generate with (and train), and the training state when training."""
+    from .shakespeare_model import (ModelConfig, build_model, compile_model, load_any_model, parameter_count,
+                                    restore_course_optimizer)
+    from .shakespeare_train import TrainState, load_checkpoint, sidecar
+
+    chars = list(vocab.chars)
+    if config.resume is not None:
+        model, state = load_checkpoint(config.resume)
+        if state.chars != chars:
+            raise UserError(f"checkpoint {config.resume} was trained on another vocabulary than {config.text}")
+        state.epochs = config.train_epochs or state.epochs
+        return model, state, f"checkpoint {config.resume} (epoch {state.epoch})"
+    state = TrainState(epochs=config.train_epochs, seed=config.seed, batch_size=config.batch_size, chars=chars,
+                       n_examples=x_shape[0])
+    if config.from_scratch:
+        model = compile_model(build_model(ModelConfig(Tx=config.Tx, n_x=vocab.size, n_a=config.n_a)),
+                              config.learning_rate)
+        return model, state, f"new model ({parameter_count(model):,} parameters)"
+    if not config.model.is_file():
+        raise UserError(f"pretrained model not found: {config.model} (run 'make data' to fetch it, "
+                        f"or train one with --from-scratch --train-epochs N)")
+    model = load_any_model(config.model)
+    meta = sidecar(config.model)
+    if config.model.suffix == ".keras" and meta.is_file():
+        saved = json.loads(meta.read_text(encoding="utf-8")).get("chars")
+        if saved is not None and saved != chars:
+            raise UserError(f"model {config.model} was trained on another vocabulary than {config.text}")
+    if model.input_shape[2] != vocab.size or model.input_shape[1] != config.Tx:
+        raise UserError(f"model {config.model} takes input {model.input_shape[1:]}, but {config.text} gives "
+                        f"({config.Tx}, {vocab.size})")
+    source = f"{config.model} ({parameter_count(model):,} parameters)"
+    if config.train_epochs:
+        if config.model.suffix == ".keras" and model.optimizer is not None:
+            pass  # keeps the optimizer state saved with it
+        else:
+            compile_model(model, config.learning_rate)
+            if config.model.suffix != ".keras":
+                step = restore_course_optimizer(model, config.model)
+                source += f", course Adam state at step {step}"
+        state.start = "course" if config.model.suffix != ".keras" else str(config.model)
+    return model, state, source
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    config = parse_args(argv)
+    from .shakespeare_data import build_data, load_corpus, Vocabulary
+
+    text = load_corpus(config.text)
+    if len(text) <= config.Tx:
+        raise UserError(f"Shakespeare text is too short: {len(text)} characters, need more than Tx={config.Tx}")
+    vocab = Vocabulary.from_text(text)
+    prompt = config.prompt.lower()
+    prompt_indices = vocab.encode(prompt, what="--prompt")
+    out = ensure_output_dir(config.out)
+    checkpoint_dir = None
+    if config.training:
+        checkpoint_dir = ensure_output_dir(config.checkpoint_dir or out / "checkpoints")
+    X, _ = build_data(text, config.Tx, config.stride)
+    _say(config, f"text: {config.text} ({len(text)} characters, {vocab.size} unique); "
+                 f"number of training examples: {len(X)} (Tx={config.Tx}, stride {config.stride})")
+
+    import numpy as np
+
+    from shared.seed import set_seed
+
+    from .shakespeare_model import parameter_count
+    from .shakespeare_sample import generate
+
+    set_seed(config.seed)  # initial weights and dropout generators of a new model
+    results: dict = {"n_examples": len(X), "vocab_size": vocab.size}
+    x = y = None
+    if config.training:
+        from .shakespeare_data import prepare
+        corpus = prepare(config.text, config.Tx, config.stride, config.max_examples)
+        x, y = corpus.x, corpus.y
+    model, state, source = _model_and_state(config, vocab, x.shape if x is not None else (len(X),))
+    _say(config, f"model: {source}")
+    results.update(model=source, parameters=parameter_count(model))
+
+    if config.training:
+        from shared.plotting import plot_curves
+
+        from .shakespeare_train import save_checkpoint, train
+
+        _say(config, f"training on {x.shape[0]} windows, batch size {state.batch_size}, "
+                     f"epochs {state.epoch + 1}..{state.epochs}, checkpoints in {checkpoint_dir}")
+        start = time.perf_counter()
+        saved = train(model, x, y, state, checkpoint_dir, verbose=0 if config.quiet else 1)
+        seconds = time.perf_counter() - start
+        final = save_checkpoint(model, out / "model.keras", state)
+        steps = -(-x.shape[0] // state.batch_size)
+        xs = [(i + 1) / steps for i in range(len(state.batch_loss))]
+        plot_curves(out / "loss.png", {"running epoch-mean loss": (xs, state.batch_loss),
+                                       "epoch loss": (list(range(1, len(state.epoch_loss) + 1)),
+                                                      state.epoch_loss)},
+                    title="Shakespeare LSTM training loss", xlabel="epoch", ylabel="cross-entropy (nats/char)")
+        _say(config, f"trained to epoch {state.epoch}: loss {state.epoch_loss[-1]:.4f} in {seconds:.1f} s; "
+                     f"model: {final}; loss curve: {out / 'loss.png'}")
+        results.update(epoch=state.epoch, epoch_loss=state.epoch_loss, train_seconds=round(seconds, 2),
+                       checkpoints=[str(p) for p in saved], saved_model=str(final))
+
+    rng = np.random.default_rng(config.seed)
+    start = time.perf_counter()
+    indices = generate(model, prompt_indices, config.length, config.temperature, rng, config.mode)
+    seconds = time.perf_counter() - start
+    poem = config.prompt + vocab.decode(indices)
+    write_text_atomic(out / "poem.txt", poem + "\n")
+    results.update(generated_characters=len(indices), generation_seconds=round(seconds, 3),
+                   characters_per_second=round(len(indices) / max(seconds, 1e-9), 1), poem=str(out / "poem.txt"))
+
+    from shared.runcard import write_run_card
+
+    settings = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(config).items()}
+    data_files = [config.text] + ([config.model] if config.model.is_file() and not config.from_scratch
+                                  and config.resume is None else [])
+    write_run_card(out / "run_card.json", COMMAND, settings, config.seed, data_files, results)
+    _say(config, f"\nHere is your poem ({config.mode}, temperature {config.temperature}, seed {config.seed}):\n")
+    print(poem)
+    _say(config, f"\n{len(indices)} characters in {seconds:.2f} s; wrote {out / 'poem.txt'} and "
+                 f"{out / 'run_card.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run(main))

@@ -1,0 +1,112 @@
+"""Shakespeare's sonnets as training data: the course's ``build_data`` and ``vectorization``.
+
+Same as the course's ``shakespeare_utils.py`` (Tx=40, stride 3 -> 31,412 windows, boolean one-hot
+x (m, Tx, n_x) and y (m, n_x)), with three differences:
+
+* nothing runs at import time; :func:`load_corpus` reads the text when asked and reports a
+  missing, empty or non-UTF-8 file as one line (:class:`shared.cli.UserError`);
+* the vocabulary is an explicit :class:`Vocabulary` (sorted, as ``sorted(set(text))``), not module globals;
+* :meth:`Vocabulary.encode` names every character it does not know instead of raising ``KeyError``.
+
+Used by ``python -m assignments.dinos.shakespeare``.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from shared.cli import UserError
+from shared.io import read_text
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The sorted character set of a corpus; index ``i`` is ``chars[i]``."""
+
+    chars: tuple[str, ...]
+
+    @classmethod
+    def from_text(cls, text: str) -> "Vocabulary":
+        return cls(tuple(sorted(set(text))))
+
+    @property
+    def size(self) -> int:
+        return len(self.chars)
+
+    @property
+    def char_indices(self) -> dict[str, int]:
+        return {c: i for i, c in enumerate(self.chars)}
+
+    def unknown(self, text: str) -> list[str]:
+        """Characters of ``text`` outside the vocabulary, sorted, each once."""
+        known = set(self.chars)
+        return sorted({c for c in text if c not in known})
+
+    def encode(self, text: str, what: str = "text") -> list[int]:
+        """Indices of ``text``'s characters; :class:`UserError` naming any unknown ones."""
+        missing = self.unknown(text)
+        if missing:
+            shown = " ".join(repr(c) for c in missing)
+            allowed = "".join(c for c in self.chars if c.isprintable())
+            raise UserError(f"{what} has characters outside the model's {self.size}-character vocabulary: {shown} "
+                            f"(allowed: newline and {allowed!r})")
+        index = self.char_indices
+        return [index[c] for c in text]
+
+    def decode(self, indices) -> str:
+        return "".join(self.chars[int(i)] for i in indices)
+
+
+def load_corpus(path: str | os.PathLike) -> str:
+    """The lower-cased text of ``path`` (the course reads it with utf-8 and calls ``.lower()``)."""
+    return read_text(path, "Shakespeare text").lower()
+
+
+def build_data(text: str, Tx: int = 40, stride: int = 3) -> tuple[list[str], list[str]]:
+    """Windows ``text[i:i+Tx]`` and their next characters ``text[i+Tx]`` for i in range(0, len-Tx, stride)."""
+    X = [text[i: i + Tx] for i in range(0, len(text) - Tx, stride)]
+    Y = [text[i + Tx] for i in range(0, len(text) - Tx, stride)]
+    return X, Y
+
+
+def vectorization(X: list[str], Y: list[str], n_x: int, char_indices: dict[str, int],
+                  Tx: int = 40) -> tuple[np.ndarray, np.ndarray]:
+    """Boolean one-hot ``x`` (m, Tx, n_x) and ``y`` (m, n_x), as the course builds them."""
+    m = len(X)
+    x = np.zeros((m, Tx, n_x), dtype=bool)  # (m, Tx, n_x)
+    y = np.zeros((m, n_x), dtype=bool)  # (m, n_x)
+    rows = np.arange(m)
+    if m:
+        codes = np.array([[char_indices[c] for c in window] for window in X], dtype=np.int64)  # (m, Tx)
+        x[rows[:, None], np.arange(Tx)[None, :], codes] = True
+        y[rows, [char_indices[c] for c in Y]] = True
+    return x, y
+
+
+@dataclass
+class Corpus:
+    """Everything the course computes at import time: text, vocabulary, windows and one-hot arrays."""
+
+    text: str
+    vocab: Vocabulary
+    x: np.ndarray  # (m, Tx, n_x) bool
+    y: np.ndarray  # (m, n_x) bool
+
+    @property
+    def m(self) -> int:
+        return self.x.shape[0]
+
+
+def prepare(path: str | os.PathLike, Tx: int = 40, stride: int = 3, max_examples: int | None = None) -> Corpus:
+    """Read, window and one-hot the corpus (optionally only its first ``max_examples`` windows)."""
+    text = load_corpus(path)
+    if len(text) <= Tx:
+        raise UserError(f"Shakespeare text is too short: {len(text)} characters, need more than Tx={Tx}")
+    vocab = Vocabulary.from_text(text)
+    X, Y = build_data(text, Tx, stride)
+    if max_examples is not None:
+        X, Y = X[:max_examples], Y[:max_examples]
+    x, y = vectorization(X, Y, vocab.size, vocab.char_indices, Tx)
+    return Corpus(text, vocab, x, y)

@@ -1,0 +1,148 @@
+"""Training the Shakespeare LSTM with per-epoch ``.keras`` checkpoints and exact resume.
+
+The course runs ``model.fit(x, y, batch_size=128, epochs=1)`` once on the loaded model. Here:
+
+* the batch order of epoch ``e`` is a permutation drawn from ``(seed, e)`` alone, so an interrupted
+  run resumed from its epoch-``e`` checkpoint sees the same batches as an uninterrupted one;
+* after every epoch the model (weights and Adam state) is saved atomically as ``epoch-NNN.keras`` with
+  an ``epoch-NNN.json`` beside it (epoch, target epochs, seed, batch size, vocabulary, loss history and
+  the dropout layers' random-generator states, which ``model.save`` leaves out):
+  :func:`load_checkpoint` continues from there, bit for bit the run that was not interrupted;
+* per-batch running losses are kept for the loss-curve PNG.
+
+Used by ``python -m assignments.dinos.shakespeare --train-epochs N [--resume CHECKPOINT.keras]``.
+"""
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from shared.cli import UserError
+from shared.io import atomic_path, write_text_atomic
+
+
+@dataclass
+class TrainState:
+    """What a checkpoint's JSON holds besides the model: where the run is and how it got there."""
+
+    epoch: int = 0  # epochs completed
+    epochs: int = 0  # target epochs of the run
+    seed: int = 0  # batch order (and, through Keras, dropout) seed
+    batch_size: int = 128
+    chars: list[str] = field(default_factory=list)  # the vocabulary, in index order
+    n_examples: int = 0
+    epoch_loss: list[float] = field(default_factory=list)  # mean training loss of each epoch
+    batch_loss: list[float] = field(default_factory=list)  # running epoch-mean loss after each batch
+    start: str = "scratch"  # "scratch" or "course" (started from the course's pretrained model)
+    rng_state: dict[str, list[list[int]]] = field(default_factory=dict)  # layer -> its seed-generator states
+
+
+def _seed_states(model: keras.Model) -> dict[str, list]:
+    return {layer.name: [v for v in layer.variables if v.path.endswith("seed_generator_state")]
+            for layer in model.layers}
+
+
+def get_rng_state(model: keras.Model) -> dict[str, list[list[int]]]:
+    """The layers' random-generator states (dropout masks), which ``model.save`` does not store."""
+    return {name: [np.asarray(v).tolist() for v in variables]
+            for name, variables in _seed_states(model).items() if variables}
+
+
+def set_rng_state(model: keras.Model, rng_state: dict[str, list[list[int]]]) -> None:
+    for name, variables in _seed_states(model).items():
+        for variable, value in zip(variables, rng_state.get(name, [])):
+            variable.assign(np.asarray(value, dtype=variable.dtype))
+
+
+def sidecar(checkpoint: str | os.PathLike) -> Path:
+    """The JSON file beside a ``.keras`` checkpoint."""
+    return Path(checkpoint).with_suffix(".json")
+
+
+def save_checkpoint(model: keras.Model, path: str | os.PathLike, state: TrainState) -> Path:
+    """Model (with optimizer state) and its :class:`TrainState`, each written atomically."""
+    path = Path(path)
+    state.rng_state = get_rng_state(model)
+    with atomic_path(path) as tmp:
+        model.save(tmp)
+    write_text_atomic(sidecar(path), json.dumps(asdict(state), indent=1) + "\n")
+    return path
+
+
+def load_checkpoint(path: str | os.PathLike) -> tuple[keras.Model, TrainState]:
+    """A checkpoint written by :func:`save_checkpoint`, ready to continue training."""
+    path = Path(path)
+    if path.suffix != ".keras":
+        raise UserError(f"checkpoint must be a .keras file: {path}")
+    if not path.is_file():
+        raise UserError(f"checkpoint not found: {path}")
+    meta = sidecar(path)
+    if not meta.is_file():
+        raise UserError(f"checkpoint {path} has no training state file {meta.name} beside it")
+    try:
+        state = TrainState(**json.loads(meta.read_text(encoding="utf-8")))
+    except (ValueError, TypeError, UnicodeDecodeError) as exc:
+        raise UserError(f"cannot read training state {meta}: {exc}") from None
+    try:
+        model = keras.models.load_model(path, safe_mode=True)
+    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
+        raise UserError(f"cannot load checkpoint {path}: {str(exc).splitlines()[0] if str(exc) else exc!r}") from None
+    if model.optimizer is None:
+        raise UserError(f"checkpoint {path} has no optimizer state")
+    set_rng_state(model, state.rng_state)
+    return model, state
+
+
+def epoch_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int, first_epoch: int,
+                  end_epoch: int) -> tf.data.Dataset:
+    """Batches of epochs ``first_epoch .. end_epoch-1``; epoch ``e`` is ordered by a permutation of (seed, e)."""
+    x_all = tf.constant(x)  # (m, Tx, n_x) bool
+    y_all = tf.constant(y)  # (m, n_x) bool
+    m = x.shape[0]
+    orders = np.stack([np.random.default_rng([seed, e]).permutation(m) for e in range(first_epoch, end_epoch)])
+    ds = tf.data.Dataset.from_tensor_slices(orders)  # one row of indices per epoch
+    ds = ds.flat_map(lambda order: tf.data.Dataset.from_tensor_slices(order).batch(batch_size))
+    ds = ds.map(lambda idx: (tf.cast(tf.gather(x_all, idx), tf.float32), tf.cast(tf.gather(y_all, idx), tf.float32)))
+    return ds.prefetch(2)
+
+
+class _Recorder(keras.callbacks.Callback):
+    """Keeps the loss history in ``state`` and writes a checkpoint after each epoch."""
+
+    def __init__(self, state: TrainState, checkpoint_dir: Path | None):
+        super().__init__()
+        self.state = state
+        self.checkpoint_dir = checkpoint_dir
+        self.saved: list[Path] = []
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.state.batch_loss.append(float(logs["loss"]))
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.state.epoch = epoch + 1
+        self.state.epoch_loss.append(float(logs["loss"]))
+        if self.checkpoint_dir is not None:
+            self.saved.append(save_checkpoint(self.model, self.checkpoint_dir / f"epoch-{epoch + 1:03d}.keras",
+                                              self.state))
+
+
+def train(model: keras.Model, x: np.ndarray, y: np.ndarray, state: TrainState,
+          checkpoint_dir: str | os.PathLike | None = None, verbose: int = 1) -> list[Path]:
+    """Train the compiled ``model`` from ``state.epoch`` to ``state.epochs``; returns the checkpoints written."""
+    if state.epochs <= state.epoch:
+        raise UserError(f"nothing to train: the model is at epoch {state.epoch} and the target is {state.epochs} "
+                        f"(pass --train-epochs larger than {state.epoch})")
+    steps = -(-x.shape[0] // state.batch_size)
+    ds = epoch_dataset(x, y, state.batch_size, state.seed, state.epoch, state.epochs)
+    recorder = _Recorder(state, Path(checkpoint_dir) if checkpoint_dir is not None else None)
+    model.fit(ds, epochs=state.epochs, initial_epoch=state.epoch, steps_per_epoch=steps, shuffle=False,
+              callbacks=[recorder],
+              verbose=verbose)
+    return recorder.saved
