@@ -1,0 +1,142 @@
+"""Benchmark: numpy LSTM forward + backward against Keras' LSTM with a compiled GradientTape.
+
+    python -m bench.bench_rnn                  # jazz-sized: n_x=90, n_a=64, m=60, T_x=30; float64 and float32
+    python -m bench.bench_rnn --repeats 50     # more timed calls per contender
+
+Three contenders, measured side by side in one process on the same inputs:
+
+* ``course numpy``: the course-structured ``lstm_forward`` + ``lstm_backward`` (a Python loop
+  over ``lstm_cell_forward``/``lstm_cell_backward``);
+* ``fast numpy``: ``lstm_forward_fast`` + ``lstm_backward_fast`` (same numbers);
+* ``Keras``: ``layers.LSTM`` (weights mapped from the numpy parameters) forward, and
+  ``tf.GradientTape`` gradients of ``Σ da·a`` with respect to the kernel, recurrent kernel,
+  bias, inputs and initial state, all in one ``tf.function``.
+
+The numpy passes also compute the course's softmax outputs ``y``; Keras' layer does not.
+Before timing, every contender's gradients are compared with the course's. Medians and
+ratios are printed and written to ``bench/results/bench_rnn.json`` with the machine's
+description.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+import numpy as np
+
+from shared.bench import median, time_calls, write_results
+from shared.cli import positive_int, run
+from shared.table import format_table
+
+from assignments.rnn_step_by_step import lstm_backward, lstm_backward_fast, lstm_forward, lstm_forward_fast
+from assignments.rnn_step_by_step.checks import random_parameters
+from assignments.rnn_step_by_step.keras_weights import lstm_to_keras, strip_d
+
+
+def make_problem(n_x: int, n_a: int, n_y: int, m: int, T_x: int, dtype, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    params = {k: (0.1 * v).astype(dtype) for k, v in random_parameters("lstm", n_x, n_a, n_y, rng).items()}
+    x = rng.standard_normal((n_x, m, T_x)).astype(dtype)  # (n_x, m, T_x)
+    a0 = (0.1 * rng.standard_normal((n_a, m))).astype(dtype)  # (n_a, m)
+    da = rng.standard_normal((n_a, m, T_x)).astype(dtype)  # (n_a, m, T_x)
+    return params, x, a0, da
+
+
+def keras_step(params, x, a0, da, dtype):
+    """A compiled forward + backward of ``layers.LSTM``; returns ``(fn, grads_in_course_layout)``."""
+    import keras
+    import tensorflow as tf
+
+    n_x, m, T_x = x.shape
+    n_a = a0.shape[0]
+    name = np.dtype(dtype).name
+    layer = keras.layers.LSTM(n_a, return_sequences=True, dtype=name)
+    layer.build((m, T_x, n_x))
+    layer.set_weights(lstm_to_keras(params))
+    variables = [layer.cell.kernel, layer.cell.recurrent_kernel, layer.cell.bias]
+    xk = tf.constant(x.transpose(1, 2, 0))  # (m, T_x, n_x)
+    h0 = tf.constant(a0.T)  # (m, n_a)
+    c0 = tf.zeros((m, n_a), dtype=name)
+    dak = tf.constant(da.transpose(1, 2, 0))  # (m, T_x, n_a)
+
+    @tf.function
+    def step(xk, h0, c0, dak):
+        with tf.GradientTape() as tape:
+            tape.watch([xk, h0])
+            seq = layer(xk, initial_state=[h0, c0])
+            loss = tf.reduce_sum(dak * seq)
+        return tape.gradient(loss, variables + [xk, h0])
+
+    def fn():
+        return [t.numpy() for t in step(xk, h0, c0, dak)]
+
+    return fn
+
+
+def numpy_step(forward, backward, params, x, a0, da):
+    def fn():
+        caches = forward(x, a0, params)[-1]
+        return backward(da, caches)
+
+    return fn
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_rnn", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n-x", type=positive_int, default=90)
+    parser.add_argument("--n-a", type=positive_int, default=64)
+    parser.add_argument("--m", type=positive_int, default=60)
+    parser.add_argument("--T-x", dest="T_x", type=positive_int, default=30)
+    parser.add_argument("--repeats", type=positive_int, default=30, help="timed calls per contender")
+    parser.add_argument("--warmup", type=positive_int, default=3, help="untimed calls first (compiles Keras)")
+    parser.add_argument("--name", default="bench_rnn", help="results file bench/results/NAME.json")
+    args = parser.parse_args(argv)
+    n_y = args.n_x  # the jazz model predicts one of its input values
+
+    results = {"problem": {"n_x": args.n_x, "n_a": args.n_a, "n_y": n_y, "m": args.m, "T_x": args.T_x},
+               "repeats": args.repeats, "warmup": args.warmup, "what": "forward + backward (gradients of "
+               "sum(da * a) w.r.t. weights, biases, x and a0), median seconds", "timings": {}}
+    rows = []
+    print(f"LSTM forward + backward, n_x={args.n_x} n_a={args.n_a} m={args.m} T_x={args.T_x}; "
+          f"median of {args.repeats} calls", flush=True)
+    for dtype in (np.float64, np.float32):
+        name = np.dtype(dtype).name
+        params, x, a0, da = make_problem(args.n_x, args.n_a, n_y, args.m, args.T_x, dtype)
+        course = numpy_step(lstm_forward, lstm_backward, params, x, a0, da)
+        quick = numpy_step(lstm_forward_fast, lstm_backward_fast, params, x, a0, da)
+        keras_fn = keras_step(params, x, a0, da, dtype)
+
+        # Same numbers first: every contender's gradients against the course's.
+        want = course()
+        tol = 1e-9 if dtype == np.float64 else 2e-3
+        want_keras = lstm_to_keras(strip_d(want)) + [want["dx"].transpose(1, 2, 0), want["da0"].T]
+        errors = {
+            "fast numpy": max(float(np.max(np.abs(quick()[k] - want[k]))) for k in want),
+            "Keras": max(float(np.max(np.abs(g - w))) for g, w in zip(keras_fn(), want_keras)),
+        }
+        for label, err in errors.items():
+            if not err <= tol:
+                print(f"error: {label} ({name}) differs from the course gradients by {err:.2e}", file=sys.stderr)
+                return 1
+
+        timings = {}
+        for label, fn in (("course numpy", course), ("fast numpy", quick), ("Keras", keras_fn)):
+            times = time_calls(fn, repeats=args.repeats, warmup=args.warmup)
+            timings[label] = {"median_s": median(times), "min_s": min(times),
+                              "max_abs_grad_diff_vs_course": errors.get(label, 0.0)}
+        keras_median = timings["Keras"]["median_s"]
+        for label, t in timings.items():
+            t["ratio_to_keras"] = t["median_s"] / keras_median
+            rows.append((name, label, f"{1e3 * t['median_s']:.2f}", f"{1e3 * t['min_s']:.2f}",
+                         f"{t['ratio_to_keras']:.2f}x", f"{t['max_abs_grad_diff_vs_course']:.1e}"))
+        results["timings"][name] = timings
+
+    print(format_table(["dtype", "contender", "median ms", "min ms", "time / Keras", "max |grad - course|"], rows))
+    path = write_results(args.name, results)
+    print(f"results: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run(main))
