@@ -72,12 +72,7 @@ def approach_names(pitches: tuple[str, ...]) -> frozenset[str]:
 
 def pitch_class_name(pitch_with_octave: str) -> str:
     """'E-5' -> 'E-': the note name without its octave (music21 ``Pitch.name``)."""
-    i = len(pitch_with_octave)
-    while i > 0 and pitch_with_octave[i - 1].isdigit():
-        i -= 1
-    if i > 1 and pitch_with_octave[i - 1] == "-" and pitch_with_octave[i - 2].isdigit():
-        i -= 1  # negative octave, e.g. 'C-1'
-    return pitch_with_octave[:i]
+    return pitch_with_octave.rstrip("0123456789")
 
 
 def is_chord_tone(note_pitch: str, chord_pitches: Sequence[str]) -> bool:

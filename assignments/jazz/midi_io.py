@@ -109,9 +109,10 @@ def read_midi(path: str | Path) -> MidiData:
     try:
         midi = mido.MidiFile(path)
     except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError) as exc:
+        if isinstance(exc, EOFError):
+            raise UserError(f"{path} is a truncated MIDI file (it ends in the middle of a chunk)") from None
         why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        kind = "truncated or corrupt" if isinstance(exc, EOFError) else "not a valid"
-        raise UserError(f"{path} is {kind} MIDI file ({why})") from None
+        raise UserError(f"{path} is not a readable MIDI file ({why})") from None
     if midi.type == 2:
         raise UserError(f"{path}: MIDI type 2 (independent sequences) is not supported")
     tpq = int(midi.ticks_per_beat)
