@@ -1,0 +1,189 @@
+"""Dinosaur Island, Keras: the SimpleRNN model *is* the numpy model (converter both ways, same log-probabilities),
+training on a fixed held-out split, saving/loading, and seeded sampling with temperature and top-k."""
+from __future__ import annotations
+
+import math
+
+import keras
+import numpy as np
+import pytest
+
+from assignments.dinos import convert, course, fast
+from assignments.dinos import keras_model as km
+from assignments.dinos.data import encode, load_names, split_names
+from assignments.dinos.sample import (adjust, bits_per_char, classify, decode, generate, log_probs_numpy,
+                                      sample_numpy)
+
+NAMES = ["turiasaurus", "ornithomimus", "aardonyx", "zuul", "tyrannosaurus"]
+
+
+@pytest.fixture(scope="module")
+def dinos(data_dir):
+    return load_names(data_dir / "dinos.txt")
+
+
+@pytest.fixture(scope="module")
+def trained_numpy(dinos):
+    """The course model after 500 iterations (non-trivial, non-symmetric parameters)."""
+    params, _ = fast.model(list(dinos.names), dinos.ix_to_char, dinos.char_to_ix, 500, out=lambda *_: None)
+    return params
+
+
+def course_log_prob(params, name, char_to_ix):
+    """-loss of the course's rnn_forward on one name from a zero state."""
+    X = [None] + encode(name, char_to_ix)
+    Y = X[1:] + [char_to_ix["\n"]]
+    loss, _ = course.rnn_forward(X, Y, np.zeros((params["Waa"].shape[0], 1)), params)
+    return -loss
+
+
+def test_converter_round_trip_is_exact(trained_numpy):
+    model = km.build_model(50, "simple_rnn", dtype="float64")
+    convert.numpy_to_keras(trained_numpy, model)
+    back = convert.keras_to_numpy(model)
+    for key, value in trained_numpy.items():
+        assert back[key].shape == value.shape
+        assert np.array_equal(back[key], value), key
+    assert model.count_params() == sum(v.size for v in trained_numpy.values()) == 50 * 27 + 50 * 50 + 50 + 27 * 50 + 27
+
+
+def test_keras_simple_rnn_gives_the_course_log_probability(trained_numpy, dinos):
+    model = km.build_model(50, "simple_rnn", dtype="float64")
+    convert.numpy_to_keras(trained_numpy, model)
+    encoded = [encode(n, dinos.char_to_ix) for n in NAMES]
+    keras_lp = km.log_probs_keras(model, encoded)
+    for name, lp in zip(NAMES, keras_lp):
+        assert lp == pytest.approx(course_log_prob(trained_numpy, name, dinos.char_to_ix), abs=1e-6), name
+    # the batched numpy scorer agrees with the course's rnn_forward too
+    np.testing.assert_allclose(log_probs_numpy(trained_numpy, encoded),
+                               [course_log_prob(trained_numpy, n, dinos.char_to_ix) for n in NAMES], atol=1e-9)
+
+
+def test_keras_weights_back_to_numpy_give_the_same_model(dinos):
+    """A float32 Keras model (random init) converted to the course's dict scores names the same (float32 tol)."""
+    keras.utils.set_random_seed(3)
+    model = km.build_model(16, "simple_rnn")
+    params = convert.keras_to_numpy(model)
+    encoded = [encode(n, dinos.char_to_ix) for n in NAMES]
+    np.testing.assert_allclose(km.log_probs_keras(model, encoded), log_probs_numpy(params, encoded), atol=1e-4)
+    assert params["Wax"].shape == (16, 27) and params["by"].shape == (27, 1)
+
+
+def test_converter_rejects_mismatches(trained_numpy):
+    from shared.cli import UserError
+    with pytest.raises(UserError, match="do not fit"):
+        convert.numpy_to_keras(trained_numpy, km.build_model(8, "simple_rnn"))
+    with pytest.raises(UserError, match="only a SimpleRNN"):
+        convert.keras_to_numpy(km.build_model(8, "gru"))
+
+
+def test_encode_batch_matches_the_course_inputs():
+    x, y, w = km.encode_batch([[1, 2], [3]])
+    assert x.shape == (2, 3, 27) and not x[:, 0].any()  # X[0] = None: the zero vector
+    assert x[0, 1, 1] == 1 and x[0, 2, 2] == 1 and x[1, 1, 3] == 1 and x.sum() == 3
+    assert y.tolist() == [[1, 2, 0], [3, 0, 0]] and w.tolist() == [[1, 1, 1], [1, 1, 0]]
+
+
+def test_held_out_split_is_fixed(dinos):
+    train, held = split_names(dinos.names)
+    np.random.seed(123)  # global state and training seeds do not move it
+    train2, held2 = split_names(list(reversed(dinos.names)))
+    assert (train, held) == (train2, held2)
+    assert not set(train) & set(held) and set(train) | set(held) == set(dinos.names)
+    assert len(held) == round(0.1 * len(set(dinos.names)))
+    assert split_names(dinos.names, seed=1)[1] != held
+
+
+@pytest.fixture(scope="module")
+def tiny_training(dinos):
+    train, held = split_names(dinos.names)
+    enc_train = [encode(s, dinos.char_to_ix) for s in train[:300]]
+    enc_held = [encode(s, dinos.char_to_ix) for s in held[:60]]
+    run = lambda: km.train(enc_train, enc_held, n_a=16, cell="gru", epochs=2, batch_size=64, seed=5,  # noqa: E731
+                           verbose=0)
+    return run(), run(), enc_held
+
+
+def test_keras_training_reports_per_epoch_and_is_reproducible(tiny_training):
+    first, second, enc_held = tiny_training
+    assert first.epochs == [1, 2]
+    assert len(first.train_loss) == len(first.held_out_bpc) == 2
+    assert all(math.isfinite(v) for v in first.train_loss + first.held_out_bpc)
+    assert first.held_out_bpc[-1] < math.log2(27)  # better than uniform
+    assert first.held_out_bpc[-1] < first.held_out_bpc[0]
+    assert first.train_loss == second.train_loss and first.held_out_bpc == second.held_out_bpc
+    assert first.held_out_bpc[-1] == pytest.approx(km.bits_per_char_keras(first.model, enc_held), abs=1e-12)
+
+
+def test_saved_model_loads_in_safe_mode(tiny_training, tmp_path):
+    model = tiny_training[0].model
+    path = tmp_path / "m.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path, safe_mode=True)
+    x, _, _ = km.encode_batch([[1, 2, 3]])
+    np.testing.assert_allclose(np.asarray(loaded(x)), np.asarray(model(x)), atol=1e-6)
+
+
+def test_keras_sampling_is_seeded_and_well_formed(tiny_training):
+    model = tiny_training[0].model
+    draw = lambda seed: generate(km.keras_step(model), km.initial_states(model, 8), 8,  # noqa: E731
+                                 np.random.default_rng(seed), temperature=0.8, top_k=5)
+    a, b = draw(1), draw(1)
+    assert a == b
+    assert all(s[-1] == 0 and 0 not in s[:-1] and len(s) <= 51 for s in a)
+
+
+def test_keras_step_matches_the_full_model(tiny_training):
+    """The per-character cell calls used for sampling give the full model's probabilities."""
+    model = tiny_training[0].model
+    name = [20, 21, 18]
+    x, _, _ = km.encode_batch([name])
+    full = np.asarray(model(x))[0]  # (T_x, 27)
+    step, states = km.keras_step(model), km.initial_states(model, 1)
+    x_ix = None
+    for t in range(len(name) + 1):
+        p, states = step(x_ix, states)
+        np.testing.assert_allclose(p[0], full[t], atol=1e-5)
+        x_ix = np.array([name[t]]) if t < len(name) else None
+
+
+def test_adjust_temperature_and_top_k():
+    p = np.array([[0.5, 0.3, 0.2]])
+    np.testing.assert_allclose(adjust(p, 1.0), p)
+    sharp = adjust(p, 0.5)
+    np.testing.assert_allclose(sharp, p ** 2 / (p ** 2).sum())
+    top = adjust(p, 1.0, top_k=2)
+    np.testing.assert_allclose(top, [[0.625, 0.375, 0.0]])
+    with pytest.raises(ValueError):
+        adjust(p, 0.0)
+
+
+def test_numpy_sampling(trained_numpy, dinos):
+    a = sample_numpy(trained_numpy, 50, np.random.default_rng(0), temperature=1.0)
+    assert a == sample_numpy(trained_numpy, 50, np.random.default_rng(0), temperature=1.0)
+    assert a != sample_numpy(trained_numpy, 50, np.random.default_rng(1), temperature=1.0)
+    assert all(s[-1] == 0 and len(s) <= 51 and 0 not in s[:-1] for s in a)
+    greedy = sample_numpy(trained_numpy, 3, np.random.default_rng(0), top_k=1)
+    assert greedy[0] == greedy[1] == greedy[2]  # top-1 is deterministic
+    # the first character follows the model's distribution (a loose statistical check, 4000 draws)
+    first = [s[0] for s in sample_numpy(trained_numpy, 4000, np.random.default_rng(2), max_length=1)]
+    a0 = np.zeros((50, 1))
+    z = trained_numpy["Wya"] @ np.tanh(trained_numpy["Waa"] @ a0 + trained_numpy["b"]) + trained_numpy["by"]
+    p = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+    freq = np.bincount(first, minlength=27) / 4000
+    assert np.abs(freq - p[:, 0]).max() < 0.03
+
+
+def test_capped_names_end_with_newline(dinos):
+    params = course.initialize_parameters(8, 27, 27)
+    params["by"][1] = 50.0  # 'a' always
+    names = sample_numpy(params, 2, np.random.default_rng(0))
+    assert names[0] == [1] * 50 + [0] and decode(names[0], dinos.ix_to_char) == "a" * 50
+
+
+def test_classify_and_bits_per_char():
+    report = classify(["abc", "xyz", "abc", "new"], train=["abc"], held_out=["xyz"])
+    assert report.labels == ("in train", "in held-out", "in train", "new")
+    assert report.counts == {"in train": 2, "in held-out": 1, "new": 1} and report.unique == 3
+    assert report.summary() == "4 names: in train 2, in held-out 1, new 1; 3 unique"
+    assert bits_per_char(np.array([-np.log(27) * 3]), [[1, 2]]) == pytest.approx(math.log2(27))
