@@ -237,6 +237,50 @@ def test_pitch_spelling_matches_music21():
     assert [pitch_name(n) for n in range(21, 109)] == [pitch.Pitch(midi=n).nameWithOctave for n in range(21, 109)]
 
 
+def _mido_note_tracks(path):
+    import mido
+
+    tracks = []
+    for index, track in enumerate(mido.MidiFile(path).tracks):
+        tick, messages = 0, []
+        for msg in track:
+            tick += msg.time
+            if msg.type in ("note_on", "note_off"):
+                messages.append(NoteMessage(tick, msg.note, msg.channel, msg.velocity, msg.type == "note_on"))
+        if messages:
+            tracks.append((index, messages))
+    return tracks
+
+
+def test_midi_reader_agrees_with_mido(metheny, tiny):
+    for path in (metheny, tiny["path"]):
+        ours = read_midi(path)
+        assert [(t.index, list(t.messages)) for t in ours.tracks] == _mido_note_tracks(path)
+
+
+def test_midi_reader_running_status_and_meta(tmp_path):
+    track = bytes([0x00, 0xFF, 0x03, 0x04]) + b"Lead" + bytes([
+        0x00, 0xC2, 0x49,  # program change, channel 2
+        0x00, 0x92, 0x3C, 0x40,  # note on C4
+        0x60, 0x3C, 0x00,  # running status: note on C4 velocity 0 (= off)
+        0x00, 0xFF, 0x51, 0x03, 0x07, 0xA1, 0x20,  # tempo meta event (keeps the running status)
+        0x81, 0x40, 0x3E, 0x50,  # delta 192, running status: note on D4
+        0x60, 0x82, 0x3E, 0x00,  # note off D4
+        0x00, 0xFF, 0x2F, 0x00])
+    raw = b"MThd" + (6).to_bytes(4, "big") + bytes([0, 1, 0, 1, 0, 96]) + b"MTrk" + len(track).to_bytes(4, "big")
+    path = tmp_path / "running.mid"
+    path.write_bytes(raw + track)
+    data = read_midi(path)
+    (only,) = data.tracks
+    assert (data.ticks_per_quarter, only.name, only.program, only.label) == (96, "Lead", 0x49, "Lead")
+    assert [(m.tick, m.note, m.velocity, m.is_note_on) for m in only.messages] == \
+        [(0, 60, 64, True), (96, 60, 0, True), (288, 62, 80, True), (384, 62, 0, False)]
+    assert only.messages == tuple(_mido_note_tracks(path)[0][1])
+    path.write_bytes(raw + track[:-9])  # cut inside the last events
+    with pytest.raises(UserError, match="truncated"):
+        read_midi(path)
+
+
 def test_metheny_parts_found_by_name(metheny):
     data = read_midi(metheny)
     assert data.ticks_per_quarter == 96
@@ -259,6 +303,14 @@ def test_grammar_helpers():
     assert grammar.interval_token("C5", "E5") == "<P5,A1>"  # M3 + m3, M3 - m3
     assert grammar.interval_token("E5", "D5") == "<m2,P-4>"
     assert grammar.pitch_class_name("E-5") == "E-" and grammar.pitch_class_name("C#10") == "C#"
+
+
+def test_fast_scale_derivation_matches_music21(built):
+    """get_scale finds derive()'s tonic arithmetically; music21's own derive must agree (a sample: it is slow)."""
+    chords = sorted({c.pitches for g in built["corpora"]["2021"].chord_groups for c in g})
+    sample = chords[::3] + [("C3", "E3", "G3"), ("C#3", "F3", "G#3"), ("D-3", "F3"), ("B2", "D#3", "F#3", "A#3")]
+    for pitches in sample:
+        assert grammar.get_scale(pitches) == grammar.derive_scale_music21(pitches), pitches
 
 
 # ------------------------------------------------------------------------------------- other MIDI files

@@ -46,16 +46,70 @@ def chord_pitch_names(pitches: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(p.name for p in _chord(tuple(pitches)).pitches)
 
 
+# music21's IntervalNetwork.find() tries these tonics (in this order) when it derives a scale.
+SCALE_STARTS = ("C", "C#", "D-", "D", "D#", "E-", "E", "F", "F#", "G", "G#", "A", "B-", "B", "C-")
+_START_PS = {"C-": 59, "C": 60, "C#": 61, "D-": 61, "D": 62, "D#": 63, "E-": 63, "E": 64, "F": 65, "F#": 66,
+             "G": 67, "G#": 68, "A": 69, "B-": 70, "B": 71}
+SCALE_STEPS = {"major": (0, 2, 4, 5, 7, 9, 11), "dorian": (0, 2, 3, 5, 7, 9, 10)}
+
+
+def scale_kind(pitches: Sequence[str]) -> str:
+    """The course's scale family for a chord: 'major' for a major chord, else 'dorian'."""
+    return "major" if chord_quality(tuple(pitches)) == "major" else "dorian"
+
+
+def derive_tonic(pitches: Sequence[str], kind: str) -> str:
+    """The tonic ``MajorScale().derive(chord)`` / ``DorianScale().derive(chord)`` picks, without building scales.
+
+    music21 realizes the scale on each of :data:`SCALE_STARTS`, counts the chord's distinct pitch classes it
+    contains, sorts ``(count, Pitch)`` ascending -- enharmonic starts compare equal, so the sort keeps their order
+    -- and takes the last entry: most matches, then the highest start (octave 4), then the later of two
+    enharmonic spellings. ``get_scale`` uses this and is checked against music21's ``derive`` in the tests.
+    """
+    classes = {_pitch_class(p) for p in pitches}
+    steps = SCALE_STEPS[kind]
+    best = None
+    for index, start in enumerate(SCALE_STARTS):
+        members = {(_START_PS[start] + step) % 12 for step in steps}
+        key = (len(classes & members), _START_PS[start], index)
+        if best is None or key > best[0]:
+            best = (key, start)
+    return best[1]
+
+
+@lru_cache(maxsize=None)
+def scale_names(kind: str, tonic: str) -> frozenset[str]:
+    """Pitch names (no octave) of music21's ``MajorScale(tonic)`` or ``DorianScale(tonic)``."""
+    _, _, _, scale = _m21()
+    concrete = (scale.MajorScale if kind == "major" else scale.DorianScale)(tonic)
+    return frozenset(p.name for p in concrete.getPitches())
+
+
 @lru_cache(maxsize=None)
 def get_scale(pitches: tuple[str, ...]) -> frozenset[str]:
     """Pitch names (no octave) of the course's scale for a chord.
 
-    ``MajorScale().derive(chord)`` for a major chord, ``DorianScale().derive(chord)`` otherwise.
+    The course: ``MajorScale().derive(chord)`` for a major chord, ``DorianScale().derive(chord)`` otherwise.
+    ``derive`` returns the first scale of that kind holding the most chord tones -- not necessarily the one on
+    the chord's root (a C major triad gives G major).
     """
+    kind = scale_kind(pitches)
+    return scale_names(kind, derive_tonic(pitches, kind))
+
+
+def derive_scale_music21(pitches: Sequence[str]) -> frozenset[str]:
+    """The course's own (slow) computation of :func:`get_scale`, with music21's ``derive``; for checking."""
     _, _, _, scale = _m21()
-    kind = scale.MajorScale() if chord_quality(tuple(pitches)) == "major" else scale.DorianScale()
-    derived = kind.derive(_chord(tuple(pitches)))
-    return frozenset(p.name for p in derived.getPitches())
+    kind = scale.MajorScale() if scale_kind(pitches) == "major" else scale.DorianScale()
+    return frozenset(p.name for p in kind.derive(_chord(tuple(pitches))).getPitches())
+
+
+_LETTER_PC = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+
+
+def _pitch_class(pitch_with_octave: str) -> int:
+    name = pitch_class_name(pitch_with_octave)
+    return (_LETTER_PC[name[0]] + name.count("#") - name.count("-")) % 12
 
 
 @lru_cache(maxsize=None)
