@@ -1,0 +1,130 @@
+"""``python -m assignments.dinos``: outputs, printout, run card, and every kind of bad input (in-process)."""
+from __future__ import annotations
+
+import json
+
+import keras
+import numpy as np
+import pytest
+
+from assignments.dinos.__main__ import build_parser, main
+from assignments.dinos.data import parse_names
+from shared.cli import UserError, run
+
+
+def numpy_args(out, *extra):
+    return ["--iterations", "201", "--sample-every", "100", "--samples", "6", "--out", str(out), *extra]
+
+
+def test_numpy_run_writes_every_output(tmp_path, capsys, data_dir):
+    assert run(main, numpy_args(tmp_path)) == 0
+    printed = capsys.readouterr().out
+    assert "There are 19909 total characters and 27 unique characters in your data." in printed
+    assert "Iteration: 0, Loss: 23.087336\n\nNkzxwtdmfqoeyhsqwasjkjvu\nKneb\n" in printed
+    assert "Iteration: 200, Loss:" in printed and "Settings: " in printed
+    for name in ("parameters.npz", "names.txt", "loss.png", "run_card.json"):
+        assert (tmp_path / name).stat().st_size > 0, name
+    assert (tmp_path / "loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    params = np.load(tmp_path / "parameters.npz")
+    assert sorted(params.files) == ["Waa", "Wax", "Wya", "b", "by"] and params["Wax"].shape == (50, 27)
+    lines = (tmp_path / "names.txt").read_text().splitlines()
+    assert len(lines) == 2 + 6 and all(line.endswith(("real dinosaur", "new")) for line in lines[2:])
+    card = json.loads((tmp_path / "run_card.json").read_text())
+    assert card["seed"] == 0 and card["settings"]["iterations"] == 201
+    assert card["data"][str(data_dir / "dinos.txt")]["sha256"]
+    assert {"numpy", "keras"} <= set(card["versions"])
+    assert card["results"]["final_smoothed_loss"] > 0 and card["results"]["wall_time_s"] > 0
+    assert not list(tmp_path.glob(".*"))  # no temporary files left behind
+
+
+def test_course_and_fast_impl_print_the_same(tmp_path, capsys):
+    run(main, numpy_args(tmp_path / "a", "--impl", "fast"))
+    fast_out = capsys.readouterr().out
+    run(main, numpy_args(tmp_path / "b", "--impl", "course"))
+    course_out = capsys.readouterr().out
+    strip = lambda text: [l for l in text.splitlines() if not l.startswith(("Settings", "Wrote"))]  # noqa: E731,E741
+    assert strip(fast_out) == strip(course_out)
+
+
+def test_seed_changes_the_run_and_quiet_prints_only_the_summary(tmp_path, capsys):
+    run(main, numpy_args(tmp_path / "s1", "--seed", "1", "--quiet"))
+    quiet = capsys.readouterr()
+    assert quiet.out.startswith("Wrote ") and quiet.out.count("\n") == 1 and quiet.err == ""
+    run(main, numpy_args(tmp_path / "s0", "--quiet"))
+    capsys.readouterr()
+    p0, p1 = np.load(tmp_path / "s0" / "parameters.npz"), np.load(tmp_path / "s1" / "parameters.npz")
+    assert not np.array_equal(p0["Wax"], p1["Wax"])
+
+
+def test_keras_run(tmp_path, capsys):
+    argv = ["--model", "keras", "--cell", "simple_rnn", "--epochs", "1", "--n-a", "8", "--samples", "4",
+            "--out", str(tmp_path), "--quiet"]
+    assert run(main, argv) == 0
+    for name in ("keras_model.keras", "keras_parameters.npz", "keras_names.txt", "keras_loss.png",
+                 "keras_run_card.json"):
+        assert (tmp_path / name).stat().st_size > 0, name
+    model = keras.models.load_model(tmp_path / "keras_model.keras", safe_mode=True)
+    assert model.count_params() == 8 * 27 + 8 * 8 + 8 + 8 * 27 + 27
+    card = json.loads((tmp_path / "keras_run_card.json").read_text())
+    assert len(card["results"]["per_epoch"]["held_out_bits_per_char"]) == 1
+    assert card["results"]["n_held_out"] == 152
+    names = (tmp_path / "keras_names.txt").read_text().splitlines()
+    assert len(names) == 6 and all(l.endswith(("in train", "in held-out", "new")) for l in names[2:])  # noqa: E741
+
+
+def test_help_explains_each_option(capsys):
+    with pytest.raises(SystemExit) as exc:
+        build_parser().parse_args(["--help"])
+    assert exc.value.code == 0
+    text = capsys.readouterr().out
+    for option in ("--data", "--iterations", "--sample-every", "--seed", "--n-a", "--model", "--temperature",
+                   "--top-k", "--samples", "--out", "--quiet", "--cell", "--epochs", "--held-out"):
+        assert option in text, option
+
+
+def _bad(tmp_path, capsys, argv, match):
+    out = tmp_path / "out"
+    code = run(main, argv + (["--out", str(out)] if "--out" not in argv else []))
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("error: ") and err.count("\n") == 1 and match in err, err
+    assert not out.exists() or not any(out.iterdir())  # nothing written
+    return err
+
+
+def test_missing_empty_and_non_utf8_files(tmp_path, capsys):
+    _bad(tmp_path, capsys, ["--data", str(tmp_path / "nope.txt")], "not found")
+    (tmp_path / "empty.txt").write_text("")
+    _bad(tmp_path, capsys, ["--data", str(tmp_path / "empty.txt")], "empty")
+    (tmp_path / "latin1.txt").write_bytes("Tyrannosaurus\nAl\xe9\n".encode("latin-1"))
+    _bad(tmp_path, capsys, ["--data", str(tmp_path / "latin1.txt")], "not UTF-8")
+
+
+def test_characters_outside_a_to_z(tmp_path, capsys):
+    (tmp_path / "odd.txt").write_text("Aachenosaurus\nT-rex\nZuul\n")
+    err = _bad(tmp_path, capsys, ["--data", str(tmp_path / "odd.txt")], "line 2")
+    assert "'-'" in err
+
+
+def test_out_of_range_options(tmp_path, capsys):
+    _bad(tmp_path, capsys, ["--iterations", "0"], "--iterations")
+    _bad(tmp_path, capsys, ["--iterations", "-5"], "--iterations")
+    _bad(tmp_path, capsys, ["--temperature", "0"], "--temperature")
+    _bad(tmp_path, capsys, ["--temperature", "-1"], "--temperature")
+    _bad(tmp_path, capsys, ["--top-k", "28"], "--top-k")
+    _bad(tmp_path, capsys, ["--model", "torch"], "--model")
+    _bad(tmp_path, capsys, ["--held-out", "1.5"], "--held-out")
+
+
+def test_unwritable_out(tmp_path, capsys):
+    (tmp_path / "a_file").write_text("x")
+    _bad(tmp_path, capsys, ["--out", str(tmp_path / "a_file" / "sub")], "cannot write")
+
+
+def test_parse_names_mapping():
+    data = parse_names("Aardonyx\r\n\r\nZUUL\n")
+    assert data.names == ("aardonyx", "zuul")  # Windows line ends read, blank lines skipped, lower-cased
+    with pytest.raises(UserError, match="no names"):
+        parse_names("\n\n  \n")
+    with pytest.raises(UserError, match="outside a-z"):
+        parse_names("café\n")
