@@ -115,6 +115,14 @@ def parse_args(argv: Sequence[str] | None = None) -> ShakespeareConfig:
                              out=a.out, quiet=a.quiet)
 
 
+def _show(path: Path) -> str:
+    """``path`` relative to the working folder when it is inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def _say(config: ShakespeareConfig, line: str) -> None:
     if not config.quiet:
         print(line, flush=True)
@@ -151,7 +159,7 @@ def _model_and_state(config, vocab, x_shape):
     if model.input_shape[2] != vocab.size or model.input_shape[1] != config.Tx:
         raise UserError(f"model {config.model} takes input {model.input_shape[1:]}, but {config.text} gives "
                         f"({config.Tx}, {vocab.size})")
-    source = f"{config.model} ({parameter_count(model):,} parameters)"
+    source = f"{_show(config.model)} ({parameter_count(model):,} parameters)"
     if config.train_epochs:
         if config.model.suffix == ".keras" and model.optimizer is not None:
             pass  # keeps the optimizer state saved with it
@@ -174,12 +182,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     vocab = Vocabulary.from_text(text)
     prompt = config.prompt.lower()
     prompt_indices = vocab.encode(prompt, what="--prompt")
+    if config.resume is not None:  # fail before any output exists
+        from .shakespeare_train import read_state
+
+        if not config.resume.is_file():
+            raise UserError(f"checkpoint not found: {config.resume}")
+        read_state(config.resume)
     out = ensure_output_dir(config.out)
     checkpoint_dir = None
     if config.training:
         checkpoint_dir = ensure_output_dir(config.checkpoint_dir or out / "checkpoints")
     X, _ = build_data(text, config.Tx, config.stride)
-    _say(config, f"text: {config.text} ({len(text)} characters, {vocab.size} unique); "
+    _say(config, f"text: {_show(config.text)} ({len(text)} characters, {vocab.size} unique); "
                  f"number of training examples: {len(X)} (Tx={config.Tx}, stride {config.stride})")
 
     import numpy as np
@@ -194,8 +208,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     x = y = None
     if config.training:
         from .shakespeare_data import prepare
-        corpus = prepare(config.text, config.Tx, config.stride, config.max_examples)
+        from .shakespeare_train import read_state
+
+        max_examples = config.max_examples
+        if config.resume is not None:  # the checkpoint's run trained on its first n_examples windows
+            saved = read_state(config.resume).n_examples
+            if max_examples is not None and max_examples != saved:
+                raise UserError(f"checkpoint {config.resume} was trained on {saved} windows, not {max_examples}")
+            max_examples = saved
+        corpus = prepare(config.text, config.Tx, config.stride, max_examples)
         x, y = corpus.x, corpus.y
+        if config.resume is not None and x.shape[0] != max_examples:
+            raise UserError(f"checkpoint {config.resume} was trained on {max_examples} windows; "
+                            f"{config.text} has {x.shape[0]}")
     model, state, source = _model_and_state(config, vocab, x.shape if x is not None else (len(X),))
     _say(config, f"model: {source}")
     results.update(model=source, parameters=parameter_count(model))
@@ -206,19 +231,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .shakespeare_train import save_checkpoint, train
 
         _say(config, f"training on {x.shape[0]} windows, batch size {state.batch_size}, "
-                     f"epochs {state.epoch + 1}..{state.epochs}, checkpoints in {checkpoint_dir}")
+                     f"epochs {state.epoch + 1}..{state.epochs}, checkpoints in {_show(checkpoint_dir)}")
         start = time.perf_counter()
         saved = train(model, x, y, state, checkpoint_dir, verbose=0 if config.quiet else 1)
         seconds = time.perf_counter() - start
         final = save_checkpoint(model, out / "model.keras", state)
         steps = -(-x.shape[0] // state.batch_size)
         xs = [(i + 1) / steps for i in range(len(state.batch_loss))]
-        plot_curves(out / "loss.png", {"running epoch-mean loss": (xs, state.batch_loss),
-                                       "epoch loss": (list(range(1, len(state.epoch_loss) + 1)),
-                                                      state.epoch_loss)},
+        curves = {"running epoch-mean loss": (xs, state.batch_loss)}
+        if len(state.epoch_loss) > 1:
+            curves["epoch loss"] = (list(range(1, len(state.epoch_loss) + 1)), state.epoch_loss)
+        plot_curves(out / "loss.png", curves,
                     title="Shakespeare LSTM training loss", xlabel="epoch", ylabel="cross-entropy (nats/char)")
         _say(config, f"trained to epoch {state.epoch}: loss {state.epoch_loss[-1]:.4f} in {seconds:.1f} s; "
-                     f"model: {final}; loss curve: {out / 'loss.png'}")
+                     f"model: {_show(final)}; loss curve: {_show(out / 'loss.png')}")
         results.update(epoch=state.epoch, epoch_loss=state.epoch_loss, train_seconds=round(seconds, 2),
                        checkpoints=[str(p) for p in saved], saved_model=str(final))
 
@@ -239,8 +265,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     write_run_card(out / "run_card.json", COMMAND, settings, config.seed, data_files, results)
     _say(config, f"\nHere is your poem ({config.mode}, temperature {config.temperature}, seed {config.seed}):\n")
     print(poem)
-    _say(config, f"\n{len(indices)} characters in {seconds:.2f} s; wrote {out / 'poem.txt'} and "
-                 f"{out / 'run_card.json'}")
+    _say(config, f"\n{len(indices)} characters in {seconds:.2f} s; wrote {_show(out / 'poem.txt')} and "
+                 f"{_show(out / 'run_card.json')}")
     return 0
 
 

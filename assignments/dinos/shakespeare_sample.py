@@ -25,16 +25,20 @@ from .shakespeare_step import LstmStepper
 MODES = ("stateful", "window")
 
 
-def sample(preds: np.ndarray, temperature: float, rng: np.random.Generator) -> int:
-    """One index drawn from ``preds`` re-weighted as exp(log(preds) / temperature), renormalised."""
+def reweight(preds: np.ndarray, temperature: float) -> np.ndarray:
+    """The course's temperature: exp(log(preds) / temperature), renormalised, in float64."""
     if temperature <= 0:
         raise ValueError(f"temperature must be > 0, got {temperature}")
     preds = np.asarray(preds, dtype=np.float64)
     with np.errstate(divide="ignore"):
         logits = np.log(preds) / temperature
     probas = np.exp(logits - logits.max())
-    probas /= probas.sum()
-    return int(np.argmax(rng.multinomial(1, probas)))
+    return probas / probas.sum()
+
+
+def sample(preds: np.ndarray, temperature: float, rng: np.random.Generator) -> int:
+    """One index drawn from ``reweight(preds, temperature)`` with one multinomial draw, as the course does."""
+    return int(np.argmax(rng.multinomial(1, reweight(preds, temperature))))
 
 
 def window_input(indices: list[int], Tx: int, n_x: int) -> np.ndarray:

@@ -51,7 +51,7 @@ def _seed_states(model: keras.Model) -> dict[str, list]:
 
 def get_rng_state(model: keras.Model) -> dict[str, list[list[int]]]:
     """The layers' random-generator states (dropout masks), which ``model.save`` does not store."""
-    return {name: [np.asarray(v).tolist() for v in variables]
+    return {name: [np.asarray(v.numpy()).tolist() for v in variables]
             for name, variables in _seed_states(model).items() if variables}
 
 
@@ -76,6 +76,17 @@ def save_checkpoint(model: keras.Model, path: str | os.PathLike, state: TrainSta
     return path
 
 
+def read_state(checkpoint: str | os.PathLike) -> TrainState:
+    """The :class:`TrainState` stored beside a checkpoint."""
+    meta = sidecar(checkpoint)
+    if not meta.is_file():
+        raise UserError(f"checkpoint {checkpoint} has no training state file {meta.name} beside it")
+    try:
+        return TrainState(**json.loads(meta.read_text(encoding="utf-8")))
+    except (ValueError, TypeError, UnicodeDecodeError) as exc:
+        raise UserError(f"cannot read training state {meta}: {exc}") from None
+
+
 def load_checkpoint(path: str | os.PathLike) -> tuple[keras.Model, TrainState]:
     """A checkpoint written by :func:`save_checkpoint`, ready to continue training."""
     path = Path(path)
@@ -83,13 +94,7 @@ def load_checkpoint(path: str | os.PathLike) -> tuple[keras.Model, TrainState]:
         raise UserError(f"checkpoint must be a .keras file: {path}")
     if not path.is_file():
         raise UserError(f"checkpoint not found: {path}")
-    meta = sidecar(path)
-    if not meta.is_file():
-        raise UserError(f"checkpoint {path} has no training state file {meta.name} beside it")
-    try:
-        state = TrainState(**json.loads(meta.read_text(encoding="utf-8")))
-    except (ValueError, TypeError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read training state {meta}: {exc}") from None
+    state = read_state(path)
     try:
         model = keras.models.load_model(path, safe_mode=True)
     except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
