@@ -2,30 +2,40 @@
 
     python -m bench.bench_rnn                  # jazz-sized: n_x=90, n_a=64, m=60, T_x=30; float64 and float32
     python -m bench.bench_rnn --repeats 50     # more timed calls per contender
+    OPENBLAS_NUM_THREADS=2 python -m bench.bench_rnn   # 2 threads for numpy's BLAS and for TensorFlow
 
 Three contenders, measured side by side in one process on the same inputs:
 
 * ``course numpy``: the course-structured ``lstm_forward`` + ``lstm_backward`` (a Python loop
   over ``lstm_cell_forward``/``lstm_cell_backward``);
-* ``fast numpy``: ``lstm_forward_fast`` + ``lstm_backward_fast`` (same numbers);
+* ``fast numpy``: ``lstm_forward_fast`` + ``lstm_backward_fast`` (same numbers), and the same
+  with ``outputs=False`` (states only, no softmax ``y`` -- what Keras' layer computes);
 * ``Keras``: ``layers.LSTM`` (weights mapped from the numpy parameters) forward, and
   ``tf.GradientTape`` gradients of ``Σ da·a`` with respect to the kernel, recurrent kernel,
   bias, inputs and initial state, all in one ``tf.function``.
 
-The numpy passes also compute the course's softmax outputs ``y``; Keras' layer does not.
-Before timing, every contender's gradients are compared with the course's. Medians and
+The course-contract passes also compute the softmax outputs ``y``; Keras' layer does not.
+Before timing, every contender's gradients are compared with the course's. The contenders
+are timed in interleaved rounds (one call each per round, in rotating order), so a machine
+shared with other work slows them alike. Both numpy's BLAS and TensorFlow use
+``OPENBLAS_NUM_THREADS`` threads (default 1: the per-step products are small). Medians and
 ratios are printed and written to ``bench/results/bench_rnn.json`` with the machine's
 description.
 """
 from __future__ import annotations
 
-import argparse
-import sys
-from typing import Sequence
+import os
 
-import numpy as np
+THREADS = int(os.environ.setdefault("OPENBLAS_NUM_THREADS", "1"))  # before numpy is imported
 
-from shared.bench import median, time_calls, write_results
+import argparse  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from typing import Callable, Sequence  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from shared.bench import median, write_results
 from shared.cli import positive_int, run
 from shared.table import format_table
 
@@ -74,12 +84,27 @@ def keras_step(params, x, a0, da, dtype):
     return fn
 
 
-def numpy_step(forward, backward, params, x, a0, da):
+def numpy_step(forward, backward, params, x, a0, da, **forward_options):
     def fn():
-        caches = forward(x, a0, params)[-1]
+        caches = forward(x, a0, params, **forward_options)[-1]
         return backward(da, caches)
 
     return fn
+
+
+def interleaved(contenders: dict[str, Callable], repeats: int, warmup: int) -> dict[str, list[float]]:
+    """Wall-clock seconds per call, one call of each contender per round, in rotating order."""
+    names = list(contenders)
+    for _ in range(warmup):
+        for name in names:
+            contenders[name]()
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for r in range(repeats):
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            start = time.perf_counter()
+            contenders[name]()
+            times[name].append(time.perf_counter() - start)
+    return times
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -92,19 +117,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--warmup", type=positive_int, default=3, help="untimed calls first (compiles Keras)")
     parser.add_argument("--name", default="bench_rnn", help="results file bench/results/NAME.json")
     args = parser.parse_args(argv)
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(THREADS)
+    tf.config.threading.set_inter_op_parallelism_threads(THREADS)
     n_y = args.n_x  # the jazz model predicts one of its input values
 
     results = {"problem": {"n_x": args.n_x, "n_a": args.n_a, "n_y": n_y, "m": args.m, "T_x": args.T_x},
-               "repeats": args.repeats, "warmup": args.warmup, "what": "forward + backward (gradients of "
+               "repeats": args.repeats, "warmup": args.warmup, "threads": THREADS, "what": "forward + backward (gradients of "
                "sum(da * a) w.r.t. weights, biases, x and a0), median seconds", "timings": {}}
     rows = []
     print(f"LSTM forward + backward, n_x={args.n_x} n_a={args.n_a} m={args.m} T_x={args.T_x}; "
-          f"median of {args.repeats} calls", flush=True)
+          f"median of {args.repeats} interleaved calls; {THREADS} thread(s)", flush=True)
     for dtype in (np.float64, np.float32):
         name = np.dtype(dtype).name
         params, x, a0, da = make_problem(args.n_x, args.n_a, n_y, args.m, args.T_x, dtype)
         course = numpy_step(lstm_forward, lstm_backward, params, x, a0, da)
         quick = numpy_step(lstm_forward_fast, lstm_backward_fast, params, x, a0, da)
+        states_only = numpy_step(lstm_forward_fast, lstm_backward_fast, params, x, a0, da, outputs=False)
         keras_fn = keras_step(params, x, a0, da, dtype)
 
         # Same numbers first: every contender's gradients against the course's.
@@ -113,6 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         want_keras = lstm_to_keras(strip_d(want)) + [want["dx"].transpose(1, 2, 0), want["da0"].T]
         errors = {
             "fast numpy": max(float(np.max(np.abs(quick()[k] - want[k]))) for k in want),
+            "fast numpy, no y": max(float(np.max(np.abs(states_only()[k] - want[k]))) for k in want),
             "Keras": max(float(np.max(np.abs(g - w))) for g, w in zip(keras_fn(), want_keras)),
         }
         for label, err in errors.items():
@@ -120,9 +151,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"error: {label} ({name}) differs from the course gradients by {err:.2e}", file=sys.stderr)
                 return 1
 
+        contenders = {"course numpy": course, "fast numpy": quick, "fast numpy, no y": states_only,
+                      "Keras": keras_fn}
         timings = {}
-        for label, fn in (("course numpy", course), ("fast numpy", quick), ("Keras", keras_fn)):
-            times = time_calls(fn, repeats=args.repeats, warmup=args.warmup)
+        for label, times in interleaved(contenders, args.repeats, args.warmup).items():
             timings[label] = {"median_s": median(times), "min_s": min(times),
                               "max_abs_grad_diff_vs_course": errors.get(label, 0.0)}
         keras_median = timings["Keras"]["median_s"]

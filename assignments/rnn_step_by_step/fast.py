@@ -5,13 +5,16 @@
 ``lstm_backward`` (T_x from ``da.shape``), equal to rounding (~1e-15 relative in float64).
 Only the inside differs from the course-structured :func:`.sequences.lstm_forward`:
 
-* the four gates are one fused (4·n_a)-row product per step, in batch-major rows;
+* the four gates are one fused (4·n_a)-column product per step, in batch-major rows
+  (``(m, T_x, ·)``, Keras' layout), read straight from ``x`` without transposing it;
 * the input projections ``W_x x<t> + b`` of all T_x steps are one product before the loop;
-* σ(v) is computed as ``0.5·tanh(v/2) + 0.5`` with the 1/2 folded into the weights (exact),
-  so one ``tanh`` call activates all four gates;
-* the backward pass precomputes every gate derivative for all steps at once, so the loop
-  only carries ``da``/``dc`` through time, and the weight gradients are accumulated in one
-  product over all steps after the loop; ``dx`` likewise.
+* σ(v) = 1/(1 + exp(-v)) and tanh(v) = 2σ(2v) - 1 with the signs and the 2 folded into the
+  weights (exact), so one ``exp`` call activates all four gates (numpy's float64 ``exp`` is
+  about twice as fast as its ``tanh`` on AVX2 machines, and these calls dominate);
+* the backward loop only carries ``da``/``dc`` through time and stores the gate gradients;
+  the weight gradients of all steps are accumulated in one product after the loop, and
+  ``dx`` is one product too, written in the course layout;
+* every elementwise step writes into preallocated buffers.
 * float32 inputs stay float32 (the course's functions also keep the dtype here).
 
 The cache is ``(LSTMFastCache, x)`` -- the course's ``(..., x)`` pair, so ``caches[1]`` is
@@ -33,115 +36,141 @@ FAST_ORDER = ("f", "i", "o", "c")  # sigmoid gates first, then the tanh candidat
 
 @dataclass
 class LSTMFastCache:
-    """What the fast backward pass needs, time-major and batch-major."""
-    xs: np.ndarray  # (T_x, m, n_x)
-    h: np.ndarray  # (T_x + 1, m, n_a): h[0] = a0ᵀ, h[t + 1] = a<t>ᵀ
-    cs: np.ndarray  # (T_x + 1, m, n_a): cs[0] = 0, cs[t + 1] = c<t>ᵀ
-    gates: np.ndarray  # (T_x, m, 4·n_a): activated f, i, o, c̃
-    tanh_c: np.ndarray  # (T_x, m, n_a)
+    """What the fast backward pass needs, batch-major like Keras."""
+    x: np.ndarray  # (n_x, m, T_x) the input, in the course layout
+    h: np.ndarray  # (m, T_x + 1, n_a): h[:, 0] = a0ᵀ, h[:, t + 1] = a<t>ᵀ
+    cs: np.ndarray  # (m, T_x + 1, n_a): cs[:, 0] = 0, cs[:, t + 1] = c<t>ᵀ
+    gates: np.ndarray  # (m, T_x, 4·n_a): activated f, i, o, c̃
+    tanh_c: np.ndarray  # (m, T_x, n_a)
     U: np.ndarray  # (n_a, 4·n_a): recurrent weights, transposed and stacked
     V: np.ndarray  # (n_x, 4·n_a): input weights, transposed and stacked
     parameters: dict
 
 
-def _stack(parameters):
+def _stack(parameters, dtype):
     n_a = parameters["Wf"].shape[0]
-    W = np.concatenate([parameters[f"W{g}"] for g in FAST_ORDER], axis=0)  # (4·n_a, n_a + n_x)
-    b = np.concatenate([parameters[f"b{g}"][:, 0] for g in FAST_ORDER])  # (4·n_a,)
+    W = np.concatenate([parameters[f"W{g}"] for g in FAST_ORDER], axis=0).astype(dtype, copy=False)  # (4·n_a, n_a + n_x)
+    b = np.concatenate([parameters[f"b{g}"][:, 0] for g in FAST_ORDER]).astype(dtype, copy=False)  # (4·n_a,)
     return np.ascontiguousarray(W[:, :n_a].T), np.ascontiguousarray(W[:, n_a:].T), b
 
 
-def lstm_forward_fast(x, a0, parameters):
-    """Same results as ``lstm_forward``: ``(a, y, c, caches)`` with ``caches = (LSTMFastCache, x)``."""
+def lstm_forward_fast(x, a0, parameters, outputs: bool = True):
+    """Same results as ``lstm_forward``: ``(a, y, c, caches)`` with ``caches = (LSTMFastCache, x)``.
+
+    ``outputs=False`` skips the softmax outputs (``y`` is then None) for callers that only
+    need the states, like Keras' ``layers.LSTM``.
+    """
     n_x, n_a, m = check_gated(x, a0, parameters, LSTM_GATES, "lstm_forward_fast", sequence=True)
     T_x = x.shape[2]
     dtype = np.result_type(x, a0, parameters["Wf"], np.float32)
-    U, V, b = (w.astype(dtype, copy=False) for w in _stack(parameters))
-    half = np.ones(4 * n_a, dtype=dtype)
-    half[:3 * n_a] = 0.5  # σ(v) = 0.5·tanh(v/2) + 0.5 on the f, i, o blocks
-    Us, Vs, bs = U * half, V * half, b * half
+    x = np.ascontiguousarray(x, dtype=dtype)
+    U, V, b = _stack(parameters, dtype)
+    # Fold the sign and scale of every activation into the weights (exact: powers of two), so
+    # one exp call activates all four gates: σ(v) = 1 / (1 + exp(-v)), tanh(v) = 2σ(2v) - 1.
+    scale = np.full(4 * n_a, -1.0, dtype=dtype)
+    scale[3 * n_a:] = -2.0
+    Us, Vs, bs = U * scale, V * scale, b * scale
 
-    xs = np.ascontiguousarray(x.transpose(2, 1, 0), dtype=dtype)  # (T_x, m, n_x)
-    gates = (xs.reshape(T_x * m, n_x) @ Vs + bs).reshape(T_x, m, 4 * n_a)  # (T_x, m, 4·n_a) all inputs at once
-    h = np.empty((T_x + 1, m, n_a), dtype=dtype)  # (T_x + 1, m, n_a)
-    cs = np.empty((T_x + 1, m, n_a), dtype=dtype)  # (T_x + 1, m, n_a)
-    tanh_c = np.empty((T_x, m, n_a), dtype=dtype)  # (T_x, m, n_a)
-    h[0] = a0.T
-    cs[0] = 0.0
-    sig, cand = slice(0, 3 * n_a), slice(3 * n_a, 4 * n_a)
-    for t in range(T_x):
-        z = gates[t]  # (m, 4·n_a)
-        z += h[t] @ Us
-        np.tanh(z, out=z)
-        s = z[:, sig]
-        s *= 0.5
-        s += 0.5
-        f, i, o, cc = z[:, :n_a], z[:, n_a:2 * n_a], z[:, 2 * n_a:3 * n_a], z[:, cand]
-        np.multiply(f, cs[t], out=cs[t + 1])
-        cs[t + 1] += i * cc
-        np.tanh(cs[t + 1], out=tanh_c[t])
-        np.multiply(o, tanh_c[t], out=h[t + 1])
+    gates = (x.reshape(n_x, m * T_x).T @ Vs).reshape(m, T_x, 4 * n_a)  # (m, T_x, 4·n_a) all inputs at once
+    gates += bs
+    h = np.empty((m, T_x + 1, n_a), dtype=dtype)  # (m, T_x + 1, n_a)
+    cs = np.empty((m, T_x + 1, n_a), dtype=dtype)  # (m, T_x + 1, n_a)
+    tanh_c = np.empty((m, T_x, n_a), dtype=dtype)  # (m, T_x, n_a)
+    ig = np.empty((m, n_a), dtype=dtype)  # (m, n_a) scratch
+    h[:, 0] = a0.T
+    cs[:, 0] = 0.0
+    with np.errstate(over="ignore"):  # exp(large) = inf gives the right limits 0 and -1
+        for t in range(T_x):
+            z = gates[:, t]  # (m, 4·n_a)
+            z += h[:, t] @ Us
+            np.exp(z, out=z)
+            z += 1.0
+            np.reciprocal(z, out=z)  # σ on the f, i, o blocks; σ(2v) on the c̃ block
+            f, i, o, cc = z[:, :n_a], z[:, n_a:2 * n_a], z[:, 2 * n_a:3 * n_a], z[:, 3 * n_a:]
+            cc *= 2.0
+            cc -= 1.0  # c̃ = tanh(v)
+            c_next, tc = cs[:, t + 1], tanh_c[:, t]
+            np.multiply(f, cs[:, t], out=c_next)
+            np.multiply(i, cc, out=ig)
+            c_next += ig
+            np.multiply(c_next, -2.0, out=tc)  # tanh(c) = 2 / (1 + exp(-2c)) - 1
+            np.exp(tc, out=tc)
+            tc += 1.0
+            np.divide(2.0, tc, out=tc)
+            tc -= 1.0
+            np.multiply(o, tc, out=h[:, t + 1])
 
-    logits = (h[1:].reshape(T_x * m, n_a) @ parameters["Wy"].T.astype(dtype, copy=False)
-              + parameters["by"][:, 0].astype(dtype, copy=False))  # (T_x·m, n_y)
-    logits -= logits.max(axis=1, keepdims=True)
-    np.exp(logits, out=logits)
-    logits /= logits.sum(axis=1, keepdims=True)
-    n_y = logits.shape[1]
-    y = np.ascontiguousarray(logits.reshape(T_x, m, n_y).transpose(2, 1, 0))  # (n_y, m, T_x)
-    a = np.ascontiguousarray(h[1:].transpose(2, 1, 0))  # (n_a, m, T_x)
-    c = np.ascontiguousarray(cs[1:].transpose(2, 1, 0))  # (n_a, m, T_x)
-    cache = LSTMFastCache(xs=xs, h=h, cs=cs, gates=gates, tanh_c=tanh_c, U=U, V=V, parameters=parameters)
+    a = np.ascontiguousarray(h[:, 1:].transpose(2, 0, 1))  # (n_a, m, T_x)
+    c = np.ascontiguousarray(cs[:, 1:].transpose(2, 0, 1))  # (n_a, m, T_x)
+    y = None
+    if outputs:
+        Wy = parameters["Wy"].astype(dtype, copy=False)
+        logits = Wy @ a.reshape(n_a, m * T_x)  # (n_y, m·T_x)
+        logits += parameters["by"].astype(dtype, copy=False)
+        logits -= logits.max(axis=0)  # column-wise softmax; any stabiliser gives the same result
+        np.exp(logits, out=logits)
+        logits /= logits.sum(axis=0)
+        y = logits.reshape(Wy.shape[0], m, T_x)  # (n_y, m, T_x)
+    cache = LSTMFastCache(x=x, h=h, cs=cs, gates=gates, tanh_c=tanh_c, U=U, V=V, parameters=parameters)
     return a, y, c, (cache, x)
 
 
 def lstm_backward_fast(da, caches):
     """Same results as ``lstm_backward`` for caches from :func:`lstm_forward_fast`."""
     try:
-        cache, x = caches
+        cache, _ = caches
     except (TypeError, ValueError):
         cache = None
     if not isinstance(cache, LSTMFastCache):
         raise ValueError("lstm_backward_fast: caches must be the (LSTMFastCache, x) pair returned by lstm_forward_fast")
-    T_all, m, n_a = cache.tanh_c.shape
+    m, T_all, n_a = cache.tanh_c.shape
     T_x = check_upstream("da", da, n_a, m, T_all, "lstm_backward_fast")
-    n_x = cache.xs.shape[2]
-    dtype = np.result_type(da, cache.h)
-
-    # Every gate derivative for all T_x steps at once.
-    A = cache.gates[:T_x].reshape(T_x, m, 4, n_a)  # (T_x, m, 4, n_a): f, i, o, c̃
-    F, I, O, G = A[:, :, 0], A[:, :, 1], A[:, :, 2], A[:, :, 3]
-    TC = cache.tanh_c[:T_x]  # (T_x, m, n_a)
-    P = np.empty((T_x, m, 4, n_a), dtype=dtype)  # dz_gate = dc * P for f, i, c̃
-    P[:, :, 0] = cache.cs[:T_x] * F * (1 - F)
-    P[:, :, 1] = G * I * (1 - I)
-    P[:, :, 2] = 0.0  # the o block is written from da below
-    P[:, :, 3] = I * (1 - G * G)
-    o_dtanh = O * (1 - TC * TC)  # (T_x, m, n_a): dc_tot gets da * o * (1 - tanh(c)²)
-    tanh_do = TC * O * (1 - O)  # (T_x, m, n_a): dz_o = da * tanh(c) * o(1 - o)
-
-    das = np.ascontiguousarray(da.transpose(2, 1, 0), dtype=dtype)  # (T_x, m, n_a)
-    dz = np.empty((T_x, m, 4, n_a), dtype=dtype)  # (T_x, m, 4, n_a)
+    n_x = cache.x.shape[0]
+    dtype = cache.h.dtype
+    das = np.ascontiguousarray(da.transpose(1, 2, 0), dtype=dtype)  # (m, T_x, n_a)
+    dz = np.empty((m, T_x, 4 * n_a), dtype=dtype)  # (m, T_x, 4·n_a): gate pre-activation gradients
     UT = np.ascontiguousarray(cache.U.T)  # (4·n_a, n_a)
     dh_next = np.zeros((m, n_a), dtype=dtype)  # (m, n_a)
     dc_next = np.zeros((m, n_a), dtype=dtype)  # (m, n_a)
+    dh = np.empty((m, n_a), dtype=dtype)
+    dc = np.empty((m, n_a), dtype=dtype)
+    sd = np.empty((m, 3 * n_a), dtype=dtype)  # σ'(v) = s(1 - s) of f, i, o
+    f_, i_, o_, c_ = slice(0, n_a), slice(n_a, 2 * n_a), slice(2 * n_a, 3 * n_a), slice(3 * n_a, 4 * n_a)
     for t in reversed(range(T_x)):
-        dh = das[t] + dh_next
-        dc = dh * o_dtanh[t]
+        g = cache.gates[:, t]  # (m, 4·n_a): f, i, o, c̃
+        tc = cache.tanh_c[:, t]  # (m, n_a)
+        dzt = dz[:, t]  # (m, 4·n_a)
+        np.subtract(1.0, g[:, :3 * n_a], out=sd)
+        sd *= g[:, :3 * n_a]
+        np.add(das[:, t], dh_next, out=dh)
+        np.multiply(dh, tc, out=dzt[:, o_])  # dot = da · tanh(c) · o(1 - o)
+        dzt[:, o_] *= sd[:, o_]
+        np.multiply(tc, tc, out=dc)  # dc_tot = dc_next + da · o · (1 - tanh²(c))
+        np.subtract(1.0, dc, out=dc)
+        dc *= g[:, o_]
+        dc *= dh
         dc += dc_next
-        np.multiply(dc[:, None, :], P[t], out=dz[t])
-        np.multiply(dh, tanh_do[t], out=dz[t, :, 2])
-        dh_next = dz[t].reshape(m, 4 * n_a) @ UT
-        dc_next = dc * F[t]
+        np.multiply(dc, cache.cs[:, t], out=dzt[:, f_])  # dft = dc_tot · c_prev · f(1 - f)
+        dzt[:, f_] *= sd[:, f_]
+        np.multiply(dc, g[:, c_], out=dzt[:, i_])  # dit = dc_tot · c̃ · i(1 - i)
+        dzt[:, i_] *= sd[:, i_]
+        np.multiply(g[:, c_], g[:, c_], out=dzt[:, c_])  # dcct = dc_tot · i · (1 - c̃²)
+        np.subtract(1.0, dzt[:, c_], out=dzt[:, c_])
+        dzt[:, c_] *= g[:, i_]
+        dzt[:, c_] *= dc
+        dh_next = dzt @ UT  # (m, n_a)
+        np.multiply(dc, g[:, f_], out=dc_next)
 
-    dz_flat = dz.reshape(T_x * m, 4 * n_a)  # (T_x·m, 4·n_a)
-    dU = cache.h[:T_x].reshape(T_x * m, n_a).T @ dz_flat  # (n_a, 4·n_a)  one product for all steps
-    dV = cache.xs[:T_x].reshape(T_x * m, n_x).T @ dz_flat  # (n_x, 4·n_a)
+    dz_flat = dz.reshape(m * T_x, 4 * n_a)  # (m·T_x, 4·n_a)
+    h_prev = cache.h[:, :T_x].reshape(m * T_x, n_a)  # (m·T_x, n_a)
+    x_used = cache.x if T_x == T_all else np.ascontiguousarray(cache.x[:, :, :T_x])
+    dU = h_prev.T @ dz_flat  # (n_a, 4·n_a): one product for all steps
+    dV = x_used.reshape(n_x, m * T_x) @ dz_flat  # (n_x, 4·n_a)
     db = dz_flat.sum(axis=0)  # (4·n_a,)
-    dx = np.ascontiguousarray((dz_flat @ cache.V.T).reshape(T_x, m, n_x).transpose(2, 1, 0))  # (n_x, m, T_x)
+    dx = (cache.V @ dz_flat.T).reshape(n_x, m, T_x)  # (n_x, m, T_x)
     grads = {"dx": dx, "da0": np.ascontiguousarray(dh_next.T)}
-    for k, g in enumerate(FAST_ORDER):
+    for k, gate in enumerate(FAST_ORDER):
         block = slice(k * n_a, (k + 1) * n_a)
-        grads[f"dW{g}"] = np.concatenate([dU[:, block].T, dV[:, block].T], axis=1)  # (n_a, n_a + n_x)
-        grads[f"db{g}"] = db[block][:, None]  # (n_a, 1)
+        grads[f"dW{gate}"] = np.concatenate([dU[:, block].T, dV[:, block].T], axis=1)  # (n_a, n_a + n_x)
+        grads[f"db{gate}"] = db[block][:, None]  # (n_a, 1)
     return {k: grads[k] for k in ("dx", "da0", "dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo")}
