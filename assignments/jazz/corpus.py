@@ -101,8 +101,11 @@ class Corpus:
 # --------------------------------------------------------------------------------------------------- building
 
 
-def _merged_melody(part: ImportedPart, config: MidiConfig) -> list[Element]:
-    """Voice 2 (and any further voice) merged into voice 1, in music21's order; Notes and Rests only."""
+def _merged_melody(part: ImportedPart) -> list[Element]:
+    """Voice 2 (and any further voice) merged into voice 1, in music21's order; Notes and Rests only.
+
+    At equal offsets voice 1 comes first (the course inserted voice 2's elements into voice 1 after its own).
+    """
     return [e for e in part.flat() if not e.is_chord]
 
 
@@ -127,7 +130,7 @@ def build_corpus(path: str | os.PathLike, era: str = "2021", config: MidiConfig 
     length = config.measure_length
 
     # Melody: the course's 0 -> 0.25 fix, then the window, then measures keyed by int(offset / 4).
-    melody_all = _merged_melody(melody_part, config)
+    melody_all = _merged_melody(melody_part)
     window = [e for e in melody_all if _in_window(e.offset, config.window)]
     if not window:
         sounding = [e for e in melody_all if not e.is_rest]
@@ -327,7 +330,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     start = time.perf_counter()
     corpus = load_corpus(args.midi, args.era, config, cache=not args.no_cache)
     seconds = time.perf_counter() - start
-    X, Y, n_values, _, chords = load_music_utils(args.midi, args.era, config)
+    val_indices, _ = values_indices(corpus.values)
+    X, Y = data_processing(corpus.corpus, val_indices, 60, 30)
+    n_values, chords = len(val_indices), corpus.chord_groups
     print(corpus.summary())
     print(f"number of training examples: {X.shape[0]}")
     print(f"Tx (length of sequence): {X.shape[1]}")

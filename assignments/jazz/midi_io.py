@@ -320,8 +320,8 @@ def gather_chords(notes: list[PairedNote], ticks_per_quarter: int, tolerance: fl
             if abs(other.off - first.off) > tol:
                 voices_required = True
                 continue
-            # music21 does not check whether j was gathered already; j > i and gathering only looks forward
-            # from notes not yet gathered, so j is always fresh here.
+            # like music21, no check whether j already sits in an earlier chord: with staggered starts a
+            # note can land in two chords (it never happens in the course file)
             group.append(other)
             gathered[j] = True
         groups.append(group)
@@ -437,10 +437,10 @@ def import_part(data: MidiData, name: str, era: str, config: MidiConfig) -> Impo
     notes = pair_notes(track.messages, rules)
     groups, voices_required = gather_chords(notes, data.ticks_per_quarter, config.chord_tolerance)
     elements = build_elements(groups, data.ticks_per_quarter, rules, tuple(config.quantize_divisors))
-    if voices_required:
-        voices = make_voices(elements, rules)
+    voices = make_voices(elements, rules) if voices_required else []
+    if len(voices) > 1:
         voices[0] = add_rests(voices[0], rules)
-    else:
+    else:  # music21's makeVoices leaves a part without overlaps alone: no voices, no rests
         for order, element in enumerate(elements):
             element.order = order
         voices = [elements]
