@@ -47,3 +47,16 @@ def test_fast_on_a_jazz_sized_problem_and_float32():
         for key in course:
             assert quick[key].dtype == dtype
             np.testing.assert_allclose(quick[key], course[key], atol=tol * 10, rtol=0, err_msg=key)
+
+
+def test_states_only_option():
+    rng = np.random.default_rng(4)
+    params = random_parameters("lstm", 3, 5, 2, rng)
+    x, a0 = rng.standard_normal((3, 4, 6)), rng.standard_normal((5, 4))
+    a, y, c, caches = lstm_forward_fast(x, a0, params, outputs=False)
+    fa, fy, fc, _ = lstm_forward_fast(x, a0, params)
+    assert y is None and fy.shape == (2, 4, 6)
+    np.testing.assert_array_equal(a, fa)
+    np.testing.assert_array_equal(c, fc)
+    np.testing.assert_allclose(fy.sum(axis=0), 1.0, atol=1e-12)
+    assert lstm_backward_fast(np.ones((5, 4, 2)), caches)["dx"].shape == (3, 4, 2)
