@@ -1,0 +1,306 @@
+"""From predicted values to a MIDI solo: the course's ``generate_music`` and its post-processing.
+
+Course (2021 ``data_utils.generate_music`` with deepjazz's ``grammar.unparse_grammar`` and ``qa.py``):
+five chunks over chord groups 1..5 (``range(1, int(len(chords) / 3))``); each chunk is
+``'C,0.25 '`` + the predicted values, ``A``/``X`` turned into ``C``, then ``prune_grammar``
+(durations rounded to 0.25, randomly down or up), ``unparse_grammar`` (tokens -> notes against the
+chunk's chords), ``prune_notes`` and ``clean_up_notes``; the notes and the chords go into one stream
+at 4 beats per chunk, 130 bpm, written as MIDI.
+
+Differences:
+- All randomness comes from a ``random.Random`` passed in (``--seed``), never the global ``random``,
+  so the same seed and weights give a byte-identical MIDI file.
+- The course picks a scale tone from ``list(set(pitches))``; the order of that set changes between
+  Python processes (music21 hashes pitches with their accidental objects), so even a seeded run
+  would differ. Here the candidates keep the scale's own order (duplicates dropped).
+- Chords are rebuilt from the corpus's :class:`~assignments.jazz.corpus.ChordEvent` s (source
+  velocities kept, as in the course's file). A chord group without chords borrows the last chord
+  heard before it (the course would crash on it).
+- The predicted values come from any ``sample(Ty, stream) -> indices`` function: the course's
+  greedy ``predict_and_sample`` gives the same values to every chunk; a seeded sampler gives each
+  chunk its own.
+"""
+from __future__ import annotations
+
+import os
+import random
+from dataclasses import dataclass, field
+from itertools import zip_longest
+from pathlib import Path
+from typing import Callable, Sequence
+
+from shared.io import atomic_path
+
+from . import grammar
+
+FIRST_TOKEN = "C,0.25"   # the course starts every chunk with a quarter-beat chord tone
+CHUNK_BEATS = 4.0        # curr_offset += 4.0
+
+
+def _m21():
+    from music21 import chord, interval, note, pitch, scale, stream, tempo
+
+    return chord, interval, note, pitch, scale, stream, tempo
+
+
+# ------------------------------------------------------------------------------------------ qa.py
+
+
+def _round_up_down(num: float, mult: float, up_down: int) -> float:
+    down = float(num) - (float(num) % mult)
+    return down if up_down < 0 else down + mult
+
+
+def prune_grammar(curr_grammar: str, rng: random.Random) -> str:
+    """Round every duration to a multiple of 0.25, randomly down or up ("up" adds 0.25 even when exact)."""
+    pruned = curr_grammar.split(" ")
+    for ix, gram in enumerate(pruned):
+        terms = gram.split(",")
+        terms[1] = str(_round_up_down(float(terms[1]), 0.250, rng.choice([-1, 1])))
+        pruned[ix] = ",".join(terms)
+    return " ".join(pruned)
+
+
+def prune_notes(curr_notes) -> list:
+    """In non-overlapping pairs (0, 1), (2, 3), ...: drop the second of two Notes with the same pitch."""
+    _, _, note, *_ = _m21()
+    elements = list(curr_notes)
+    snapshot = list(elements)  # the course iterates a snapshot of the stream while removing from it
+    args = [iter(snapshot)] * 2
+    for n1, n2 in zip_longest(*args, fillvalue=None):
+        if n2 is None:
+            continue
+        if isinstance(n1, note.Note) and isinstance(n2, note.Note) and n1.nameWithOctave == n2.nameWithOctave:
+            elements.remove(n2)
+    return elements
+
+
+def clean_up_notes(curr_notes: Sequence) -> list:
+    """Zero lengths become 0.25; a Note starting where the previous element starts is dropped."""
+    _, _, note, *_ = _m21()
+    remove = set()
+    for ix, m in enumerate(curr_notes):
+        if m.quarterLength == 0.0:
+            m.quarterLength = 0.250
+        if ix < len(curr_notes) - 1:
+            if m.offset == curr_notes[ix + 1].offset and isinstance(curr_notes[ix + 1], note.Note):
+                remove.add(ix + 1)
+    return [m for ix, m in enumerate(curr_notes) if ix not in remove]
+
+
+# ------------------------------------------------------------------------------------------ grammar.py (unparse)
+
+_SCALE_CACHE: dict[tuple[str, ...], list[str]] = {}
+
+
+def _pitches(chord_obj) -> tuple[str, ...]:
+    return tuple(p.nameWithOctave for p in chord_obj.pitches)
+
+
+def generation_scale(pitches: tuple[str, ...]) -> list[str]:
+    """The scale ``__generate_scale_tone`` draws from: ``MajorScale`` for a major chord, else
+    ``WeightedHexatonicBlues``, derived from the chord; names in scale order, without repeats."""
+    if pitches not in _SCALE_CACHE:
+        chord, _, _, pitch, scale, *_ = _m21()
+        kind = scale.MajorScale() if grammar.chord_quality(pitches) == "major" else scale.WeightedHexatonicBlues()
+        derived = kind.derive(chord.Chord([pitch.Pitch(p) for p in pitches]))
+        names = []
+        for p in derived.getPitches():
+            if p.name not in names:
+                names.append(p.name)
+        _SCALE_CACHE[pitches] = names
+    return _SCALE_CACHE[pitches]
+
+
+def _generate_chord_tone(last_chord, rng: random.Random):
+    _, _, note, *_ = _m21()
+    return note.Note(rng.choice([p.nameWithOctave for p in last_chord.pitches]))
+
+
+def _generate_scale_tone(last_chord, rng: random.Random):
+    _, _, note, *_ = _m21()
+    name = rng.choice(generation_scale(_pitches(last_chord)))
+    octave = rng.choice([p.octave for p in last_chord.sortAscending().pitches])
+    return note.Note(f"{name}{octave}")
+
+
+def _generate_approach_tone(last_chord, rng: random.Random):
+    return _generate_scale_tone(last_chord, rng).transpose(rng.choice([1, -1]))
+
+
+def _fits(kind: str, candidate, chord_pitches: tuple[str, ...]) -> bool:
+    name = candidate.nameWithOctave
+    if kind == "C":
+        return grammar.is_chord_tone(name, chord_pitches)
+    if kind == "S":
+        return grammar.is_scale_tone(name, chord_pitches)
+    return grammar.is_approach_tone(name, chord_pitches)
+
+
+def unparse_grammar(m1_grammar: str, m1_chords, rng: random.Random):
+    """Tokens -> a Voice of notes and rests against the chunk's chords (deepjazz ``unparse_grammar``).
+
+    Each element is placed AFTER adding its own duration to the running offset (the course's order).
+    A token without an interval draws a chord/scale/approach tone (octave >= 4); one with
+    ``<up,down>`` picks a matching tone between ``prev + down`` and ``prev + up`` other than the
+    previous pitch, or ``prev +- 2`` semitones when none matches (octave >= 3).
+    """
+    _, interval, note, *_ , stream, _ = _m21()
+    elements = stream.Voice()
+    curr_offset = 0.0
+    prev = None
+    for token in m1_grammar.split(" "):
+        terms = token.split(",")
+        curr_offset += float(terms[1])
+        if terms[0] == "R":
+            elements.insert(curr_offset, note.Rest(quarterLength=float(terms[1])))
+            continue
+        try:
+            last_chord = [n for n in m1_chords if n.offset <= curr_offset][-1]
+        except IndexError:
+            m1_chords[0].offset = 0.0
+            last_chord = [n for n in m1_chords if n.offset <= curr_offset][-1]
+        if len(terms) == 2 or prev is None:
+            if terms[0] == "C":
+                insert = _generate_chord_tone(last_chord, rng)
+            elif terms[0] == "S":
+                insert = _generate_scale_tone(last_chord, rng)
+            else:
+                insert = _generate_approach_tone(last_chord, rng)
+            insert.quarterLength = float(terms[1])
+            if insert.octave < 4:
+                insert.octave = 4
+        else:
+            interval1 = interval.Interval(terms[2].replace("<", ""))
+            interval2 = interval.Interval(terms[3].replace(">", ""))
+            upper, lower = (interval1, interval2) if interval1.cents > interval2.cents else (interval2, interval1)
+            low = interval.transposePitch(prev.pitch, lower)
+            high = interval.transposePitch(prev.pitch, upper)
+            chord_pitches = _pitches(last_chord)
+            relevant = []
+            for i in range(int(high.ps - low.ps + 1)):
+                candidate = note.Note(low.transpose(i).simplifyEnharmonic())
+                if _fits(terms[0], candidate, chord_pitches):
+                    relevant.append(candidate)
+            if len(relevant) > 1:
+                insert = rng.choice([n for n in relevant if n.nameWithOctave != prev.nameWithOctave])
+            elif len(relevant) == 1:
+                insert = relevant[0]
+            else:
+                insert = prev.transpose(rng.choice([-2, 2]))
+            if insert.octave < 3:
+                insert.octave = 3
+            insert.quarterLength = float(terms[1])
+        elements.insert(curr_offset, insert)
+        prev = insert
+    return elements
+
+
+# ------------------------------------------------------------------------------------------ generate_music
+
+
+def to_chord(event):
+    """A music21 Chord from a :class:`ChordEvent`, with the source velocities when known."""
+    chord, *_ = _m21()
+    result = chord.Chord(list(event.pitches), quarterLength=event.quarter_length)
+    if event.velocities is not None:
+        for sounding, velocity in zip(result.notes, event.velocities):
+            sounding.volume.velocity = velocity
+    return result
+
+
+def chunk_groups(n_groups: int) -> list[int]:
+    """Chord groups the solo walks through: the course's ``range(1, int(len(chords) / 3))``
+    (groups 1..5 for Metheny's 19), at least one group for a short file."""
+    groups = list(range(1, int(n_groups / 3)))
+    if not groups:
+        groups = [1] if n_groups > 1 else [0]
+    return groups
+
+
+def predicted_grammar(indices: Sequence[int], indices_values: dict[int, str]) -> str:
+    """``'C,0.25 '`` + the values, with approach (``A``) and arbitrary (``X``) tones made chord tones."""
+    predicted = " ".join([FIRST_TOKEN] + [indices_values[int(p)] for p in indices])
+    return predicted.replace(" A", " C").replace(" X", " C")
+
+
+@dataclass
+class Solo:
+    """What :func:`generate_music` produced."""
+
+    stream: object                                               # music21 Stream (notes, chords, tempo)
+    tokens: list[list[str]] = field(default_factory=list)       # per chunk: the predicted values
+    notes: list[tuple[float, float, int]] = field(default_factory=list)    # (offset, quarterLength, midi)
+    chords: list[tuple[float, float, tuple[int, ...]]] = field(default_factory=list)  # (offset, qL, midis)
+    counts: list[int] = field(default_factory=list)             # Notes per chunk (the course's printout)
+    groups: list[int] = field(default_factory=list)             # chord group of each chunk
+
+
+def generate_music(sample: Callable[[int, int], Sequence[int]], indices_values: dict[int, str],
+                   chords: Sequence[Sequence], rng: random.Random, Ty: int = 50, bpm: float = 130.0,
+                   quiet: bool = False) -> Solo:
+    """The course's ``generate_music``: ``sample(Ty, chunk)`` -> value indices for each chunk.
+
+    ``chords`` are the corpus's chord groups (``ChordEvent`` lists); ``rng`` drives every random
+    choice of the post-processing. Prints what the course prints unless ``quiet``.
+    """
+    _, _, note, _, _, stream, tempo = _m21()
+    out_stream = stream.Stream()
+    curr_offset = 0.0
+    solo = Solo(stream=out_stream)
+    if not quiet:
+        print("Predicting new values for different set of chords.")
+    previous_chords = [c for group in chords for c in group][:1]
+    for chunk, i in enumerate(chunk_groups(len(chords))):
+        group = list(chords[i]) if i < len(chords) else []
+        if not group:
+            group = [_shifted(previous_chords[-1], 4.0 * i)] if previous_chords else []
+        if not group:
+            raise ValueError("the chord part has no chords in the solo window")
+        previous_chords = group
+        curr_chords = stream.Voice()
+        for event in group:
+            curr_chords.insert(event.offset % 4, to_chord(event))
+        indices = [int(p) for p in sample(Ty, chunk)]
+        solo.tokens.append([indices_values[p] for p in indices])
+        predicted = prune_grammar(predicted_grammar(indices, indices_values), rng)
+        sounds = unparse_grammar(predicted, curr_chords, rng)
+        sounds = prune_notes(sounds)
+        sounds = clean_up_notes(sounds)
+        count = len([k for k in sounds if isinstance(k, note.Note)])
+        solo.counts.append(count)
+        solo.groups.append(i)
+        if not quiet:
+            print(f'Generated {count} sounds using the predicted values for the set of chords ("{i}") '
+                  f"and after pruning")
+        for m in sounds:
+            out_stream.insert(curr_offset + m.offset, m)
+            if isinstance(m, note.Note):
+                solo.notes.append((curr_offset + float(m.offset), float(m.quarterLength), int(m.pitch.midi)))
+        for mc in curr_chords:
+            out_stream.insert(curr_offset + mc.offset, mc)
+            solo.chords.append((curr_offset + float(mc.offset), float(mc.quarterLength),
+                                tuple(int(p.midi) for p in mc.pitches)))
+        curr_offset += CHUNK_BEATS
+    out_stream.insert(0.0, tempo.MetronomeMark(number=bpm))
+    return solo
+
+
+def _shifted(event, offset: float):
+    from dataclasses import replace
+
+    return replace(event, offset=offset)
+
+
+def write_midi(out_stream, path: str | os.PathLike) -> Path:
+    """Write the stream as a MIDI file (music21 ``streamToMidiFile``), atomically."""
+    from music21 import midi
+
+    mf = midi.translate.streamToMidiFile(out_stream)
+    with atomic_path(path) as tmp:
+        mf.open(str(tmp), "wb")
+        try:
+            mf.write()
+        finally:
+            mf.close()
+    return Path(path)

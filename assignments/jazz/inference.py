@@ -1,0 +1,100 @@
+"""From the trained LSTM to a sequence of value indices: the course's path and a compiled sampler.
+
+Course (UNQ_C3): ``predict_and_sample(inference_model, x_initializer, a_initializer, c_initializer)``
+calls ``inference_model.predict`` on the zero start and returns ``(results (Ty, n_values),
+indices (Ty, 1))``; decoding is greedy, so it always returns the same sequence for given weights.
+
+Beyond the course, :class:`Sampler` runs the whole ``Ty``-step loop as one compiled TensorFlow
+function over the same ``LSTMCell`` and ``densor`` (no ``predict()`` on a ``Ty``-output model) and
+decodes greedily (the course), or samples with a temperature and an optional top-k cut, seeded:
+the same ``(seed, stream)`` gives the same indices. ``stream`` lets each chunk of a solo draw its
+own sequence from one seed.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def initializers(n_values: int, n_a: int = 64):
+    """The course's ``x_initializer (1, 1, n_values)``, ``a_initializer``, ``c_initializer (1, n_a)``: zeros."""
+    return (np.zeros((1, 1, n_values), np.float32), np.zeros((1, n_a), np.float32),
+            np.zeros((1, n_a), np.float32))
+
+
+def predict_and_sample(inference_model, x_initializer=None, a_initializer=None, c_initializer=None):
+    """The course's ``predict_and_sample``: ``(results (Ty, n_values) one-hot, indices (Ty, 1))``."""
+    from keras.utils import to_categorical
+
+    n_values = inference_model.inputs[0].shape[-1]
+    n_a = inference_model.inputs[1].shape[-1]
+    defaults = initializers(n_values, n_a)
+    x_initializer = defaults[0] if x_initializer is None else x_initializer
+    a_initializer = defaults[1] if a_initializer is None else a_initializer
+    c_initializer = defaults[2] if c_initializer is None else c_initializer
+    pred = inference_model.predict([x_initializer, a_initializer, c_initializer], verbose=0)  # Ty x (1, n_values)
+    indices = np.argmax(np.asarray(pred), axis=-1)                                 # (Ty, 1)
+    results = to_categorical(indices, num_classes=x_initializer.shape[2])          # (Ty, n_values)
+    return results, indices
+
+
+def check_sampling(temperature: float, top_k: int | None, n_values: int | None = None) -> None:
+    """Raise ``ValueError`` for a temperature <= 0 or a top-k < 1 (or above ``n_values``)."""
+    if not temperature > 0:
+        raise ValueError(f"temperature must be > 0, got {temperature}")
+    if top_k is not None:
+        if top_k < 1:
+            raise ValueError(f"top-k must be >= 1, got {top_k}")
+        if n_values is not None and top_k > n_values:
+            raise ValueError(f"top-k must be at most the number of values ({n_values}), got {top_k}")
+
+
+class Sampler:
+    """A compiled ``Ty``-step generation loop over the trained ``LSTM_cell`` and ``densor``.
+
+    ``sampler(Ty, seed=0, stream=0)`` returns the indices ``(Ty,)``. With ``greedy=True`` it is the
+    course's decoding (argmax fed back one-hot from a zero start); otherwise each step draws from
+    ``softmax(log p / temperature)`` restricted to the ``top_k`` most likely values, using TensorFlow's
+    stateless generator keyed by ``(seed, stream, step)``.
+    """
+
+    def __init__(self, LSTM_cell, densor, greedy: bool = True, temperature: float = 1.0,
+                 top_k: int | None = None):
+        import tensorflow as tf
+
+        self.n_values = densor.units
+        self.n_a = LSTM_cell.units
+        check_sampling(temperature, top_k, self.n_values)
+        self.greedy, self.temperature, self.top_k = greedy, float(temperature), top_k
+        cell = LSTM_cell.cell
+        n_values, n_a = self.n_values, self.n_a
+        k = top_k or n_values
+
+        def choose(probs, key):                                                    # probs (1, n_values)
+            if greedy:
+                return tf.argmax(probs, axis=-1, output_type=tf.int32)             # (1,)
+            logits = tf.math.log(tf.maximum(probs, 1e-30)) / temperature
+            if k < n_values:
+                kth = tf.math.top_k(logits, k=k).values[:, -1:]                    # (1, 1)
+                logits = tf.where(logits < kth, tf.fill(tf.shape(logits), -np.inf), logits)
+            return tf.cast(tf.random.stateless_categorical(logits, 1, seed=key)[:, 0], tf.int32)
+
+        def loop(Ty, seed):
+            x = tf.zeros((1, n_values))                                            # (1, n_values)
+            state = [tf.zeros((1, n_a)), tf.zeros((1, n_a))]                       # a, c: (1, n_a)
+            out = tf.TensorArray(tf.int32, size=Ty)
+            for t in tf.range(Ty):
+                a, state = cell(x, state)                                          # (1, n_a)
+                probs = densor(a)                                                  # (1, n_values)
+                index = choose(probs, tf.stack([seed[0], seed[1] * 1_000_003 + t]))
+                out = out.write(t, index[0])
+                x = tf.one_hot(index, n_values)                                    # (1, n_values)
+            return out.stack()                                                     # (Ty,)
+
+        self._loop = tf.function(loop, input_signature=[tf.TensorSpec([], tf.int32),
+                                                        tf.TensorSpec([2], tf.int32)])
+
+    def __call__(self, Ty: int, seed: int = 0, stream: int = 0) -> np.ndarray:
+        if Ty <= 0:
+            raise ValueError(f"Ty must be > 0, got {Ty}")
+        key = np.array([seed % (2 ** 31), stream], np.int32)
+        return self._loop(np.int32(Ty), key).numpy().astype(np.int64)
