@@ -175,10 +175,12 @@ def test_cache_keyed_by_content_and_config(tmp_path):
     for entry in cache_dir.iterdir():
         entry.write_text("{not json")
     assert load_corpus(path, config=TEST_MIDI_CONFIG, cache_dir=cache_dir) == first
-    # changed file content -> new key, new parse
-    copy = tmp_path / "copy.mid"
-    copy.write_bytes(path.read_bytes() + b"")
-    assert load_corpus(copy, config=TEST_MIDI_CONFIG, cache_dir=cache_dir).source_sha256 == first.source_sha256
+    # other bytes (here an unknown chunk, which MIDI readers skip) -> another key and a fresh parse
+    changed = tmp_path / "changed.mid"
+    changed.write_bytes(path.read_bytes() + b"XTRA" + (4).to_bytes(4, "big") + b"1234")
+    again = load_corpus(changed, config=TEST_MIDI_CONFIG, cache_dir=cache_dir)
+    assert again.source_sha256 != first.source_sha256 and again.corpus == first.corpus
+    assert len(list(cache_dir.iterdir())) == 3
 
 
 # ------------------------------------------------------------------------------------- MIDI import steps
@@ -404,6 +406,19 @@ def test_empty_solo_window(tiny):
     with pytest.raises(UserError) as excinfo:
         load_corpus(tiny["path"], config=config, cache=False)
     _one_line_error(excinfo, "no melody notes in the solo window 40-48", "'Flute'")
+
+
+def test_harmony_part_without_chords(tiny):
+    config = MidiConfig(melody_part="Flute", chord_parts=("Bass",), window=(0.0, 32.0))
+    with pytest.raises(UserError) as excinfo:
+        load_corpus(tiny["path"], config=config, cache=False)
+    _one_line_error(excinfo, "'Bass' has no chords")
+
+
+def test_corpus_shorter_than_a_window():
+    with pytest.raises(UserError) as excinfo:
+        data_processing(["C,0.250"] * 30, {"C,0.250": 0}, m=60, Tx=30)
+    _one_line_error(excinfo, "30 tokens", "Tx=30")
 
 
 def test_bad_era_and_config():
