@@ -31,6 +31,7 @@ import hashlib
 import json
 import os
 import time
+from bisect import bisect_right
 from dataclasses import asdict, dataclass
 from itertools import groupby
 from pathlib import Path
@@ -148,8 +149,11 @@ def build_corpus(path: str | os.PathLike, era: str = "2021", config: MidiConfig 
                                 None if element.is_rest else pitch_name(element.pitches[0]),
                                 index_of[key], element.voice))
 
+    def measure_index(offset) -> int:  # a chord-only measure has no grammar; count it with the one before
+        return max(bisect_right(measure_keys, int(offset / length)) - 1, 0)
+
     melody_window = [
-        NoteEvent(float(e.offset), float(e.quarter_length), pitch_name(p), index_of[int(e.offset / length)], e.voice)
+        NoteEvent(float(e.offset), float(e.quarter_length), pitch_name(p), measure_index(e.offset), e.voice)
         for e in melody_part.flat() if not e.is_rest and _in_window(e.offset, config.window) for p in e.pitches
     ]
 

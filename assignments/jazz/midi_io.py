@@ -3,8 +3,8 @@
 The course called ``music21.converter.parse`` and used what music21 5.5 (2018) or 6.7 (2021) made of the file.
 music21 >= 7 builds measures, merges notes differently and crashes the course code, and a plain port on
 music21 10 gets fewer than half of the tokens right. So this module reads the raw events itself (a small
-Standard MIDI File reader, checked against ``mido`` in the tests) and
-repeats the import steps of those releases explicitly, in exact ``Fraction`` arithmetic:
+Standard MIDI File reader, checked against ``mido`` in the tests) and repeats the import steps of those
+releases explicitly, in exact ``Fraction`` arithmetic:
 
 1. absolute tick times, in file order;
 2. note pairing: a note-on is ended by the first later unused event of the same pitch and channel that ends
@@ -34,7 +34,7 @@ from .midi_config import MidiConfig, check_era
 
 PITCH_NAMES = ("C", "C#", "D", "E-", "E", "F", "F#", "G", "G#", "A", "B-", "B")
 
-# General MIDI program names (music21's instrument names), used when a track has no name of its own.
+# General MIDI instrument families (program // 8), used to name a track that has no track name.
 _GM_FAMILIES = (
     "Piano", "Chromatic Percussion", "Organ", "Guitar", "Bass", "Strings", "Ensemble", "Brass",
     "Reed", "Pipe", "Synth Lead", "Synth Pad", "Synth Effects", "Ethnic", "Percussive", "Sound Effects",
