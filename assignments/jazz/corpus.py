@@ -48,7 +48,7 @@ from .midi_config import METHENY, MidiConfig, check_era
 from .midi_io import Element, ImportedPart, import_part, pitch_name, read_midi
 
 DEFAULT_CACHE_DIR = REPO_ROOT / ".cache" / "jazz"
-PIPELINE_VERSION = 1  # bump when the corpus a given file/era/config produces changes
+PIPELINE_VERSION = 2  # bump when the corpus a given file/era/config produces changes
 
 
 @dataclass(frozen=True)
