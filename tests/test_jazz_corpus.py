@@ -14,7 +14,7 @@ import pytest
 from assignments.jazz import corpus as corpus_module
 from assignments.jazz import grammar
 from assignments.jazz.corpus import (ChordEvent, build_corpus, data_processing, get_corpus_data, load_corpus,
-                                     load_music_utils, values_indices, window_starts)
+                                     load_music_utils, tidy_rests, values_indices, window_starts)
 from assignments.jazz.midi_config import METHENY, MidiConfig, check_era
 from assignments.jazz.midi_io import (EraRules, Element, NoteMessage, gather_chords, make_voices, pair_notes,
                                       pitch_name, quantize_value, read_midi)
@@ -143,6 +143,24 @@ def test_window_starts_are_the_course_draws():
     np.random.seed(0)
     course = [int(np.random.choice(245)) for _ in range(60)]
     assert window_starts(275, 60, 30) == course
+
+
+def test_tidy_rests_variant(built):
+    course = built["corpora"]["2021"]
+    tidy = tidy_rests(course)
+    assert tidy.era == "2021+tidy" and course.corpus[-1] == "R,71.000"  # the course corpus is untouched
+    notes = [n for n in tidy.melody if n.pitch is not None]
+    rests = [n for n in tidy.melody if n.pitch is None]
+    assert 0 < len(rests) < 82 and len(notes) == 193
+    for rest in rests:  # a rest is a true silence, at least 1/6 beat long, inside the solo's measures
+        assert rest.quarter_length >= 1 / 6 - TOL and rest.offset + rest.quarter_length <= 548 + TOL
+        assert not any(n.offset < rest.offset + rest.quarter_length - TOL and rest.offset < n.offset + n.quarter_length - TOL
+                       for n in notes)
+    assert "R,71.000" not in tidy.values and "R,0.083" not in tidy.values
+    assert len(tidy.grammars) == 18 and tidy.values == sorted(set(tidy.corpus))
+    assert [n.pitch for n in notes] == [n.pitch for n in course.melody if n.pitch is not None]
+    old = built["corpora"]["2018"]
+    assert tidy_rests(old).corpus == old.corpus  # nothing to tidy without rests
 
 
 # ------------------------------------------------------------------------------------- caching, side effects

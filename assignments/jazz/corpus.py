@@ -182,6 +182,64 @@ def build_corpus(path: str | os.PathLike, era: str = "2021", config: MidiConfig 
                   source_sha256 or sha256_file(path), config)
 
 
+# --------------------------------------------------------------------------------------------------- variant
+
+
+def tidy_rests(corpus: Corpus, min_rest: float = 1 / 6) -> Corpus:
+    """An opt-in, cleaner variant of a course corpus (never the default): rests only where nothing sounds.
+
+    The 2021 corpus's rests are the gaps of music21's first voice only, so some lie under a note of voice 2;
+    the last one (``R,71.000``) runs 71 beats past the solo; and rests shorter than ``min_rest`` beats come from
+    mixing the 1/4 and 1/3 grids (articulation, not phrasing). This keeps the parts of each rest during which no
+    melody note sounds, clips them at the end of the last measure, folds pieces shorter than ``min_rest`` into
+    the note that ends where they start (or drops them), and rebuilds the grammar. The result's ``era`` is
+    ``"<era>+tidy"``. A corpus without rests (era 2018) comes back with the same tokens.
+    """
+    length = corpus.config.measure_length
+    notes = [n for n in corpus.melody if n.pitch is not None]
+    spans = sorted((n.offset, n.offset + n.quarter_length) for n in notes)
+    last_end = (int(corpus.melody[-1].offset / length) + 1) * length
+    eps = 1e-9
+    extended: dict[int, float] = {}  # index in notes -> extra length
+    rests: list[NoteEvent] = []
+    for rest in (n for n in corpus.melody if n.pitch is None):
+        pieces, start, stop = [], rest.offset, min(rest.offset + rest.quarter_length, last_end)
+        for a, b in spans:  # subtract every sounding note from [start, stop)
+            if b <= start + eps or a >= stop - eps:
+                continue
+            if a > start + eps:
+                pieces.append((start, a))
+            start = max(start, b)
+            if start >= stop - eps:
+                break
+        if start < stop - eps:
+            pieces.append((start, stop))
+        for a, b in pieces:
+            if b - a >= min_rest - eps:
+                rests.append(NoteEvent(a, b - a, None, rest.grammar_index, rest.voice))
+                continue
+            before = [k for k, n in enumerate(notes) if abs(n.offset + n.quarter_length - a) < eps]
+            if before:
+                extended[before[-1]] = extended.get(before[-1], 0.0) + (b - a)
+    notes = [NoteEvent(n.offset, n.quarter_length + extended.get(k, 0.0), n.pitch, n.grammar_index, n.voice)
+             for k, n in enumerate(notes)]
+    melody = sorted(notes + rests, key=lambda n: n.offset)  # stable: notes keep their course order
+    grammars = _grammars(melody, corpus.chord_groups, len(corpus.grammars))
+    tokens = [token for grammar in grammars for token in grammar.split()]
+    return Corpus(f"{corpus.era}+tidy", tokens, sorted(set(tokens)), grammars, corpus.chord_groups, melody,
+                  corpus.melody_window, corpus.source_sha256, corpus.config)
+
+
+def _grammars(melody: list[NoteEvent], chord_groups: list[list[ChordEvent]], n_measures: int) -> list[str]:
+    """parse_melody per measure; a measure without chords uses the last chord of an earlier group."""
+    all_chords = [c for group in chord_groups for c in group]
+    grammars = []
+    for i in range(n_measures):
+        chords = chord_groups[i + 1] or [c for group in chord_groups[:i + 1] for c in group][-1:] or all_chords[:1]
+        grammars.append(parse_melody([n for n in melody if n.grammar_index == i], chords))
+    return grammars
+
+
 # --------------------------------------------------------------------------------------------------- caching
 
 
@@ -321,6 +379,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--window", nargs=2, type=float, default=METHENY.window, metavar=("START", "END"),
                         help="solo window in quarter notes")
     parser.add_argument("--no-cache", action="store_true", help="parse again even if cached")
+    parser.add_argument("--tidy", action="store_true",
+                        help="the opt-in tidy variant: rests only where nothing sounds (not the course corpus)")
     args = parser.parse_args(argv)
     try:
         if args.melody_part == METHENY.melody_part and args.chord_part == METHENY.chord_parts[0] \
@@ -334,6 +394,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     start = time.perf_counter()
     corpus = load_corpus(args.midi, args.era, config, cache=not args.no_cache)
     seconds = time.perf_counter() - start
+    if args.tidy:
+        corpus = tidy_rests(corpus)
     val_indices, _ = values_indices(corpus.values)
     X, Y = data_processing(corpus.corpus, val_indices, 60, 30)
     n_values, chords = len(val_indices), corpus.chord_groups
