@@ -2,7 +2,7 @@
 
     python -m bench.bench_rnn                  # jazz-sized: n_x=90, n_a=64, m=60, T_x=30; float64 and float32
     python -m bench.bench_rnn --repeats 50     # more timed calls per contender
-    OPENBLAS_NUM_THREADS=2 python -m bench.bench_rnn   # 2 threads for numpy's BLAS and for TensorFlow
+    OPENBLAS_NUM_THREADS=1 python -m bench.bench_rnn   # one thread for numpy's BLAS and for TensorFlow
 
 Three contenders, measured side by side in one process on the same inputs:
 
@@ -17,31 +17,31 @@ Three contenders, measured side by side in one process on the same inputs:
 The course-contract passes also compute the softmax outputs ``y``; Keras' layer does not.
 Before timing, every contender's gradients are compared with the course's. The contenders
 are timed in interleaved rounds (one call each per round, in rotating order), so a machine
-shared with other work slows them alike. Both numpy's BLAS and TensorFlow use
-``OPENBLAS_NUM_THREADS`` threads (default 1: the per-step products are small). Medians and
+shared with other work slows them alike. numpy's BLAS and TensorFlow use the same number of
+threads: ``OPENBLAS_NUM_THREADS`` if set, else every core (both libraries' default). Medians and
 ratios are printed and written to ``bench/results/bench_rnn.json`` with the machine's
 description.
 """
 from __future__ import annotations
 
+import argparse
 import os
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Sequence
 
-THREADS = int(os.environ.setdefault("OPENBLAS_NUM_THREADS", "1"))  # before numpy is imported
+import numpy as np
 
-import argparse  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from typing import Callable, Sequence  # noqa: E402
-
-import numpy as np  # noqa: E402
-
-from shared.bench import median, write_results
+from shared.bench import RESULTS_DIR, median, write_results
 from shared.cli import positive_int, run
 from shared.table import format_table
 
 from assignments.rnn_step_by_step import lstm_backward, lstm_backward_fast, lstm_forward, lstm_forward_fast
 from assignments.rnn_step_by_step.checks import random_parameters
 from assignments.rnn_step_by_step.keras_weights import lstm_to_keras, strip_d
+
+THREADS = int(os.environ.get("OPENBLAS_NUM_THREADS") or os.cpu_count() or 1)  # numpy's BLAS read it at import
 
 
 def make_problem(n_x: int, n_a: int, n_y: int, m: int, T_x: int, dtype, seed: int = 0):
@@ -115,12 +115,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--T-x", dest="T_x", type=positive_int, default=30)
     parser.add_argument("--repeats", type=positive_int, default=30, help="timed calls per contender")
     parser.add_argument("--warmup", type=positive_int, default=3, help="untimed calls first (compiles Keras)")
-    parser.add_argument("--name", default="bench_rnn", help="results file bench/results/NAME.json")
+    parser.add_argument("--name", default="bench_rnn", help="results file name (NAME.json)")
+    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="results folder (default bench/results)")
     args = parser.parse_args(argv)
     import tensorflow as tf
 
-    tf.config.threading.set_intra_op_parallelism_threads(THREADS)
-    tf.config.threading.set_inter_op_parallelism_threads(THREADS)
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(THREADS)
+        tf.config.threading.set_inter_op_parallelism_threads(THREADS)
+    except RuntimeError:  # TensorFlow already started in this process (e.g. under pytest): keep its setting
+        pass
     n_y = args.n_x  # the jazz model predicts one of its input values
 
     results = {"problem": {"n_x": args.n_x, "n_a": args.n_a, "n_y": n_y, "m": args.m, "T_x": args.T_x},
@@ -165,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         results["timings"][name] = timings
 
     print(format_table(["dtype", "contender", "median ms", "min ms", "time / Keras", "max |grad - course|"], rows))
-    path = write_results(args.name, results)
+    path = write_results(args.name, results, args.results_dir)
     print(f"results: {path}")
     return 0
 

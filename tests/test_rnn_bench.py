@@ -1,0 +1,22 @@
+"""Assignment 1: the LSTM benchmark runs end to end on a tiny problem (no timing is asserted)."""
+from __future__ import annotations
+
+import json
+
+from bench.bench_rnn import main
+
+
+def test_bench_runs_and_writes_results(tmp_path, capsys):
+    rc = main(["--n-x", "4", "--n-a", "3", "--m", "2", "--T-x", "3", "--repeats", "2", "--warmup", "1",
+               "--name", "tiny", "--results-dir", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert rc == 0
+    assert "fast numpy" in out and "Keras" in out and "time / Keras" in out
+    payload = json.loads((tmp_path / "tiny.json").read_text())
+    assert payload["machine"]["cpu_count"] >= 1
+    timings = payload["results"]["timings"]
+    assert set(timings) == {"float64", "float32"}
+    for dtype, rows in timings.items():
+        assert set(rows) == {"course numpy", "fast numpy", "fast numpy, no y", "Keras"}
+        assert rows["Keras"]["ratio_to_keras"] == 1.0
+        assert rows["fast numpy"]["max_abs_grad_diff_vs_course"] <= (1e-12 if dtype == "float64" else 1e-4)
