@@ -348,7 +348,9 @@ def fast_checks(cfg: CheckConfig = CheckConfig(), fixture: Mapping | None = None
             rows.append(Check("fast", f"lstm fast vs course ({name})", key, "lstm_forward/lstm_backward",
                               "..._fast", err, f"max |diff| <= {tol:g}", err <= tol))
     if fixture is not None:
-        rows += reference_checks(fixture, FAST_IMPL, group="fast", functions={"lstm_forward", "lstm_backward"})
+        for r in reference_checks(fixture, FAST_IMPL, group="fast", functions={"lstm_forward", "lstm_backward"}):
+            r.case += " (fast)"
+            rows.append(r)
     return rows
 
 
