@@ -34,41 +34,50 @@ class FastRNN:
     """The course RNN's parameters in one flat float64 buffer, with a bit-exact ``optimize``.
 
     ``parameters`` is the course's dict; its arrays are views of the flat buffer, so the course's
-    ``sample`` works on them directly.
+    ``sample`` works on them directly. Each time step's contribution to every gradient is written into one
+    row of a buffer laid out like the flat parameters; one sequential reduction over the rows then gives
+    all five gradients, summed in the course's reversed time order.
     """
 
     def __init__(self, parameters: dict[str, np.ndarray], max_len: int = 64):
         shapes = [parameters[k].shape for k in _KEYS]
         sizes = [int(np.prod(s)) for s in shapes]
+        self._offsets = np.cumsum([0] + sizes)
         self._flat = np.empty(sum(sizes))
         self._grad = np.empty(sum(sizes))
-        self.parameters, self._grads = {}, {}
-        offset = 0
-        for key, shape, size in zip(_KEYS, shapes, sizes):
-            self.parameters[key] = self._flat[offset:offset + size].reshape(shape)
+        self.parameters = {}
+        for key, shape, lo, hi in zip(_KEYS, shapes, self._offsets[:-1], self._offsets[1:]):
+            self.parameters[key] = self._flat[lo:hi].reshape(shape)
             self.parameters[key][...] = parameters[key]
-            self._grads[key] = self._grad[offset:offset + size].reshape(shape)
-            offset += size
         self.n_a = shapes[1][0]
+        self.n_x = shapes[0][1]
         self.vocab_size = shapes[4][0]
         self._allocate(max_len)
 
     def _allocate(self, max_len: int) -> None:
-        n_a, n_y = self.n_a, self.vocab_size
+        n_a, n_x, n_y = self.n_a, self.n_x, self.vocab_size
         self._max_len = max_len
         self._A = np.empty((max_len + 1, n_a, 1))  # a[-1..T-1] -> rows 0..T, a column each (course shape)
         self._Z = np.empty((max_len, n_y, 1))  # Wya a_t, one (n_y, 1) column per step
-        self._DR = np.empty((max_len, n_a, 1))  # daraw, stored in reversed time order
-        self._outer_ya = np.empty((max_len, n_y, n_a))  # dy_t a_t^T, reversed time
-        self._outer_aa = np.empty((max_len, n_a, n_a))  # daraw_t a_{t-1}^T, reversed time
-        self._pre = np.empty((n_a, 1))
+        self._G = np.empty((max_len, n_a, 1))  # 1 - a_t * a_t
+        # row k: time step T-1-k's contribution to (dWax, dWaa, dWya, db, dby), laid out like the flat parameters
+        self._C = C = np.empty((max_len, self._flat.size))
+        o = self._offsets
+        self._C_wax = C[:, o[0]:o[1]].reshape(max_len, n_a, n_x)  # daraw x^T: one column
+        self._C_waa = C[:, o[1]:o[2]].reshape(max_len, n_a, n_a)  # daraw a_prev^T
+        self._C_wya = C[:, o[2]:o[3]].reshape(max_len, n_y, n_a)  # dy a^T
+        self._C_b = C[:, o[3]:o[4]]  # daraw
+        self._C_by = C[:, o[4]:o[5]]  # dy
         self._da = np.empty((n_a, 1))
+        self._da_next = np.empty((n_a, 1))
         # views made once: indexing costs more than the arithmetic at these sizes
         self._A_rows = list(self._A)
         self._Z_rows = list(self._Z)
-        self._DR_rows = list(self._DR)
+        self._G_rows = list(self._G)
+        self._C_b_rows = [row[:, None] for row in self._C_b]  # (n_a, 1)
+        self._C_by_rows = [row[:, None] for row in self._C_by]  # (n_y, 1)
         Wax = self.parameters["Wax"]
-        self._Wax_cols = [Wax[:, i:i + 1] for i in range(Wax.shape[1])]  # (n_a, 1) views, updated in place
+        self._Wax_cols = [Wax[:, i:i + 1] for i in range(n_x)]  # (n_a, 1) views, updated in place
 
     @staticmethod
     def prepare(X: list, Y: list) -> "_Plan":
@@ -84,10 +93,10 @@ class FastRNN:
             self._allocate(max(T, 2 * self._max_len))
         p = self.parameters
         Waa, Wya, b, by = p["Waa"], p["Wya"], p["b"], p["by"]
-        A, Z, DR = self._A, self._Z, self._DR
+        A, Z = self._A, self._Z
 
         # forward: the recurrence and the output layer's products, one BLAS call each per step as in the course
-        A_rows, Z_rows, cols, pre = self._A_rows, self._Z_rows, self._Wax_cols, self._pre
+        A_rows, Z_rows, cols, pre = self._A_rows, self._Z_rows, self._Wax_cols, self._da
         A[0] = a_prev
         for t in range(T):
             ix = X[t]
@@ -98,75 +107,60 @@ class FastRNN:
                 pre += b
             np.tanh(pre, out=A_rows[t + 1])
             np.dot(Wya, A_rows[t + 1], out=Z_rows[t])  # (n_y, 1)
-        y_hat = Z[:T] + by  # (T, n_y, 1)
-        y_hat -= y_hat.max(axis=(1, 2), keepdims=True)  # softmax with each step's own max, as the course
+        # softmax of every step (each with its own max, as the course), written straight into the dby rows
+        y_hat = self._C_by[:T][::-1, :, None]  # (T, n_y, 1) in time order: a reversed view
+        np.add(Z[:T], by, out=y_hat)
+        y_hat -= y_hat.max(axis=1, keepdims=True)
         np.exp(y_hat, out=y_hat)
         y_hat /= y_hat.sum(axis=1, keepdims=True)
         loss = 0.0
-        for log_p in np.log(y_hat[plan.steps, plan.y_ix, 0]):
+        for log_p in np.log(y_hat[plan.steps, plan.y_ix, 0]).tolist():
             loss -= log_p
 
-        # backward: only the da recurrence is sequential
-        dy = y_hat  # dy = y_hat - one_hot(Y), in place
-        dy[plan.steps, plan.y_ix, 0] -= 1
-        rev = plan.rev
-        a_t = A[1:T + 1]  # (T, n_a, 1)
-        tanh_grad = 1 - a_t * a_t  # (T, n_a, 1)
+        # backward: dy = y_hat - one_hot(Y) in place; only the da recurrence is sequential
+        y_hat[plan.steps, plan.y_ix, 0] -= 1
+        G = self._G[:T]
+        np.multiply(A[1:T + 1], A[1:T + 1], out=G)
+        np.subtract(1, G, out=G)  # 1 - a * a
         WyaT, WaaT = Wya.T, Waa.T
-        DR_rows, da = self._DR_rows, self._da
-        dy_rows, grad_rows = list(dy[rev]), list(tanh_grad[rev])
-        da_next = None
-        for k in range(T):
+        G_rows, dy_rows, dr_rows = self._G_rows, self._C_by_rows, self._C_b_rows
+        da, da_next = self._da, self._da_next
+        for k in range(T):  # k-th step back: t = T-1-k
             np.dot(WyaT, dy_rows[k], out=da)  # (n_a, 1)
-            if da_next is not None:  # the course adds da_next = 0 at the last step: x + 0 == x
+            if k:  # the course adds da_next = 0 at the last step: x + 0 == x
                 da += da_next
-            np.multiply(grad_rows[k], da, out=DR_rows[k])  # daraw
-            da_next = np.dot(WaaT, DR_rows[k])
+            np.multiply(G_rows[T - 1 - k], da, out=dr_rows[k])  # daraw
+            np.dot(WaaT, dr_rows[k], out=da_next)
 
-        # gradients: exact outer products, summed over axis 0 (sequentially, in reversed time order)
-        g = self._grads
-        dr = DR[:T, :, 0]  # (T, n_a), reversed time
-        dy_rev = dy[rev, :, 0]  # (T, n_y)
-        outer_ya = np.einsum("ti,tj->tij", dy_rev, A[T:0:-1, :, 0], out=self._outer_ya[:T])  # products only
-        np.add.reduce(outer_ya, axis=0, out=g["Wya"])
-        np.add.reduce(dy_rev[:, :, None], axis=0, out=g["by"])
-        np.add.reduce(DR[:T], axis=0, out=g["b"])
-        outer_aa = np.einsum("ti,tj->tij", dr, A[T - 1::-1, :, 0], out=self._outer_aa[:T])
-        np.add.reduce(outer_aa, axis=0, out=g["Waa"])
-        dWaxT = g["Wax"].T  # (n_x, n_a) view
-        dWaxT.fill(0.0)
-        for ks, ixs in plan.rounds:  # r-th occurrence of each input character: distinct columns per round
-            dWaxT[ixs] += dr[ks]
+        # every gradient's per-step terms (exact products), then one sequential sum over the rows
+        dr, dy = self._C_b[:T], self._C_by[:T]  # (T, n_a), (T, n_y), reversed time
+        np.einsum("ti,tj->tij", dy, A[T:0:-1, :, 0], out=self._C_wya[:T])  # no summed index: products only
+        np.einsum("ti,tj->tij", dr, A[T - 1::-1, :, 0], out=self._C_waa[:T])
+        C_wax = self._C_wax[:T]
+        C_wax.fill(0.0)
+        C_wax[plan.input_rows, :, plan.input_ix] = dr[plan.input_rows]
+        np.add.reduce(self._C[:T], axis=0, out=self._grad)
 
         # clip(gradients, 5) and P += -lr * dP, on all parameters at once
-        np.clip(self._grad, -5, 5, out=self._grad)
-        self._flat += -learning_rate * self._grad
+        np.maximum(self._grad, -5, out=self._grad)
+        np.minimum(self._grad, 5, out=self._grad)
+        np.multiply(self._grad, -learning_rate, out=self._grad)
+        self._flat += self._grad
         return loss, A[T].copy()
 
 
 class _Plan:
-    """Per-name index arrays: targets, reversed steps, and ``dWax``'s column updates grouped in rounds."""
+    """Per-name index arrays: the targets, and which reversed steps have an input character (and which)."""
 
-    __slots__ = ("steps", "y_ix", "rev", "rounds")
+    __slots__ = ("steps", "y_ix", "input_rows", "input_ix")
 
     def __init__(self, X: list, Y: list):
         T = len(X)
         self.steps = np.arange(T)
         self.y_ix = np.asarray(Y, dtype=np.intp)
-        self.rev = self.steps[::-1].copy()
-        seen: dict[int, int] = {}
-        rounds: list[tuple[list[int], list[int]]] = []
-        for k, t in enumerate(range(T - 1, -1, -1)):  # the course's reversed order
-            ix = X[t]
-            if ix is None:
-                continue
-            r = seen.get(ix, 0)
-            seen[ix] = r + 1
-            if r == len(rounds):
-                rounds.append(([], []))
-            rounds[r][0].append(k)
-            rounds[r][1].append(ix)
-        self.rounds = [(np.asarray(ks, dtype=np.intp), np.asarray(ixs, dtype=np.intp)) for ks, ixs in rounds]
+        rows = [(k, X[t]) for k, t in enumerate(range(T - 1, -1, -1)) if X[t] is not None]
+        self.input_rows = np.array([k for k, _ in rows], dtype=np.intp)
+        self.input_ix = np.array([ix for _, ix in rows], dtype=np.intp)
 
 
 def model(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_names=7, vocab_size=27,

@@ -135,7 +135,9 @@ class TrainResult:
     epochs: list[int] = field(default_factory=list)
     train_loss: list[float] = field(default_factory=list)  # nats per character (Keras' running mean)
     held_out_bpc: list[float] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)  # wall time from the start of train() to each epoch's end
     wall_time: float = 0.0
+    start: float = field(default_factory=time.perf_counter)
 
 
 class HeldOutBits(keras.callbacks.Callback):
@@ -151,6 +153,7 @@ class HeldOutBits(keras.callbacks.Callback):
         self.result.epochs.append(epoch + 1)
         self.result.train_loss.append(loss)
         self.result.held_out_bpc.append(bpc)
+        self.result.seconds.append(time.perf_counter() - self.result.start)
         if logs is not None:
             logs["held_out_bpc"] = bpc
         if self.report is not None:
@@ -161,12 +164,12 @@ class HeldOutBits(keras.callbacks.Callback):
 def train(encoded_train, encoded_held_out, *, n_a=50, cell="gru", epochs=20, batch_size=32,
           learning_rate=0.01, clipnorm=5.0, seed=0, verbose=1, report=None) -> TrainResult:
     """Build and fit a model (seeded: ``keras.utils.set_random_seed(seed)``); held-out scored every epoch."""
-    keras.utils.set_random_seed(seed)
     start = time.perf_counter()
+    keras.utils.set_random_seed(seed)
     model = build_model(n_a, cell)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate, clipnorm=clipnorm),
                   loss="sparse_categorical_crossentropy")
-    result = TrainResult(model)
+    result = TrainResult(model, start=start)
     batches = NameBatches(encoded_train, batch_size, np.random.default_rng(seed))
     model.fit(batches, epochs=epochs, verbose=verbose, callbacks=[HeldOutBits(encoded_held_out, result, report)])
     result.wall_time = time.perf_counter() - start

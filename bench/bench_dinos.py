@@ -1,0 +1,125 @@
+"""Dinosaur Island benchmarks (``make bench-dinos``), in one run:
+
+1. speed: the course's 22001-iteration numpy run, fast path against the course-structured loop
+   (same printout and bit-identical parameters are checked, not assumed); goal >= 3x;
+2. quality per second: held-out bits per character of the course's numpy model after 22001 iterations
+   (trained on the training split only) and of the Keras models, with wall times; goal: a Keras model
+   beats the numpy model's held-out bits/char in less wall time.
+
+    python -m bench.bench_dinos [--iterations 22001] [--epochs 10] [--skip-speed] [--skip-keras]
+
+Results: a table on stdout and ``bench/results/dinos.json``.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from typing import Sequence
+
+import numpy as np
+
+from shared.bench import write_results
+from shared.cli import non_negative_int, positive_int, run
+from shared.paths import DATA_DIR
+from shared.table import format_table
+
+
+def speed(data, iterations: int) -> dict:
+    from assignments.dinos import course, fast
+
+    runs = {}
+    for name, module in (("fast", fast), ("course", course)):
+        lines: list[str] = []
+        start = time.perf_counter()
+        params, _ = module.model(list(data.names), data.ix_to_char, data.char_to_ix, iterations, out=lines.append)
+        runs[name] = (time.perf_counter() - start, params, lines)
+        print(f"  {name:6s} {iterations} iterations: {runs[name][0]:.2f} s", flush=True)
+    (t_fast, p_fast, l_fast), (t_course, p_course, l_course) = runs["fast"], runs["course"]
+    identical = l_fast == l_course and all(np.array_equal(p_fast[k], p_course[k]) for k in p_fast)
+    final = next(line for line in reversed(l_fast) if line.startswith("Iteration:")).strip()
+    return {"iterations": iterations, "fast_s": t_fast, "course_s": t_course, "speedup": t_course / t_fast,
+            "identical_printout_and_parameters": identical, "last_checkpoint": final, "goal_speedup": 3.0}
+
+
+def quality(data, iterations: int, epochs: int, cells: Sequence[str], seed: int) -> dict:
+    from assignments.dinos import fast
+    from assignments.dinos.data import encode, split_names
+    from assignments.dinos.sample import bits_per_char, log_probs_numpy
+
+    train, held = split_names(data.names)
+    enc_train = [encode(s, data.char_to_ix) for s in train]
+    enc_held = [encode(s, data.char_to_ix) for s in held]
+    rows = {}
+    start = time.perf_counter()
+    params, _ = fast.model(train, data.ix_to_char, data.char_to_ix, iterations, out=lambda *_: None)
+    t_numpy = time.perf_counter() - start
+    rows["numpy course RNN (fast path)"] = {
+        "held_out_bpc": bits_per_char(log_probs_numpy(params, enc_held), enc_held),
+        "train_bpc": bits_per_char(log_probs_numpy(params, enc_train), enc_train),
+        "wall_s": t_numpy, "setting": f"{iterations} SGD steps, n_a 50, lr 0.01"}
+    print(f"  numpy: held-out {rows['numpy course RNN (fast path)']['held_out_bpc']:.4f} bits/char, "
+          f"{t_numpy:.1f} s", flush=True)
+    target = rows["numpy course RNN (fast path)"]["held_out_bpc"]
+    if cells:
+        from assignments.dinos import keras_model as km
+        for cell in cells:
+            result = km.train(enc_train, enc_held, n_a=50, cell=cell, epochs=epochs, batch_size=32,
+                              learning_rate=0.01, clipnorm=5.0, seed=seed, verbose=0)
+            beat = next((i for i, v in enumerate(result.held_out_bpc) if v < target), None)
+            best = int(np.argmin(result.held_out_bpc))
+            rows[f"keras {cell}"] = {
+                "held_out_bpc": result.held_out_bpc[-1], "best_held_out_bpc": result.held_out_bpc[best],
+                "best_epoch": best + 1, "train_bpc": km.bits_per_char_keras(result.model, enc_train),
+                "wall_s": result.wall_time, "per_epoch_held_out_bpc": result.held_out_bpc,
+                "per_epoch_seconds": result.seconds,
+                "beats_numpy_at_epoch": None if beat is None else beat + 1,
+                "seconds_to_beat_numpy": None if beat is None else result.seconds[beat],
+                "parameters": int(result.model.count_params()),
+                "setting": f"{epochs} epochs, batch 32, Adam 0.01, clipnorm 5, n_a 50"}
+            print(f"  keras {cell}: held-out {result.held_out_bpc[-1]:.4f} bits/char, {result.wall_time:.1f} s",
+                  flush=True)
+    return {"n_train": len(train), "n_held_out": len(held), "numpy_iterations": iterations, "models": rows}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_dinos", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--iterations", type=positive_int, default=22001, help="numpy iterations (course: 22001)")
+    parser.add_argument("--epochs", type=positive_int, default=10, help="Keras epochs")
+    parser.add_argument("--cells", default="simple_rnn,gru,lstm", help="Keras cells, comma-separated ('' for none)")
+    parser.add_argument("--seed", type=non_negative_int, default=0, help="Keras seed")
+    parser.add_argument("--skip-speed", action="store_true", help="skip the fast-vs-course timing")
+    parser.add_argument("--skip-quality", action="store_true", help="skip the held-out comparison")
+    args = parser.parse_args(argv)
+    from assignments.dinos.data import load_names
+
+    data = load_names(DATA_DIR / "dinos.txt")
+    results = {}
+    if not args.skip_speed:
+        print("Speed: the course's numpy run, fast path vs course-structured loop", flush=True)
+        results["speed"] = s = speed(data, args.iterations)
+        print(format_table(["path", "iterations", "seconds", "speedup", "identical"],
+                           [["course loop", s["iterations"], s["course_s"], 1.0, s["identical_printout_and_parameters"]],
+                            ["fast path", s["iterations"], s["fast_s"], s["speedup"],
+                             s["identical_printout_and_parameters"]]]))
+        print(f"  {s['last_checkpoint']}\n")
+    if not args.skip_quality:
+        cells = [c for c in args.cells.split(",") if c]
+        print("Held-out bits per character (lower is better)", flush=True)
+        results["quality"] = q = quality(data, args.iterations, args.epochs, cells, args.seed)
+        rows = []
+        for name, r in q["models"].items():
+            beat = r.get("seconds_to_beat_numpy")
+            rows.append([name, r["setting"], f"{r['held_out_bpc']:.4f}", f"{r['train_bpc']:.4f}",
+                         f"{r['wall_s']:.1f}", "" if "beats_numpy_at_epoch" not in r else
+                         ("no" if beat is None else f"epoch {r['beats_numpy_at_epoch']}, {beat:.1f} s")])
+        print(format_table(["model", "setting", "held-out bits/char", "train bits/char", "wall s",
+                            "beats numpy"], rows))
+    path = write_results("dinos", results)
+    print(f"\nWrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run(main))
