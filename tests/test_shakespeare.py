@@ -208,6 +208,14 @@ def test_stepping_carries_state_beyond_the_window(small_model, vocab):
     np.testing.assert_allclose(stepped, probs, atol=1e-7)  # = the LSTM run over all 41 characters
     windowed = WindowPredictor(small_model)(full[:41])  # forgets the first character
     assert np.abs(stepped - windowed).max() > 1e-4
+    # and it is what Keras computes over the whole 48-character sequence from zero state
+    longer = build_model(ModelConfig(Tx=len(full), n_x=vocab.size, n_a=24))
+    longer.set_weights(small_model.get_weights())
+    unbroken.reset()
+    for index in full:
+        probs = unbroken.step(index)
+    x = window_input(full, len(full), vocab.size)  # (1, 48, n_x), no padding
+    np.testing.assert_allclose(probs, longer.predict(x, verbose=0)[0], atol=1e-5)
 
 
 # ---------------------------------------------------------------- sampling
@@ -233,11 +241,12 @@ def test_sample_is_seeded_and_follows_the_distribution():
 
 def test_generate_is_reproducible_and_modes_agree_on_the_first_character(small_model, vocab):
     prompt = vocab.encode("thy youth's proud livery")
-    a = generate(small_model, prompt, 30, 1.0, np.random.default_rng(3))
-    assert a == generate(small_model, prompt, 30, 1.0, np.random.default_rng(3))
+    a = generate(small_model, prompt, 30, 1.0, np.random.default_rng(3), mode="stateful")
+    assert a == generate(small_model, prompt, 30, 1.0, np.random.default_rng(3), mode="stateful")
     assert len(a) == 30 and all(0 <= i < vocab.size for i in a)
-    assert a != generate(small_model, prompt, 30, 1.0, np.random.default_rng(4))
-    w = generate(small_model, prompt, 3, 1.0, np.random.default_rng(3), mode="window")
+    assert a != generate(small_model, prompt, 30, 1.0, np.random.default_rng(4), mode="stateful")
+    w = generate(small_model, prompt, 5, 1.0, np.random.default_rng(3))  # default: the course's window
+    assert w == generate(small_model, prompt, 5, 1.0, np.random.default_rng(3), mode="window")
     assert w[0] == a[0]  # same first distribution and the same draw
     with pytest.raises(ValueError):
         generate(small_model, prompt, 3, 1.0, np.random.default_rng(3), mode="other")

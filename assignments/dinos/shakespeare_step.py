@@ -13,11 +13,12 @@ How this relates to the windowed model, honestly:
   the windowed model's distribution on that window (tested to 1e-5).
 * After that the two differ. The windowed model forgets everything older than 40 characters and
   restarts from zero state each time; the stepper keeps its state, so its context grows beyond the
-  40-character windows the model was trained on. Both are valid ways to sample;
-  ``python -m assignments.dinos.shakespeare_bench`` measures both on the sonnets
-  (teacher-forced cross-entropy) and their speed.
+  40-step, zero-start windows the model was trained on. Stepping is the LSTM run over the whole
+  history (tested against Keras on a longer sequence), but the course model does not generalise to
+  it: ``python -m assignments.dinos.shakespeare_bench`` scores the sonnets at about 2.2 nats/char
+  windowed and 2.6 stateful, while stepping is about 40x faster than the compiled window.
 
-Used by ``python -m assignments.dinos.shakespeare`` (``--mode stateful``, the default).
+Used by ``python -m assignments.dinos.shakespeare --mode stateful``.
 """
 from __future__ import annotations
 
