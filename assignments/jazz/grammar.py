@@ -10,7 +10,8 @@ Each melody element of a measure becomes one token ``"T,dur"`` or ``"T,dur,<up,d
 
 Differences from the course code: inputs are plain values (pitch names, offsets, :class:`ChordEvent` s) rather
 than deep-copied music21 streams; the expensive music21 results (scale derivation, intervals) are memoised,
-so a corpus takes well under a second instead of several. The classification helpers are public, because the
+and the tonic search of music21's ``derive()`` is done arithmetically (checked against music21 in the tests),
+so a corpus takes a fraction of a second instead of several. The classification helpers are public, because the
 inverse direction (turning tokens back into notes) needs the same notion of chord, scale and approach tones.
 """
 from __future__ import annotations
@@ -35,15 +36,25 @@ def _chord(pitches: tuple[str, ...]):
 
 
 @lru_cache(maxsize=None)
-def chord_quality(pitches: tuple[str, ...]) -> str:
-    """music21's ``Chord.quality`` ('major', 'minor', 'diminished', 'augmented' or 'other')."""
+def _chord_quality(pitches: tuple[str, ...]) -> str:
+    """Cached :func:`chord_quality` (hashable argument)."""
     return _chord(tuple(pitches)).quality
 
 
+def chord_quality(pitches: Sequence[str]) -> str:
+    """music21's ``Chord.quality`` ('major', 'minor', 'diminished', 'augmented' or 'other')."""
+    return _chord_quality(tuple(pitches))
+
+
 @lru_cache(maxsize=None)
-def chord_pitch_names(pitches: tuple[str, ...]) -> tuple[str, ...]:
-    """The chord's pitch names without octave (``Chord.pitchNames``)."""
+def _chord_pitch_names(pitches: tuple[str, ...]) -> tuple[str, ...]:
+    """Cached :func:`chord_pitch_names` (hashable argument)."""
     return tuple(p.name for p in _chord(tuple(pitches)).pitches)
+
+
+def chord_pitch_names(pitches: Sequence[str]) -> tuple[str, ...]:
+    """The chord's pitch names without octave (``Chord.pitchNames``)."""
+    return _chord_pitch_names(tuple(pitches))
 
 
 # music21's IntervalNetwork.find() tries these tonics (in this order) when it derives a scale.
@@ -86,15 +97,20 @@ def scale_names(kind: str, tonic: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
-def get_scale(pitches: tuple[str, ...]) -> frozenset[str]:
+def _get_scale(pitches: tuple[str, ...]) -> frozenset[str]:
+    """Cached :func:`get_scale` (hashable argument)."""
+    kind = scale_kind(pitches)
+    return scale_names(kind, derive_tonic(pitches, kind))
+
+
+def get_scale(pitches: Sequence[str]) -> frozenset[str]:
     """Pitch names (no octave) of the course's scale for a chord.
 
     The course: ``MajorScale().derive(chord)`` for a major chord, ``DorianScale().derive(chord)`` otherwise.
-    ``derive`` returns the first scale of that kind holding the most chord tones -- not necessarily the one on
-    the chord's root (a C major triad gives G major).
+    ``derive`` returns the scale of that kind holding the most chord tones, on ties the one with the highest
+    tonic -- not necessarily the one on the chord's root (a C major triad gives G major).
     """
-    kind = scale_kind(pitches)
-    return scale_names(kind, derive_tonic(pitches, kind))
+    return _get_scale(tuple(pitches))
 
 
 def derive_scale_music21(pitches: Sequence[str]) -> frozenset[str]:
@@ -113,8 +129,8 @@ def _pitch_class(pitch_with_octave: str) -> int:
 
 
 @lru_cache(maxsize=None)
-def approach_names(pitches: tuple[str, ...]) -> frozenset[str]:
-    """Names one semitone above or below a chord tone, with their enharmonics (``Pitch.transpose(+-1)``)."""
+def _approach_names(pitches: tuple[str, ...]) -> frozenset[str]:
+    """Cached :func:`approach_names` (hashable argument)."""
     names = set()
     for p in _chord(tuple(pitches)).pitches:
         for step in (1, -1):
@@ -122,6 +138,11 @@ def approach_names(pitches: tuple[str, ...]) -> frozenset[str]:
             names.add(moved.name)
             names.add(moved.getEnharmonic().name)
     return frozenset(names)
+
+
+def approach_names(pitches: Sequence[str]) -> frozenset[str]:
+    """Names one semitone above or below a chord tone, with their enharmonics (``Pitch.transpose(+-1)``)."""
+    return _approach_names(tuple(pitches))
 
 
 def pitch_class_name(pitch_with_octave: str) -> str:
