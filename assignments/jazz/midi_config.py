@@ -39,8 +39,6 @@ class MidiConfig:
     (music21: ticksPerQuarter / 16, i.e. 6 ticks at the file's 96 ticks per quarter)."""
     min_quarter_length: float = 0.25
     """The course replaces every melody quarterLength of 0 by this value."""
-    drop_last_chord_group: bool = True
-    """The course deletes the last chord group (the chords that start exactly at the window's end)."""
 
     def __post_init__(self) -> None:
         start, end = self.window
