@@ -61,10 +61,11 @@ def test_corrupt_fixture_is_one_line_error(tmp_path, capsys, content):
 def test_bad_options(tmp_path, reference, capsys):
     assert run(main, ["--T-x", "1", "--reference", str(reference), "--out", str(tmp_path)]) == 2
     assert "--T-x must be at least 2" in capsys.readouterr().err
-    with pytest.raises(SystemExit) as exc:
-        main(["--m", "0"])
-    assert exc.value.code == 2
-    assert "must be > 0" in capsys.readouterr().err
+    for bad in (["--m", "0"], ["--seed", "-1"], ["--eps", "0"]):
+        with pytest.raises(SystemExit) as exc:
+            main(bad)
+        assert exc.value.code == 2
+        assert "must be >" in capsys.readouterr().err
 
 
 def test_unwritable_output_folder(tmp_path, reference, capsys):

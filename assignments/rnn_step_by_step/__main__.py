@@ -19,7 +19,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Sequence
 
-from shared.cli import UserError, positive_float, positive_int, run
+from shared.cli import UserError, non_negative_int, positive_float, positive_int, run
 from shared.io import ensure_output_dir, write_text_atomic
 from shared.paths import OUTPUT_DIR, reference_dir
 from shared.runcard import write_run_card
@@ -65,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("--reference", type=Path, default=None,
                         help=f"folder holding {FIXTURE} (default: $REFERENCE_DIR or ../shared/reference)")
-    parser.add_argument("--seed", type=int, default=defaults.seed,
+    parser.add_argument("--seed", type=non_negative_int, default=defaults.seed,
                         help="seed of the random problems of the gradient/Keras/fast checks (default %(default)s)")
     parser.add_argument("--m", type=positive_int, default=defaults.m, help="batch size of those problems")
     parser.add_argument("--T-x", dest="T_x", type=positive_int, default=defaults.T_x,

@@ -13,6 +13,9 @@ tolerance, ok).
 * **keras**: ``layers.SimpleRNN``, ``layers.LSTM`` and ``layers.GRU(reset_after=False)`` in float64,
   weights mapped by :mod:`.keras_weights`, against the numpy passes: hidden states, cell
   states (the LSTM layer's own cell, stepped), and ``tf.GradientTape`` gradients.
+* **fast**: ``lstm_forward_fast``/``lstm_backward_fast`` against the course passes.
+
+    python -m assignments.rnn_step_by_step      # all of them, as a table
 """
 from __future__ import annotations
 
