@@ -186,6 +186,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     vocab = Vocabulary.from_text(text)
     prompt = config.prompt.lower()
     prompt_indices = vocab.encode(prompt, what="--prompt")
+    if config.resume is None and not config.from_scratch and not config.model.is_file():
+        raise UserError(f"pretrained model not found: {config.model} (run 'make data' to fetch it, "
+                        f"or train one with --from-scratch --train-epochs N)")
     if config.resume is not None:  # fail before any output exists
         from .shakespeare_train import read_state
 
