@@ -2,9 +2,8 @@
 
 The course called ``music21.converter.parse`` and used what music21 5.5 (2018) or 6.7 (2021) made of the file.
 music21 >= 7 builds measures, merges notes differently and crashes the course code, and a plain port on
-music21 10 gets fewer than half of the tokens right. So this module reads the raw events itself (a small
-Standard MIDI File reader, checked against ``mido`` in the tests) and repeats the import steps of those
-releases explicitly, in exact ``Fraction`` arithmetic:
+music21 10 gets fewer than half of the tokens right. So this module reads the raw note events with ``mido``
+and repeats the import steps of those releases explicitly, in exact ``Fraction`` arithmetic:
 
 1. absolute tick times, in file order;
 2. note pairing: a note-on is ended by the first later unused event of the same pitch and channel that ends
@@ -23,6 +22,7 @@ Pitches are spelled as ``music21.pitch.Pitch(midi=n)`` spells them (C#, E-, F#, 
 """
 from __future__ import annotations
 
+import io
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -98,129 +98,47 @@ class MidiData:
         raise UserError(f"no part named {name!r} in the MIDI file; parts found: {', '.join(self.part_names) or 'none'}")
 
 
-class MidiFormatError(ValueError):
-    """The bytes are not a well-formed Standard MIDI File."""
-
-
-class MidiTruncatedError(MidiFormatError):
-    """The file ends inside a chunk or an event."""
-
-
-_DATA_BYTES = {0x8: 2, 0x9: 2, 0xA: 2, 0xB: 2, 0xC: 1, 0xD: 1, 0xE: 2}
-_SYSTEM_DATA_BYTES = {0xF1: 1, 0xF2: 2, 0xF3: 1}
-
-
-def parse_smf(raw: bytes) -> tuple[int, int, list[tuple[str, int | None, list[NoteMessage]]]]:
-    """Parse Standard MIDI File bytes -> (format, ticks per quarter, [(track name, program, note messages)]).
-
-    Only what the corpus needs is decoded (note-on/off, track name, program change); everything else is
-    skipped by its length. About 20x faster than building a full ``mido.MidiFile``.
-    """
-    if raw[:4] != b"MThd":
-        raise MidiFormatError("no MThd header")
-    if len(raw) < 14:
-        raise MidiTruncatedError("the header chunk is cut short")
-    header_length = int.from_bytes(raw[4:8], "big")
-    fmt, _, division = int.from_bytes(raw[8:10], "big"), int.from_bytes(raw[10:12], "big"), \
-        int.from_bytes(raw[12:14], "big")
-    pos = 8 + header_length
+def _note_tracks(midi) -> list[Track]:
+    """The tracks of a ``mido.MidiFile`` that hold notes, with absolute tick times."""
     tracks = []
-    while pos < len(raw):
-        if pos + 8 > len(raw):
-            raise MidiTruncatedError("a chunk header is cut short")
-        kind, length = raw[pos:pos + 4], int.from_bytes(raw[pos + 4:pos + 8], "big")
-        start, end = pos + 8, pos + 8 + length
-        if end > len(raw):
-            raise MidiTruncatedError(f"track {len(tracks)} needs {length} bytes, the file has {len(raw) - start}")
-        if kind == b"MTrk":
-            tracks.append(_parse_track(raw, start, end, len(tracks)))
-        pos = end
-    return fmt, division, tracks
-
-
-def _parse_track(raw: bytes, pos: int, end: int, number: int) -> tuple[str, int | None, list[NoteMessage]]:
-    tick, status, name, program, messages = 0, None, "", None, []
-
-    def varlen() -> int:
-        nonlocal pos
-        value = 0
-        for _ in range(4):
-            if pos >= end:
-                raise MidiTruncatedError(f"track {number} ends inside an event")
-            byte = raw[pos]
-            pos += 1
-            value = (value << 7) | (byte & 0x7F)
-            if byte < 0x80:
-                return value
-        raise MidiFormatError(f"track {number}: a variable-length number is longer than 4 bytes")
-
-    while pos < end:
-        tick += varlen()
-        if pos >= end:
-            raise MidiTruncatedError(f"track {number} ends inside an event")
-        byte = raw[pos]
-        if byte >= 0x80:
-            pos += 1
-            if byte != 0xFF:
-                status = byte  # meta events do not change the running status (as mido reads it)
-        elif status is None:
-            raise MidiFormatError(f"track {number}: running status without a previous status byte")
-        else:
-            byte = status
-        if byte == 0xFF:  # meta event
-            if pos >= end:
-                raise MidiTruncatedError(f"track {number} ends inside an event")
-            meta = raw[pos]
-            pos += 1
-            length = varlen()
-            if pos + length > end:
-                raise MidiTruncatedError(f"track {number} ends inside a meta event")
-            if meta == 0x03 and not name:
-                name = raw[pos:pos + length].decode("latin-1")
-            pos += length
-        elif byte in (0xF0, 0xF7):  # sysex
-            length = varlen()
-            if pos + length > end:
-                raise MidiTruncatedError(f"track {number} ends inside a system-exclusive message")
-            pos += length
-        elif byte >= 0xF0:
-            pos += _SYSTEM_DATA_BYTES.get(byte, 0)
-        else:
-            count = _DATA_BYTES[byte >> 4]
-            if pos + count > end:
-                raise MidiTruncatedError(f"track {number} ends inside an event")
-            kind, channel = byte >> 4, byte & 0x0F
-            if kind == 0x9 or kind == 0x8:
-                messages.append(NoteMessage(tick, raw[pos], channel, raw[pos + 1], kind == 0x9))
-            elif kind == 0xC and program is None:
-                program = raw[pos]
-            pos += count
-    if pos > end:
-        raise MidiTruncatedError(f"track {number} ends inside an event")
-    return name, program, messages
+    for index, mido_track in enumerate(midi.tracks):
+        tick, name, program, messages = 0, "", None, []
+        for msg in mido_track:
+            tick += msg.time
+            if msg.type in ("note_on", "note_off"):
+                messages.append(NoteMessage(tick, msg.note, msg.channel, msg.velocity, msg.type == "note_on"))
+            elif msg.type == "track_name" and not name:
+                name = msg.name
+            elif msg.type == "program_change" and program is None:
+                program = msg.program
+        if messages:
+            tracks.append(Track(index, name, program, tuple(messages)))
+    return tracks
 
 
 def read_midi(path: str | Path) -> MidiData:
     """Read the note tracks of a MIDI file. UserError (one line) for missing, empty, non-MIDI or truncated files."""
+    import mido
+
     path = Path(path)
     if not path.is_file():
         raise UserError(f"MIDI file not found: {path} (run 'make data' to fetch the course data)")
     raw = path.read_bytes()
     if not raw:
         raise UserError(f"MIDI file is empty: {path}")
+    if raw[:4] != b"MThd":
+        raise UserError(f"{path} is not a readable MIDI file (no MThd header)")
     try:
-        fmt, tpq, raw_tracks = parse_smf(raw)
-    except MidiTruncatedError as exc:
-        raise UserError(f"{path} is a truncated MIDI file ({exc})") from None
-    except MidiFormatError as exc:
+        midi = mido.MidiFile(file=io.BytesIO(raw))
+    except EOFError:
+        raise UserError(f"{path} is a truncated MIDI file (it ends inside a chunk or an event)") from None
+    except (OSError, ValueError, KeyError, IndexError) as exc:
         raise UserError(f"{path} is not a readable MIDI file ({exc})") from None
-    if fmt == 2:
+    if midi.type == 2:
         raise UserError(f"{path}: MIDI format 2 (independent sequences) is not supported")
-    if tpq <= 0 or tpq & 0x8000:
+    if midi.ticks_per_beat <= 0 or midi.ticks_per_beat & 0x8000:
         raise UserError(f"{path}: unsupported MIDI time division (SMPTE timing)")
-    tracks = tuple(Track(index, name, program, tuple(messages))
-                   for index, (name, program, messages) in enumerate(raw_tracks) if messages)
-    return MidiData(tpq, tracks)
+    return MidiData(midi.ticks_per_beat, tuple(_note_tracks(midi)))
 
 
 # --------------------------------------------------------------------------------------------------- import
