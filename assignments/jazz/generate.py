@@ -292,11 +292,24 @@ def _shifted(event, offset: float):
     return replace(event, offset=offset)
 
 
-def write_midi(out_stream, path: str | os.PathLike) -> Path:
-    """Write the stream as a MIDI file (music21 ``streamToMidiFile``), atomically."""
-    from music21 import midi
+COURSE_TICKS_PER_QUARTER = 1024  # music21 6.7 wrote 1024 ticks per beat; music21 10 defaults to 10080
 
-    mf = midi.translate.streamToMidiFile(out_stream)
+
+def write_midi(out_stream, path: str | os.PathLike, ticks_per_quarter: int = COURSE_TICKS_PER_QUARTER) -> Path:
+    """Write the stream as a MIDI file (music21 ``streamToMidiFile``), atomically.
+
+    The file has the course file's shape: type 1, 1024 ticks per beat, a tempo/meter track and one
+    note track on channel 0.
+    """
+    from music21 import defaults, midi
+
+    saved = defaults.ticksPerQuarter, defaults.ticksAtStart
+    defaults.ticksPerQuarter = defaults.ticksAtStart = ticks_per_quarter  # the end-of-track delay is one beat
+    try:
+        mf = midi.translate.streamToMidiFile(out_stream)
+    finally:
+        defaults.ticksPerQuarter, defaults.ticksAtStart = saved
+    mf.ticksPerQuarterNote = ticks_per_quarter
     with atomic_path(path) as tmp:
         mf.open(str(tmp), "wb")
         try:

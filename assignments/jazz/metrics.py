@@ -1,0 +1,251 @@
+"""Numbers for a solo: how the generated one compares with the training solo and the course's output.
+
+The course only asks to listen. Here every solo is reduced to its melody notes (onset and length in
+beats, MIDI pitch) and the chords under them, and measured the same way:
+
+- ``notes``: melody note count; ``pitch_low`` / ``pitch_high`` / ``pitch_range`` (semitones);
+- ``pc_distance_*``: total-variation distance (0 = same, 1 = disjoint) between pitch-class histograms;
+- ``scale_consistency``: the largest share of notes inside one major or natural-minor scale (MusPy's
+  definition);
+- ``chord_tone_rate``: share of notes whose pitch class belongs to the last chord started at or before
+  the note (the course's ``lastChord``);
+- ``note_density``: notes per beat between the first onset and the last note's end;
+- ``longest_copied_run``: the longest run of predicted values found verbatim in the training corpus
+  (generated solos only).
+
+A course MIDI file carries melody and chords on one track: its generated notes have velocity 90
+(music21's default), the chords keep the source velocities, which is how :func:`read_solo_midi`
+separates them.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from shared.io import write_text_atomic
+from shared.table import format_table
+
+NAMES = ("C", "C#", "D", "E-", "E", "F", "F#", "G", "G#", "A", "B-", "B")
+_LETTER = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+MAJOR = (0, 2, 4, 5, 7, 9, 11)
+MINOR = (0, 2, 3, 5, 7, 8, 10)
+MELODY_VELOCITY = 90
+
+
+def midi_number(name: str) -> int:
+    """'E-5' -> 75, 'C#4' -> 61 (music21 spelling: '-' flat, '#' sharp)."""
+    letter, rest = name[0], name[1:]
+    accidentals = len(rest) - len(rest.lstrip("#-~"))
+    octave = int(rest[accidentals:])
+    shift = rest[:accidentals].count("#") - rest[:accidentals].count("-")
+    return 12 * (octave + 1) + _LETTER[letter] + shift
+
+
+def pitch_name(midi: int) -> str:
+    return f"{NAMES[midi % 12]}{midi // 12 - 1}"
+
+
+@dataclass
+class SoloNotes:
+    """A melody (onset, length, pitch) and its chords (onset, length, pitches), in beats."""
+
+    notes: list[tuple[float, float, int]] = field(default_factory=list)
+    chords: list[tuple[float, float, tuple[int, ...]]] = field(default_factory=list)
+
+
+def from_corpus(corpus) -> SoloNotes:
+    """The training solo: the corpus's ``melody_window`` and its chord groups, in beats from the window start."""
+    start = corpus.config.window[0]
+    notes = [(n.offset - start, n.quarter_length, midi_number(n.pitch)) for n in corpus.melody_window
+             if n.pitch is not None]
+    chords = [(c.offset - start, c.quarter_length, tuple(midi_number(p) for p in c.pitches))
+              for group in corpus.chord_groups for c in group]
+    return SoloNotes(sorted(notes), sorted(chords, key=lambda c: c[0]))
+
+
+def course_chord_notes(chord_groups, groups: Sequence[int]) -> list[tuple[float, int, int]]:
+    """``(onset, pitch, velocity)`` of every chord note the course's ``generate_music`` writes for ``groups``
+    (chunk k holds group ``groups[k]`` at ``4k + offset % 4``)."""
+    notes = []
+    for k, i in enumerate(groups):
+        for event in chord_groups[i]:
+            velocities = event.velocities or (None,) * len(event.pitches)
+            notes += [(4.0 * k + event.offset % 4, midi_number(p), v) for p, v in zip(event.pitches, velocities)]
+    return notes
+
+
+def read_solo_midi(path: str | os.PathLike, melody_velocity: int = MELODY_VELOCITY,
+                   chord_notes: Sequence[tuple[float, int, int | None]] = ()) -> SoloNotes:
+    """Melody and chords of a MIDI file written the course's way (one track, melody and chords mixed).
+
+    With ``chord_notes`` (``(onset, pitch, velocity)``, see :func:`course_chord_notes`), each note that
+    matches an unused entry is a chord note and every other note is melody. Without them, notes of
+    velocity ``melody_velocity`` (music21's default, what the course's generated notes have) are melody
+    and the rest chords. Chord notes are grouped by onset.
+    """
+    import mido
+
+    midi = mido.MidiFile(str(path))
+    tpq = midi.ticks_per_beat
+    sounding: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    events = []  # (on, off, pitch, velocity) in ticks
+    for track in midi.tracks:
+        tick = 0
+        for msg in track:
+            tick += msg.time
+            if msg.type not in ("note_on", "note_off"):
+                continue
+            key = (msg.channel, msg.note)
+            if msg.type == "note_on" and msg.velocity > 0:
+                sounding.setdefault(key, []).append((tick, msg.velocity))
+            elif sounding.get(key):
+                on, velocity = sounding[key].pop(0)
+                events.append((on, tick, msg.note, velocity))
+    expected: dict[tuple[int, int, int | None], int] = {}
+    for onset, pitch, velocity in chord_notes:
+        key = (round(onset * 100), pitch, velocity)
+        expected[key] = expected.get(key, 0) + 1
+    melody, accompaniment = [], {}
+    for on, off, pitch, velocity in sorted(events):
+        onset = on / tpq
+        key = next((k for k in ((round(onset * 100), pitch, velocity), (round(onset * 100), pitch, None))
+                    if expected.get(k)), None)
+        if key is not None:
+            expected[key] -= 1
+            is_chord = True
+        else:
+            is_chord = not chord_notes and velocity != melody_velocity
+        if is_chord:
+            accompaniment.setdefault(on, []).append(((off - on) / tpq, pitch))
+        else:
+            melody.append((onset, (off - on) / tpq, pitch))
+    chords = [(on / tpq, max(e[0] for e in group), tuple(sorted(e[1] for e in group)))
+              for on, group in sorted(accompaniment.items())]
+    return SoloNotes(melody, chords)
+
+
+def pitch_class_histogram(notes: Sequence[tuple[float, float, int]]) -> np.ndarray:
+    """Share of notes in each of the 12 pitch classes (12,)."""
+    counts = np.bincount([n[2] % 12 for n in notes], minlength=12).astype(float)  # (12,)
+    return counts / counts.sum() if counts.sum() else counts
+
+
+def histogram_distance(a: np.ndarray, b: np.ndarray) -> float:
+    """Total-variation distance ``0.5 * sum |a - b|`` between two distributions."""
+    return float(0.5 * np.abs(np.asarray(a) - np.asarray(b)).sum())
+
+
+def scale_consistency(notes: Sequence[tuple[float, float, int]]) -> float:
+    """The largest share of notes inside one of the 24 major / natural-minor scales."""
+    if not notes:
+        return float("nan")
+    classes = np.array([n[2] % 12 for n in notes])
+    best = 0.0
+    for root in range(12):
+        for steps in (MAJOR, MINOR):
+            members = {(root + s) % 12 for s in steps}
+            best = max(best, float(np.isin(classes, list(members)).mean()))
+    return best
+
+
+def chord_tone_rate(notes, chords) -> float:
+    """Share of notes whose pitch class is in the last chord started at or before the note."""
+    if not notes or not chords:
+        return float("nan")
+    onsets = np.array([c[0] for c in chords])
+    hits = total = 0
+    for onset, _, pitch in notes:
+        index = int(np.searchsorted(onsets, onset + 1e-9, side="right")) - 1
+        chord = chords[max(index, 0)]
+        total += 1
+        hits += (pitch % 12) in {p % 12 for p in chord[2]}
+    return hits / total
+
+
+def note_density(notes) -> float:
+    """Notes per beat from the first onset to the last note's end."""
+    if not notes:
+        return 0.0
+    span = max(n[0] + n[1] for n in notes) - min(n[0] for n in notes)
+    return len(notes) / span if span > 0 else float("nan")
+
+
+def longest_copied_run(chunks: Sequence[Sequence[str]], corpus: Sequence[str]) -> int:
+    """Longest run of consecutive values of one chunk that also appears, in order, in ``corpus``."""
+    best = 0
+    for tokens in chunks:
+        for i in range(len(tokens)):
+            for j in range(len(corpus)):
+                k = 0
+                while i + k < len(tokens) and j + k < len(corpus) and tokens[i + k] == corpus[j + k]:
+                    k += 1
+                best = max(best, k)
+    return best
+
+
+def solo_metrics(solo: SoloNotes, training: SoloNotes | None = None, course: SoloNotes | None = None) -> dict:
+    """The metrics of one solo (distances to ``training`` / ``course`` where given)."""
+    pitches = [n[2] for n in solo.notes]
+    hist = pitch_class_histogram(solo.notes)
+    result = {
+        "notes": len(solo.notes),
+        "pitch_low": pitch_name(min(pitches)) if pitches else None,
+        "pitch_high": pitch_name(max(pitches)) if pitches else None,
+        "pitch_range": (max(pitches) - min(pitches)) if pitches else 0,
+        "scale_consistency": scale_consistency(solo.notes),
+        "chord_tone_rate": chord_tone_rate(solo.notes, solo.chords),
+        "note_density": note_density(solo.notes),
+    }
+    if training is not None:
+        result["pc_distance_training"] = histogram_distance(hist, pitch_class_histogram(training.notes))
+    if course is not None:
+        result["pc_distance_course"] = histogram_distance(hist, pitch_class_histogram(course.notes))
+    return result
+
+
+ROWS = ("notes", "pitch_low", "pitch_high", "pitch_range", "pc_distance_training", "pc_distance_course",
+        "scale_consistency", "chord_tone_rate", "note_density", "longest_copied_run")
+
+
+def build_report(generated: SoloNotes, training: SoloNotes, course: SoloNotes | None,
+                 chunks: Sequence[Sequence[str]], corpus_tokens: Sequence[str],
+                 course_name: str | None = None, note: str | None = None) -> dict:
+    """Metrics of the generated solo, the training solo and (if available) the course's output."""
+    columns = {"generated": solo_metrics(generated, training, course)}
+    columns["generated"]["longest_copied_run"] = longest_copied_run(chunks, corpus_tokens)
+    columns["generated"]["values_per_chunk"] = max((len(c) for c in chunks), default=0)
+    columns["training solo"] = solo_metrics(training, training, course)
+    if course is not None:
+        columns["course output"] = solo_metrics(course, training, course)
+    return {"columns": columns, "course_file": course_name, "note": note}
+
+
+def format_report(report: dict) -> str:
+    """The report as a table: one row per metric, one column per solo ('-' where not defined)."""
+    names = list(report["columns"])
+    rows = []
+    for key in ROWS:
+        values = [report["columns"][name].get(key) for name in names]
+        if all(v is None for v in values):
+            continue
+        rows.append([key] + ["-" if v is None else (round(v, 3) if isinstance(v, float) else v) for v in values])
+    text = format_table(["metric"] + names, rows)
+    if report.get("note"):
+        text += f"\nnote: {report['note']}"
+    return text
+
+
+def write_report(report: dict, path: str | os.PathLike) -> Path:
+    def clean(value):
+        if isinstance(value, float) and not np.isfinite(value):
+            return None
+        return value
+
+    payload = {**report, "columns": {name: {k: clean(v) for k, v in col.items()}
+                                     for name, col in report["columns"].items()}}
+    return write_text_atomic(path, json.dumps(payload, indent=2) + "\n")
