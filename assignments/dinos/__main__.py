@@ -15,7 +15,6 @@ seed s uses s + 1, s and s..s+6. Sampling after training uses ``np.random.defaul
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 import time
@@ -104,10 +103,13 @@ def _shown(name: str) -> str:
     return name.capitalize() if name else "(empty)"
 
 
-def write_names(path: Path, report: SampleReport, header: str) -> None:
+def _name_lines(report: SampleReport, indent: str = "") -> list[str]:
     width = max(len(_shown(n)) for n in report.names) + 2
-    lines = [f"# {header}", f"# {report.summary()}"]
-    lines += [f"{_shown(name):<{width}}{label}" for name, label in zip(report.names, report.labels)]
+    return [f"{indent}{_shown(name):<{width}}{label}" for name, label in zip(report.names, report.labels)]
+
+
+def write_names(path: Path, report: SampleReport, header: str) -> None:
+    lines = [f"# {header}", f"# {report.summary()}"] + _name_lines(report)
     write_text_atomic(path, "\n".join(lines) + "\n")
 
 
@@ -158,7 +160,7 @@ def run_numpy(config: DinosConfig, data: DinoData) -> dict:
     _say(config, f"Final smoothed loss: {history[-1]:.6f} (last checkpoint name: {last_name.strip()})",
          f"Training names: {train_bpc:.4f} bits per character (zero initial state)",
          f"Sampled {report.summary()}:")
-    _say(config, *[f"  {_shown(n):<28}{lab}" for n, lab in zip(report.names, report.labels)])
+    _say(config, *_name_lines(report, indent="  "))
 
     files = {}
     with atomic_path(config.out / "parameters.npz") as tmp:
@@ -202,7 +204,7 @@ def run_keras(config: DinosConfig, data: DinoData) -> dict:
     _say(config, f"Held-out: {result.held_out_bpc[-1]:.4f} bits per character "
                  f"(training names {train_bpc:.4f}); training took {result.wall_time:.1f} s",
          f"Sampled {report.summary()}:")
-    _say(config, *[f"  {_shown(n):<28}{lab}" for n, lab in zip(report.names, report.labels)])
+    _say(config, *_name_lines(report, indent="  "))
 
     files = {}
     with atomic_path(config.out / "keras_model.keras") as tmp:

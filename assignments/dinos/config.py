@@ -35,8 +35,8 @@ class DinosConfig:
     out: Path = field(default_factory=lambda: OUTPUT_DIR / "dinos")
     quiet: bool = False
     # Keras
-    cell: str = "gru"
-    epochs: int = 20
+    cell: str = "lstm"
+    epochs: int = 10
     batch_size: int = 32
     clipnorm: float = 5.0  # gradient clipping of the Keras optimizer
     held_out: float = 0.1  # fraction of names held out (Keras); the split has its own seed

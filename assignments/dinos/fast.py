@@ -6,11 +6,10 @@ keeping every operation whose rounding could differ exactly as the course does i
 
 - ``Wax @ x`` with a one-hot ``x`` is the column ``Wax[:, ix]`` (a product by 1 and a sum of zeros are exact),
   and the zero input ``X[0] = None`` contributes exactly nothing;
-- ``dWax += daraw @ x.T`` adds ``daraw`` to one column; a name's additions are grouped in rounds of distinct
-  columns, so each column still receives its terms one by one in the course's reversed time order;
-- the sums over time of ``dWya``, ``dWaa``, ``db``, ``dby`` are built from the same exact outer products
-  (``einsum`` without a summed index only multiplies) and reduced over axis 0, which numpy adds sequentially,
-  in the course's reversed order;
+- each time step's terms of all five gradients are written into one row of a buffer laid out like the flat
+  parameters: ``daraw x^T`` is ``daraw`` in one column (zeros elsewhere, as in the course), and ``dy a^T``,
+  ``daraw a_prev^T`` are the same exact products (``einsum`` with no summed index only multiplies). One
+  reduction over axis 0 -- which numpy adds row after row -- then sums them in the course's reversed order;
 - the dense products (``Waa @ a``, ``Wya @ a``, ``Wya.T @ dy``, ``Waa.T @ daraw``) stay separate ``np.dot``
   calls with the course's shapes, so BLAS rounds them exactly as it does for the course;
 - the softmax, clip and update are elementwise (or per-column reductions of the same 27 numbers), done for all

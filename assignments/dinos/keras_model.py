@@ -161,7 +161,7 @@ class HeldOutBits(keras.callbacks.Callback):
                         f"({loss / math.log(2):.4f} bits/char), held-out {bpc:.4f} bits/char")
 
 
-def train(encoded_train, encoded_held_out, *, n_a=50, cell="gru", epochs=20, batch_size=32,
+def train(encoded_train, encoded_held_out, *, n_a=50, cell="lstm", epochs=10, batch_size=32,
           learning_rate=0.01, clipnorm=5.0, seed=0, verbose=1, report=None) -> TrainResult:
     """Build and fit a model (seeded: ``keras.utils.set_random_seed(seed)``); held-out scored every epoch."""
     start = time.perf_counter()
