@@ -193,7 +193,7 @@ def run_keras(config: DinosConfig, data: DinoData) -> dict:
     enc_held = [encode(s, data.char_to_ix) for s in held_out_names]
     result = km.train(enc_train, enc_held, n_a=config.n_a, cell=config.cell, epochs=config.epochs,
                       batch_size=config.batch_size, learning_rate=config.learning_rate, clipnorm=config.clipnorm,
-                      seed=config.seed, verbose=0 if config.quiet else (1 if sys.stdout.isatty() else 2),
+                      seed=config.seed, verbose=1 if sys.stdout.isatty() and not config.quiet else 0,
                       report=None if config.quiet else print)
     if not all(math.isfinite(v) for v in result.train_loss):
         raise UserError("training diverged (non-finite loss); try a smaller --learning-rate")
