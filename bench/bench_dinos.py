@@ -17,11 +17,12 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
-from shared.bench import write_results
+from shared.bench import RESULTS_DIR, write_results
 from shared.cli import non_negative_int, positive_int, run
 from shared.paths import DATA_DIR
 from shared.table import format_table
@@ -101,6 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="alternating runs of each numpy path for the speed comparison (fastest counts)")
     parser.add_argument("--skip-speed", action="store_true", help="skip the fast-vs-course timing")
     parser.add_argument("--skip-quality", action="store_true", help="skip the held-out comparison")
+    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="where dinos.json goes")
     args = parser.parse_args(argv)
     from assignments.dinos.data import load_names
 
@@ -126,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                          ("no" if beat is None else f"epoch {r['beats_numpy_at_epoch']}, {beat:.1f} s")])
         print(format_table(["model", "setting", "held-out bits/char", "train bits/char", "wall s",
                             "beats numpy"], rows))
-    path = write_results("dinos", results)
+    path = write_results("dinos", results, args.results_dir)
     print(f"\nWrote {path}")
     return 0
 

@@ -1,0 +1,19 @@
+"""Smoke test of ``python -m bench.bench_dinos`` on a tiny budget (timings are the benchmark's job, not the tests')."""
+from __future__ import annotations
+
+import json
+
+from bench.bench_dinos import main
+
+
+def test_bench_dinos_runs_and_writes_results(tmp_path, capsys):
+    argv = ["--iterations", "30", "--repeats", "1", "--epochs", "1", "--cells", "simple_rnn",
+            "--results-dir", str(tmp_path)]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    assert "fast path" in printed and "keras simple_rnn" in printed
+    results = json.loads((tmp_path / "dinos.json").read_text())["results"]
+    assert results["speed"]["identical_printout_and_parameters"] is True
+    models = results["quality"]["models"]
+    assert set(models) == {"numpy course RNN (fast path)", "keras simple_rnn"}
+    assert all(0 < m["held_out_bpc"] < 6 for m in models.values())
