@@ -14,9 +14,7 @@ Measures, on the course's pretrained model:
 """
 from __future__ import annotations
 
-import argparse
 import sys
-import time
 from typing import Sequence
 
 import numpy as np
@@ -51,7 +49,9 @@ def stateful_cross_entropy(stepper, indices: list[int], start: int) -> float:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m assignments.dinos.shakespeare_bench", description=__doc__)
+    from .shakespeare import _Parser
+
+    p = _Parser(prog="python -m assignments.dinos.shakespeare_bench", description=__doc__.split("\n\n")[0])
     p.add_argument("--chars", type=positive_int, default=1000, help="characters scored per stretch")
     p.add_argument("--stretches", type=positive_int, default=4, help="stretches, evenly spread over the text")
     p.add_argument("--repeats", type=positive_int, default=3)
