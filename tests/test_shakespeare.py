@@ -218,6 +218,19 @@ def test_stepping_carries_state_beyond_the_window(small_model, vocab):
     np.testing.assert_allclose(probs, longer.predict(x, verbose=0)[0], atol=1e-5)
 
 
+def test_bench_scores_agree_where_the_contexts_agree(small_model, vocab):
+    from assignments.dinos.shakespeare_bench import stateful_cross_entropy, windowed_cross_entropy
+
+    stretch = vocab.encode("when i do count the clock that tells the time,\nand see")
+    stepper = LstmStepper(small_model)
+    # the first scored character: the window is all padding + nothing, the stepper is primed on nothing
+    assert stateful_cross_entropy(stepper, stretch[:1], 0) == pytest.approx(
+        windowed_cross_entropy(small_model, stretch[:1], 0, 40, vocab.size), abs=1e-5)
+    expected = -np.log(stepper.prime([])[stretch[0]])
+    assert stateful_cross_entropy(stepper, stretch[:1], 0) == pytest.approx(float(expected), abs=1e-6)
+    assert np.isfinite(stateful_cross_entropy(stepper, stretch, 40))
+
+
 # ---------------------------------------------------------------- sampling
 
 def test_reweight_is_the_course_temperature():
@@ -320,6 +333,12 @@ def test_cli_default_run_is_reproducible(pretrained, tmp_path, capsys):
     assert capsys.readouterr().out == poem  # --quiet prints the poem only, and the same poem
     assert run(shakespeare.main, ["--length", "60", "--seed", "3", "--out", str(out), "--quiet"]) == 0
     assert capsys.readouterr().out != poem
+    assert run(shakespeare.main, ["--length", "60", "--seed", "2", "--out", str(out), "--quiet",
+                                  "--mode", "stateful"]) == 0
+    stateful = capsys.readouterr().out
+    n = len(shakespeare.DEFAULT_PROMPT)
+    assert len(stateful) == len(poem) and stateful[n] == poem[n]  # same first draw from the same distribution
+    assert json.loads((out / "run_card.json").read_text())["settings"]["mode"] == "stateful"
 
 
 def _bad_inputs(tmp_path):
