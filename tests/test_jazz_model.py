@@ -1,0 +1,225 @@
+"""The jazz LSTM on Keras 3: course parameter counts, fused == unrolled, training, inference, saving."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+keras = pytest.importorskip("keras")
+
+from assignments.jazz import checkpoint  # noqa: E402
+from assignments.jazz.config import JazzConfig  # noqa: E402
+from assignments.jazz.corpus import data_processing, load_corpus, values_indices  # noqa: E402
+from assignments.jazz.inference import Sampler, predict_and_sample  # noqa: E402
+from assignments.jazz.model import (TimeSummedCrossentropy, djmodel, fused_model, make_layers,  # noqa: E402
+                                    music_inference_model)
+from assignments.jazz.train import (compile_course, compile_fused, course_optimizer, initial_states,  # noqa: E402
+                                    train, untrained_loss)
+from shared.cli import UserError  # noqa: E402
+from shared.seed import set_seed  # noqa: E402
+
+
+EPOCHS = 40  # enough for a greedy sequence that is not one value repeated
+TX = 4       # the unrolled graphs are built for a short window: their cost grows with Tx, the maths does not
+
+
+@pytest.fixture(scope="module")
+def metheny(data_dir, tmp_path_factory):
+    corpus = load_corpus(data_dir / "original_metheny.mid", "2021", cache_dir=tmp_path_factory.mktemp("cache"))
+    val_indices, indices_values = values_indices(corpus.values)
+    X, Y = data_processing(corpus.corpus, val_indices, 60, 30)
+    return corpus, X, Y, indices_values
+
+
+@pytest.fixture(scope="module")
+def trained(metheny):
+    """Layers trained for a few fused epochs (shared by the inference and saving tests)."""
+    corpus, X, Y, _ = metheny
+    set_seed(1)
+    reshaper, LSTM_cell, densor = make_layers(X.shape[2])
+    result = train(X, Y, LSTM_cell, densor, reshaper, JazzConfig(epochs=EPOCHS, seed=1), quiet=True)
+    return reshaper, LSTM_cell, densor, result
+
+
+@pytest.mark.parametrize("n_values, expected", [(90, 45_530), (78, 41_678)])
+def test_parameter_counts_match_the_course(n_values, expected):
+    reshaper, LSTM_cell, densor = make_layers(n_values)
+    model = djmodel(30, LSTM_cell, densor, reshaper)
+    inference = music_inference_model(LSTM_cell, densor, Ty=10)
+    fused = fused_model(30, LSTM_cell, densor)
+    assert model.count_params() == inference.count_params() == fused.count_params() == expected
+    assert sum(int(np.prod(w.shape)) for w in model.trainable_weights) == expected  # all trainable
+    assert len(model.outputs) == 30 and len(inference.outputs) == 10
+    assert model.outputs[0].shape == (None, n_values)
+    assert len(model.layers) == 6  # Keras 3: the slices are ops, not layers (tf.keras 2 had 36)
+    assert not any(type(layer).__name__ == "Lambda" for m in (model, inference) for layer in m.layers)
+
+
+def test_fused_and_unrolled_share_weights_and_compute_the_same(metheny):
+    _, X, Y, _ = metheny
+    X, Y = X[:, :TX], Y[:TX]
+    set_seed(3)
+    reshaper, LSTM_cell, densor = make_layers(X.shape[2])
+    course = compile_course(djmodel(TX, LSTM_cell, densor, reshaper))
+    fused = compile_fused(fused_model(TX, LSTM_cell, densor))
+    # make the weights non-trivial so the comparison means something
+    rng = np.random.default_rng(0)
+    for w in course.weights:
+        w.assign(rng.normal(0, 0.3, w.shape).astype(np.float32))
+    assert [id(v) for v in course.weights] == [id(v) for v in fused.weights]
+    a0, c0 = initial_states(60, 64)
+    stacked = np.stack(course.predict([X, a0, c0], verbose=0), axis=1)                # (m, Tx, n_values)
+    single = fused.predict([X, a0, c0], verbose=0)                                    # (m, Tx, n_values)
+    np.testing.assert_allclose(single, stacked, atol=1e-5)
+    course_loss = course.evaluate([X, a0, c0], list(Y), verbose=0, return_dict=True)["loss"]
+    fused_loss = fused.evaluate([X, a0, c0], np.transpose(Y, (1, 0, 2)), verbose=0, return_dict=True)["loss"]
+    assert fused_loss == pytest.approx(course_loss, rel=1e-5)
+    # the course's loss is the sum of the Tx heads' batch-mean cross-entropies
+    by_hand = sum(float(np.mean(-np.sum(Y[t] * np.log(np.clip(stacked[:, t], 1e-7, 1)), axis=-1)))
+                  for t in range(TX))
+    assert course_loss == pytest.approx(by_hand, rel=1e-4)
+
+
+def test_one_update_moves_both_models_identically(metheny):
+    _, X, Y, _ = metheny
+    X, Y = X[:, :TX], Y[:TX]
+    batch = slice(0, 32)
+    a0, c0 = initial_states(32, 64)
+    weights_after = []
+    for kind in ("course", "fused"):
+        set_seed(5)
+        reshaper, LSTM_cell, densor = make_layers(X.shape[2])
+        if kind == "course":
+            model = compile_course(djmodel(TX, LSTM_cell, densor, reshaper))
+            model.train_on_batch([X[batch], a0, c0], list(Y[:, batch]))
+        else:
+            model = compile_fused(fused_model(TX, LSTM_cell, densor))
+            model.train_on_batch([X[batch], a0, c0], np.transpose(Y[:, batch], (1, 0, 2)))
+        weights_after.append([w.numpy() for w in LSTM_cell.weights + densor.weights])
+    for course_w, fused_w in zip(*weights_after):
+        np.testing.assert_allclose(fused_w, course_w, atol=1e-5)
+
+
+def test_course_decay_schedule():
+    optimizer = course_optimizer(JazzConfig())
+    schedule = optimizer.learning_rate if callable(optimizer.learning_rate) else optimizer._learning_rate
+    assert float(schedule(0)) == pytest.approx(0.01)
+    assert float(schedule(200)) == pytest.approx(0.01 / (1 + 0.01 * 200))  # after 100 epochs of 2 updates
+    assert optimizer.beta_1 == 0.9 and optimizer.beta_2 == 0.999
+
+
+def test_untrained_loss_is_29_ln_n(metheny):
+    _, X, Y, _ = metheny
+    set_seed(0)
+    reshaper, LSTM_cell, densor = make_layers(X.shape[2])
+    fused = compile_fused(fused_model(30, LSTM_cell, densor))
+    a0, c0 = initial_states(60, 64)
+    loss = fused.evaluate([X, a0, c0], np.transpose(Y, (1, 0, 2)), verbose=0, return_dict=True)["loss"]
+    assert untrained_loss(90) == pytest.approx(29 * math.log(90))
+    assert abs(loss - untrained_loss(90)) < 1.0
+
+
+def test_fused_training_learns_and_is_reproducible(metheny, trained):
+    _, X, Y, _ = metheny
+    result = trained[3]
+    assert len(result.losses) == EPOCHS
+    assert abs(result.losses[0] - untrained_loss(90)) < 1.5
+    assert result.losses[-1] < result.losses[0] / 2
+    assert int(result.model.optimizer.iterations.numpy()) == 2 * EPOCHS  # 2 updates per epoch (32 + 28)
+    set_seed(1)
+    reshaper, LSTM_cell, densor = make_layers(X.shape[2])
+    again = train(X, Y, LSTM_cell, densor, reshaper, JazzConfig(epochs=3, seed=1), quiet=True)
+    np.testing.assert_allclose(again.losses, result.losses[:3], rtol=1e-5)
+
+
+def test_unrolled_training_path_runs(metheny):
+    _, X, Y, _ = metheny
+    set_seed(2)
+    reshaper, LSTM_cell, densor = make_layers(X.shape[2])
+    result = train(X[:8, :TX], Y[:TX, :8], LSTM_cell, densor, reshaper, JazzConfig(epochs=1, fused=False),
+                   quiet=True)
+    assert len(result.losses) == 1 and abs(result.losses[0] - TX * math.log(90)) < 1.0  # every step of a cut window has a target
+    assert len(result.model.outputs) == TX
+
+
+def test_predict_and_sample_course_shapes_and_greedy_sampler_agree(trained):
+    _, LSTM_cell, densor, _ = trained
+    Ty = 20  # the notebook uses 50; building the unrolled graph is what costs, the checks are the same
+    inference = music_inference_model(LSTM_cell, densor, Ty=Ty)
+    results, indices = predict_and_sample(inference)
+    assert results.shape == (Ty, 90) and indices.shape == (Ty, 1)
+    assert all(np.argmax(results[k]) == indices[k, 0] for k in range(Ty))
+    assert len(set(indices.ravel().tolist())) > 1  # "not all identical"
+    fast = Sampler(LSTM_cell, densor, greedy=True)(Ty)
+    np.testing.assert_array_equal(fast, indices.ravel())
+    assert fast.shape == (Ty,)
+
+
+def test_sampler_seeded_streams_top_k_and_validation(trained):
+    _, LSTM_cell, densor, _ = trained
+    sampler = Sampler(LSTM_cell, densor, greedy=False, temperature=1.0)
+    first = sampler(40, seed=7, stream=0)
+    np.testing.assert_array_equal(first, sampler(40, seed=7, stream=0))
+    assert not np.array_equal(first, sampler(40, seed=7, stream=1))
+    assert not np.array_equal(first, sampler(40, seed=8, stream=0))
+    assert first.min() >= 0 and first.max() < 90
+    greedy = Sampler(LSTM_cell, densor, greedy=True)(40)
+    np.testing.assert_array_equal(Sampler(LSTM_cell, densor, greedy=False, top_k=1)(40, seed=3), greedy)
+    # top-k: the first value is always one of the k most likely first values
+    probs = densor(LSTM_cell(np.zeros((1, 1, 90), np.float32), initial_state=[np.zeros((1, 64))] * 2)[0])
+    top3 = set(np.argsort(np.asarray(probs)[0])[-3:].tolist())
+    top_k = Sampler(LSTM_cell, densor, greedy=False, top_k=3, temperature=2.0)
+    assert {int(top_k(1, seed=s)[0]) for s in range(30)} <= top3
+    with pytest.raises(ValueError, match="temperature"):
+        Sampler(LSTM_cell, densor, greedy=False, temperature=0.0)
+    with pytest.raises(ValueError, match="top-k"):
+        Sampler(LSTM_cell, densor, greedy=False, top_k=91)
+    with pytest.raises(ValueError, match="Ty"):
+        sampler(0)
+
+
+def test_models_save_and_load_with_safe_mode(trained, tmp_path):
+    reshaper, LSTM_cell, densor, _ = trained
+    x = np.zeros((2, TX, 90), np.float32)
+    x[:, 1:, 5] = 1
+    a0, c0 = initial_states(2, 64)
+    for model in (djmodel(TX, LSTM_cell, densor, reshaper), music_inference_model(LSTM_cell, densor, Ty=6),
+                  fused_model(TX, LSTM_cell, densor)):
+        inputs = [x[:, :1], a0, c0] if model.name == "music_inference_model" else [x, a0, c0]
+        path = tmp_path / f"{model.name}.keras"
+        model.save(path)
+        back = keras.models.load_model(path, safe_mode=True)
+        expected, got = model.predict(inputs, verbose=0), back.predict(inputs, verbose=0)
+        for e, g in zip(expected if isinstance(expected, list) else [expected],
+                        got if isinstance(got, list) else [got]):
+            np.testing.assert_allclose(g, e, atol=1e-6)
+    model = compile_fused(fused_model(TX, LSTM_cell, densor))
+    model.save(tmp_path / "compiled.keras")  # the registered loss deserializes under safe_mode
+    assert isinstance(keras.models.load_model(tmp_path / "compiled.keras", safe_mode=True).loss,
+                      TimeSummedCrossentropy)
+
+
+def test_checkpoint_round_trip_and_errors(trained, metheny, tmp_path):
+    corpus = metheny[0]
+    _, LSTM_cell, densor, result = trained
+    paths = checkpoint.save_model(result.model, tmp_path, corpus.values)
+    assert paths["weights"].name == "model.weights.h5"
+    expected = [w.numpy() for w in LSTM_cell.weights + densor.weights]
+    for which in ("model", "weights"):
+        _, fresh_cell, fresh_densor = make_layers(90)
+        checkpoint.load_into(paths[which], fresh_cell, fresh_densor, corpus.values)
+        for e, g in zip(expected, [w.numpy() for w in fresh_cell.weights + fresh_densor.weights]):
+            np.testing.assert_array_equal(g, e)
+    _, cell78, densor78 = make_layers(78)
+    with pytest.raises(UserError, match="different vocabulary"):
+        checkpoint.load_into(paths["model"], cell78, densor78, corpus.values[:78])
+    (tmp_path / "values.json").unlink()
+    with pytest.raises(UserError, match="78 values"):
+        checkpoint.load_into(paths["model"], cell78, densor78, corpus.values[:78])
+    with pytest.raises(UserError, match="not found"):
+        checkpoint.load_into(tmp_path / "missing.keras", cell78, densor78, corpus.values)
+    junk = tmp_path / "junk.keras"
+    junk.write_bytes(b"not a zip")
+    with pytest.raises(UserError, match="cannot load model"):
+        checkpoint.load_into(junk, cell78, densor78, corpus.values)
