@@ -132,8 +132,29 @@ def _say(config: ShakespeareConfig, line: str) -> None:
         print(line, flush=True)
 
 
-def _model_and_state(config, vocab, x_shape):
-    """The model to generate with (and train), and the training state when training."""
+def _read_inputs(config: ShakespeareConfig):
+    """Text, vocabulary and prompt indices; every input file checked before anything is written."""
+    from .shakespeare_data import Vocabulary, load_corpus
+
+    text = load_corpus(config.text)
+    if len(text) <= config.Tx:
+        raise UserError(f"Shakespeare text is too short: {len(text)} characters, need more than Tx={config.Tx}")
+    vocab = Vocabulary.from_text(text)
+    prompt_indices = vocab.encode(config.prompt.lower(), what="--prompt")  # the course lower-cases the input
+    if config.resume is not None:
+        from .shakespeare_train import read_state
+
+        if not config.resume.is_file():
+            raise UserError(f"checkpoint not found: {config.resume}")
+        read_state(config.resume)
+    elif not config.from_scratch and not config.model.is_file():
+        raise UserError(f"pretrained model not found: {config.model} (run 'make data' to fetch it, "
+                        f"or train one with --from-scratch --train-epochs N)")
+    return text, vocab, prompt_indices
+
+
+def _load_model(config: ShakespeareConfig, vocab, n_examples: int):
+    """``(model, training state, description)``: a checkpoint, a new model, or the --model file."""
     from .shakespeare_model import (ModelConfig, build_model, compile_model, load_any_model, parameter_count,
                                     restore_course_optimizer)
     from .shakespeare_train import TrainState, load_checkpoint, sidecar
@@ -144,16 +165,13 @@ def _model_and_state(config, vocab, x_shape):
         if state.chars != chars:
             raise UserError(f"checkpoint {config.resume} was trained on another vocabulary than {config.text}")
         state.epochs = config.train_epochs or state.epochs
-        return model, state, f"checkpoint {config.resume} (epoch {state.epoch})"
+        return model, state, f"checkpoint {_show(config.resume)} (epoch {state.epoch})"
     state = TrainState(epochs=config.train_epochs, seed=config.seed, batch_size=config.batch_size, chars=chars,
-                       n_examples=x_shape[0])
+                       n_examples=n_examples)
     if config.from_scratch:
         model = compile_model(build_model(ModelConfig(Tx=config.Tx, n_x=vocab.size, n_a=config.n_a)),
                               config.learning_rate)
         return model, state, f"new model ({parameter_count(model):,} parameters)"
-    if not config.model.is_file():
-        raise UserError(f"pretrained model not found: {config.model} (run 'make data' to fetch it, "
-                        f"or train one with --from-scratch --train-epochs N)")
     model = load_any_model(config.model)
     meta = sidecar(config.model)
     if config.model.suffix == ".keras" and meta.is_file():
@@ -165,110 +183,99 @@ def _model_and_state(config, vocab, x_shape):
                         f"({config.Tx}, {vocab.size})")
     source = f"{_show(config.model)} ({parameter_count(model):,} parameters)"
     if config.train_epochs:
-        if config.model.suffix == ".keras" and model.optimizer is not None:
-            pass  # keeps the optimizer state saved with it
-        else:
+        state.start = str(config.model)
+        if config.model.suffix != ".keras":  # the course file: continue with its own Adam state
             compile_model(model, config.learning_rate)
-            if config.model.suffix != ".keras":
-                step = restore_course_optimizer(model, config.model)
-                source += f", course Adam state at step {step}"
-        state.start = "course" if config.model.suffix != ".keras" else str(config.model)
+            step = restore_course_optimizer(model, config.model)
+            source += f", course Adam state at step {step}"
+            state.start = "course"
+        elif model.optimizer is None:
+            compile_model(model, config.learning_rate)
     return model, state, source
+
+
+def _training_examples(config: ShakespeareConfig):
+    """One-hot ``x`` (m, Tx, n_x) and ``y`` (m, n_x); a resumed run uses its checkpoint's slice."""
+    from .shakespeare_data import prepare
+    from .shakespeare_train import read_state
+
+    max_examples = config.max_examples
+    if config.resume is not None:
+        saved = read_state(config.resume).n_examples
+        if max_examples is not None and max_examples != saved:
+            raise UserError(f"checkpoint {config.resume} was trained on {saved} windows, not {max_examples}")
+        max_examples = saved
+    corpus = prepare(config.text, config.Tx, config.stride, max_examples)
+    if config.resume is not None and corpus.m != max_examples:
+        raise UserError(f"checkpoint {config.resume} was trained on {max_examples} windows; "
+                        f"{config.text} has {corpus.m}")
+    return corpus.x, corpus.y
+
+
+def _train(config: ShakespeareConfig, model, state, x, y, out: Path, checkpoint_dir: Path) -> dict:
+    """Train with the progress bar, save ``model.keras`` and ``loss.png``; returns run-card results."""
+    from shared.plotting import plot_curves
+
+    from .shakespeare_train import save_checkpoint, train
+
+    _say(config, f"training on {x.shape[0]} windows, batch size {state.batch_size}, "
+                 f"epochs {state.epoch + 1}..{state.epochs}, checkpoints in {_show(checkpoint_dir)}")
+    start = time.perf_counter()
+    saved = train(model, x, y, state, checkpoint_dir, verbose=0 if config.quiet else 1)
+    seconds = time.perf_counter() - start
+    final = save_checkpoint(model, out / "model.keras", state)
+    steps = -(-x.shape[0] // state.batch_size)
+    curves = {"running epoch-mean loss": ([(i + 1) / steps for i in range(len(state.batch_loss))], state.batch_loss)}
+    if len(state.epoch_loss) > 1:
+        curves["epoch loss"] = (list(range(1, len(state.epoch_loss) + 1)), state.epoch_loss)
+    plot_curves(out / "loss.png", curves, title="Shakespeare LSTM training loss", xlabel="epoch",
+                ylabel="cross-entropy (nats/char)")
+    _say(config, f"trained to epoch {state.epoch}: loss {state.epoch_loss[-1]:.4f} in {seconds:.1f} s; "
+                 f"model: {_show(final)}; loss curve: {_show(out / 'loss.png')}")
+    return {"epoch": state.epoch, "epoch_loss": state.epoch_loss, "train_seconds": round(seconds, 2),
+            "checkpoints": [str(p) for p in saved], "saved_model": str(final)}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     config = parse_args(argv)
-    from .shakespeare_data import build_data, load_corpus, Vocabulary
-
-    text = load_corpus(config.text)
-    if len(text) <= config.Tx:
-        raise UserError(f"Shakespeare text is too short: {len(text)} characters, need more than Tx={config.Tx}")
-    vocab = Vocabulary.from_text(text)
-    prompt = config.prompt.lower()
-    prompt_indices = vocab.encode(prompt, what="--prompt")
-    if config.resume is None and not config.from_scratch and not config.model.is_file():
-        raise UserError(f"pretrained model not found: {config.model} (run 'make data' to fetch it, "
-                        f"or train one with --from-scratch --train-epochs N)")
-    if config.resume is not None:  # fail before any output exists
-        from .shakespeare_train import read_state
-
-        if not config.resume.is_file():
-            raise UserError(f"checkpoint not found: {config.resume}")
-        read_state(config.resume)
-    out = ensure_output_dir(config.out)
-    checkpoint_dir = None
-    if config.training:
-        checkpoint_dir = ensure_output_dir(config.checkpoint_dir or out / "checkpoints")
-    X, _ = build_data(text, config.Tx, config.stride)
-    _say(config, f"text: {_show(config.text)} ({len(text)} characters, {vocab.size} unique); "
-                 f"number of training examples: {len(X)} (Tx={config.Tx}, stride {config.stride})")
+    text, vocab, prompt_indices = _read_inputs(config)
 
     import numpy as np
 
+    from shared.runcard import write_run_card
     from shared.seed import set_seed
 
+    from .shakespeare_data import build_data
     from .shakespeare_model import parameter_count
     from .shakespeare_sample import generate
 
-    set_seed(config.seed)  # initial weights and dropout generators of a new model
-    results: dict = {"n_examples": len(X), "vocab_size": vocab.size}
+    n_examples = len(build_data(text, config.Tx, config.stride)[0])
     x = y = None
     if config.training:
-        from .shakespeare_data import prepare
-        from .shakespeare_train import read_state
-
-        max_examples = config.max_examples
-        if config.resume is not None:  # the checkpoint's run trained on its first n_examples windows
-            saved = read_state(config.resume).n_examples
-            if max_examples is not None and max_examples != saved:
-                raise UserError(f"checkpoint {config.resume} was trained on {saved} windows, not {max_examples}")
-            max_examples = saved
-        corpus = prepare(config.text, config.Tx, config.stride, max_examples)
-        x, y = corpus.x, corpus.y
-        if config.resume is not None and x.shape[0] != max_examples:
-            raise UserError(f"checkpoint {config.resume} was trained on {max_examples} windows; "
-                            f"{config.text} has {x.shape[0]}")
-    model, state, source = _model_and_state(config, vocab, x.shape if x is not None else (len(X),))
+        x, y = _training_examples(config)
+    set_seed(config.seed)  # initial weights and dropout generators of a new model
+    model, state, source = _load_model(config, vocab, x.shape[0] if x is not None else n_examples)
+    out = ensure_output_dir(config.out)
+    checkpoint_dir = ensure_output_dir(config.checkpoint_dir or out / "checkpoints") if config.training else None
+    _say(config, f"text: {_show(config.text)} ({len(text)} characters, {vocab.size} unique); "
+                 f"number of training examples: {n_examples} (Tx={config.Tx}, stride {config.stride})")
     _say(config, f"model: {source}")
-    results.update(model=source, parameters=parameter_count(model))
-
+    results: dict = {"n_examples": n_examples, "vocab_size": vocab.size, "model": source,
+                     "parameters": parameter_count(model)}
     if config.training:
-        from shared.plotting import plot_curves
-
-        from .shakespeare_train import save_checkpoint, train
-
-        _say(config, f"training on {x.shape[0]} windows, batch size {state.batch_size}, "
-                     f"epochs {state.epoch + 1}..{state.epochs}, checkpoints in {_show(checkpoint_dir)}")
-        start = time.perf_counter()
-        saved = train(model, x, y, state, checkpoint_dir, verbose=0 if config.quiet else 1)
-        seconds = time.perf_counter() - start
-        final = save_checkpoint(model, out / "model.keras", state)
-        steps = -(-x.shape[0] // state.batch_size)
-        xs = [(i + 1) / steps for i in range(len(state.batch_loss))]
-        curves = {"running epoch-mean loss": (xs, state.batch_loss)}
-        if len(state.epoch_loss) > 1:
-            curves["epoch loss"] = (list(range(1, len(state.epoch_loss) + 1)), state.epoch_loss)
-        plot_curves(out / "loss.png", curves,
-                    title="Shakespeare LSTM training loss", xlabel="epoch", ylabel="cross-entropy (nats/char)")
-        _say(config, f"trained to epoch {state.epoch}: loss {state.epoch_loss[-1]:.4f} in {seconds:.1f} s; "
-                     f"model: {_show(final)}; loss curve: {_show(out / 'loss.png')}")
-        results.update(epoch=state.epoch, epoch_loss=state.epoch_loss, train_seconds=round(seconds, 2),
-                       checkpoints=[str(p) for p in saved], saved_model=str(final))
+        results.update(_train(config, model, state, x, y, out, checkpoint_dir))
 
     rng = np.random.default_rng(config.seed)
     start = time.perf_counter()
     indices = generate(model, prompt_indices, config.length, config.temperature, rng, config.mode)
     seconds = time.perf_counter() - start
-    poem = config.prompt + vocab.decode(indices)
+    poem = config.prompt + vocab.decode(indices)  # printed as typed, as the course does
     write_text_atomic(out / "poem.txt", poem + "\n")
     results.update(generated_characters=len(indices), generation_seconds=round(seconds, 3),
                    characters_per_second=round(len(indices) / max(seconds, 1e-9), 1), poem=str(out / "poem.txt"))
-
-    from shared.runcard import write_run_card
-
     settings = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(config).items()}
-    data_files = [config.text] + ([config.model] if config.model.is_file() and not config.from_scratch
-                                  and config.resume is None else [])
+    uses_model_file = config.resume is None and not config.from_scratch
+    data_files = [config.text] + ([config.model] if uses_model_file else [])
     write_run_card(out / "run_card.json", COMMAND, settings, config.seed, data_files, results)
     _say(config, f"\nHere is your poem ({config.mode}, temperature {config.temperature}, seed {config.seed}):\n")
     print(poem)
