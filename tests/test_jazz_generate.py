@@ -1,0 +1,231 @@
+"""From values to notes: the course's post-processing, generate_music, MIDI, metrics, piano roll, WAV."""
+from __future__ import annotations
+
+import hashlib
+import random
+import shutil
+
+import numpy as np
+import pytest
+
+from assignments.jazz import metrics
+from assignments.jazz.corpus import load_corpus, values_indices
+from assignments.jazz.generate import (chunk_groups, clean_up_notes, generate_music, predicted_grammar,
+                                       prune_grammar, prune_notes, unparse_grammar, write_midi)
+from assignments.jazz.pianoroll import plot_pianoroll
+from assignments.jazz.render import find_soundfont, render_wav
+from shared.cli import UserError
+
+music21 = pytest.importorskip("music21")
+from music21 import chord, note, stream  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def metheny(data_dir, tmp_path_factory):
+    corpus = load_corpus(data_dir / "original_metheny.mid", "2021", cache_dir=tmp_path_factory.mktemp("cache"))
+    _, indices_values = values_indices(corpus.values)
+    return corpus, indices_values
+
+
+def random_sampler(n_values: int, seed: int = 0):
+    """Stand-in for the LSTM: each chunk its own seeded random values."""
+    return lambda Ty, chunk: np.random.default_rng([seed, chunk]).integers(0, n_values, Ty)
+
+
+def test_prune_grammar_rounds_down_or_up_as_the_course():
+    grammar = "C,0.250 S,0.333,<m2,P-4> R,0.083 C,0.500"
+    for seed in range(20):
+        rng, mirror = random.Random(seed), random.Random(seed)
+        pruned = prune_grammar(grammar, rng).split(" ")
+        for token, original in zip(pruned, grammar.split(" ")):
+            value, direction = float(original.split(",")[1]), mirror.choice([-1, 1])
+            down = value - value % 0.25
+            assert float(token.split(",")[1]) == pytest.approx(down if direction < 0 else down + 0.25)
+            assert token.split(",")[0] == original.split(",")[0]
+            assert token.split(",")[2:] == original.split(",")[2:]
+    outcomes = {prune_grammar("C,0.250", random.Random(s)) for s in range(20)}
+    assert outcomes == {"C,0.25", "C,0.5"}  # "up" adds 0.25 even to an exact multiple
+    assert "R,0.0" in {prune_grammar("R,0.083", random.Random(s)) for s in range(20)}  # "down" can give 0
+
+
+def test_prune_notes_works_on_pairs():
+    n = [note.Note("C4"), note.Note("C4"), note.Note("D4"), note.Note("C4"), note.Note("C4"), note.Rest(),
+         note.Note("E4")]
+    kept = prune_notes(n)
+    # pairs (0,1): same -> drop 1; (2,3): differ; (4,5): rest; 6 alone
+    assert [x.nameWithOctave if isinstance(x, note.Note) else "R" for x in kept] == ["C4", "D4", "C4", "C4", "R",
+                                                                                      "E4"]
+
+
+def test_clean_up_notes_fixes_zero_lengths_and_same_offsets():
+    voice = stream.Voice()
+    for offset, ql, name in [(0.25, 0.0, "C4"), (0.5, 0.5, "D4"), (0.5, 0.5, "E4"), (1.0, 0.25, "F4")]:
+        element = note.Note(name)
+        element.quarterLength = ql
+        voice.insert(offset, element)
+    assert list(voice)[0].quarterLength == 0.0
+    cleaned = clean_up_notes(list(voice))
+    assert [x.nameWithOctave for x in cleaned] == ["C4", "D4", "F4"]
+    assert cleaned[0].quarterLength == 0.25
+
+
+def test_unparse_grammar_places_after_duration_and_matches_types():
+    chords = stream.Voice()
+    chords.insert(0.0, chord.Chord(["C3", "E4", "G4"]))
+    chords.insert(2.0, chord.Chord(["D3", "F4", "A4"]))
+    grammar = "C,0.5 R,0.25 C,0.5,<m3,m-3> S,0.25,<M2,d-4> C,1.0,<P5,P-5>"
+    for seed in range(10):
+        voice = unparse_grammar(grammar, chords, random.Random(seed))
+        elements = list(voice)
+        assert [float(e.offset) for e in elements] == [0.5, 0.75, 1.25, 1.5, 2.5]  # offset after own duration
+        assert isinstance(elements[1], note.Rest)
+        first = elements[0]
+        assert first.name in ("C", "E", "G") and first.octave >= 4
+        second = elements[2]
+        assert second.pitch.ps - first.pitch.ps in (-3, -2, -1, 0, 1, 2, 3) or second.name in ("C", "E", "G")
+        last = elements[4]  # after the D minor chord at 2.0: a chord tone within a fifth, or +-2 semitones
+        assert last.name in ("D", "F", "A") or abs(last.pitch.ps - elements[3].pitch.ps) == 2
+    same = [n.nameWithOctave for n in unparse_grammar(grammar, chords, random.Random(4)) if isinstance(n, note.Note)]
+    assert same == [n.nameWithOctave for n in unparse_grammar(grammar, chords, random.Random(4))
+                    if isinstance(n, note.Note)]
+
+
+def test_predicted_grammar_and_chunk_groups():
+    values = {0: "A,0.250,<M2,d-4>", 1: "X,0.250,<m6,M2>", 2: "S,0.250", 3: "R,0.167"}
+    assert predicted_grammar([0, 1, 2, 3], values) == "C,0.25 C,0.250,<M2,d-4> C,0.250,<m6,M2> S,0.250 R,0.167"
+    assert chunk_groups(19) == [1, 2, 3, 4, 5]  # int(19 / 3) = 6 -> groups 1..5, as the course
+    assert chunk_groups(4) == [1] and chunk_groups(1) == [0]
+
+
+def test_generate_music_course_shape_and_byte_identical(metheny, tmp_path, capsys):
+    corpus, indices_values = metheny
+    sample = random_sampler(len(indices_values))
+    solo = generate_music(sample, indices_values, corpus.chord_groups, random.Random(0), Ty=50)
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == "Predicting new values for different set of chords."
+    assert [line.split('("')[1][0] for line in printed[1:]] == ["1", "2", "3", "4", "5"]
+    assert solo.groups == [1, 2, 3, 4, 5] and len(solo.counts) == 5 and all(c > 0 for c in solo.counts)
+    assert [len(t) for t in solo.tokens] == [50] * 5
+    first = write_midi(solo.stream, tmp_path / "a.midi")
+    again = generate_music(sample, indices_values, corpus.chord_groups, random.Random(0), quiet=True)
+    second = write_midi(again.stream, tmp_path / "b.midi")
+    assert first.read_bytes() == second.read_bytes()
+    other = generate_music(sample, indices_values, corpus.chord_groups, random.Random(1), quiet=True)
+    assert write_midi(other.stream, tmp_path / "c.midi").read_bytes() != first.read_bytes()
+    assert capsys.readouterr().out == ""
+
+    import mido
+
+    midi = mido.MidiFile(first)
+    assert (midi.type, midi.ticks_per_beat, len(midi.tracks)) == (1, 1024, 2)  # the course file's shape
+    tempos = [m.tempo for m in midi.tracks[0] if m.type == "set_tempo"]
+    assert tempos == [461538]  # 130 bpm
+    ons = [m for m in midi.tracks[1] if m.type == "note_on" and m.velocity > 0]
+    assert {m.channel for m in ons} == {0}
+    # chord notes keep the source velocities: the first chord of group 1 opens the file, as in the course's
+    source = corpus.chord_groups[1][0]
+    assert [m.velocity for m in ons[:len(source.pitches)]] == list(source.velocities)
+    assert sum(m.velocity == 90 for m in ons) >= sum(solo.counts)
+    back = metrics.read_solo_midi(first, chord_notes=metrics.course_chord_notes(corpus.chord_groups, solo.groups))
+    assert len(back.notes) == sum(solo.counts) == len(solo.notes)
+
+
+def test_greedy_course_decoding_repeats_one_sequence(metheny):
+    corpus, indices_values = metheny
+    same = lambda Ty, chunk: np.arange(Ty) % len(indices_values)  # noqa: E731  what argmax from zeros does
+    solo = generate_music(same, indices_values, corpus.chord_groups, random.Random(0), Ty=20, quiet=True)
+    assert all(t == solo.tokens[0] for t in solo.tokens)
+    sampled = generate_music(random_sampler(len(indices_values)), indices_values, corpus.chord_groups,
+                             random.Random(0), Ty=20, quiet=True)
+    assert len({tuple(t) for t in sampled.tokens}) == 5
+
+
+def test_empty_chord_group_borrows_previous_chord(metheny):
+    corpus, indices_values = metheny
+    groups = [list(g) for g in corpus.chord_groups]
+    groups[2] = []
+    solo = generate_music(random_sampler(len(indices_values)), indices_values, groups, random.Random(0), Ty=10,
+                          quiet=True)
+    assert len(solo.counts) == 5
+    with pytest.raises(ValueError, match="no chords"):
+        generate_music(random_sampler(5), indices_values, [[]] * 19, random.Random(0), Ty=5, quiet=True)
+
+
+def test_course_outputs_split_into_melody_and_chords(reference, metheny):
+    corpus = metheny[0]
+    chords = metrics.course_chord_notes(corpus.chord_groups, [1, 2, 3, 4, 5])
+    assert len(chords) == 50
+    v12 = metrics.read_solo_midi(reference / "outputs" / "course_v1.2_run_my_music.midi", chord_notes=chords)
+    assert len(v12.notes) == 5 * 35  # that run printed "Generated 35 sounds" for each of its 5 chunks
+    assert sum(len(c[2]) for c in v12.chords) == 50
+    course = metrics.read_solo_midi(reference / "outputs" / "course_my_music.midi", chord_notes=chords)
+    assert len(course.notes) + sum(len(c[2]) for c in course.chords) == 160  # the file's note count
+    assert min(n[2] for n in course.notes) >= 48  # unparse_grammar keeps melody octaves >= 3
+
+
+def test_metric_definitions():
+    assert metrics.midi_number("C4") == 60 and metrics.midi_number("E-5") == 75
+    assert metrics.midi_number("C#3") == 49 and metrics.pitch_name(70) == "B-4"
+    scale = [(float(i), 0.5, p) for i, p in enumerate([60, 62, 64, 65, 67, 69, 71, 72])]
+    assert metrics.scale_consistency(scale) == 1.0
+    assert metrics.scale_consistency(scale + [(9.0, 0.5, 61)]) == pytest.approx(8 / 9)
+    hist = metrics.pitch_class_histogram(scale)
+    assert hist.sum() == pytest.approx(1.0) and hist[0] == pytest.approx(2 / 8)
+    assert metrics.histogram_distance(hist, hist) == 0.0
+    assert metrics.histogram_distance(metrics.pitch_class_histogram([(0, 1, 60)]),
+                                      metrics.pitch_class_histogram([(0, 1, 61)])) == 1.0
+    chords = [(0.0, 2.0, (48, 64, 67)), (2.0, 2.0, (50, 65, 69))]
+    notes = [(0.0, 1, 72), (1.0, 1, 62), (2.0, 1, 62), (3.5, 1, 61)]
+    assert metrics.chord_tone_rate(notes, chords) == pytest.approx(2 / 4)
+    assert metrics.note_density(notes) == pytest.approx(4 / 4.5)
+    corpus = ["a", "b", "c", "d", "a", "b"]
+    assert metrics.longest_copied_run([["x", "b", "c", "d", "y"], ["a", "b"]], corpus) == 3
+    assert metrics.longest_copied_run([["x", "y"]], corpus) == 0
+
+
+def test_report_table_and_json(metheny, tmp_path, reference):
+    corpus, indices_values = metheny
+    solo = generate_music(random_sampler(len(indices_values)), indices_values, corpus.chord_groups,
+                          random.Random(0), Ty=20, quiet=True)
+    generated = metrics.SoloNotes(solo.notes, solo.chords)
+    training = metrics.from_corpus(corpus)
+    assert len(training.notes) == 193 and training.notes[0][0] >= 0
+    report = metrics.build_report(generated, training, None, solo.tokens, corpus.corpus, note="no course file")
+    text = metrics.format_report(report)
+    assert text.splitlines()[0].split() == ["metric", "generated", "training", "solo"]
+    assert "pc_distance_course" not in text and "note: no course file" in text
+    assert report["columns"]["training solo"]["pc_distance_training"] == 0.0
+    import json
+
+    saved = json.loads(metrics.write_report(report, tmp_path / "m.json").read_text())
+    assert saved["columns"]["generated"]["notes"] == len(solo.notes)
+
+
+def test_pianoroll_png(metheny, tmp_path):
+    corpus = metheny[0]
+    training = metrics.from_corpus(corpus)
+    path = plot_pianoroll(tmp_path / "roll.png", training, training)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["roll.png"]
+
+
+def test_soundfont_lookup(tmp_path):
+    with pytest.raises(UserError, match="soundfont not found"):
+        find_soundfont(tmp_path / "missing.sf2")
+    (tmp_path / "b.sf2").write_bytes(b"x")
+    (tmp_path / "a.sf2").write_bytes(b"x")
+    assert find_soundfont(search_dirs=(str(tmp_path / "none"), str(tmp_path))) == tmp_path / "a.sf2"
+    assert find_soundfont(search_dirs=(str(tmp_path / "none"),)) is None
+
+
+@pytest.mark.skipif(shutil.which("fluidsynth") is None or find_soundfont() is None,
+                    reason="FluidSynth or a General MIDI soundfont is not installed")
+def test_render_wav_with_fluidsynth(reference, tmp_path):
+    wav = render_wav(reference / "outputs" / "course_my_music.midi", tmp_path / "course.wav", find_soundfont())
+    data = wav.read_bytes()
+    assert data[:4] == b"RIFF" and data[8:12] == b"WAVE" and len(data) > 44100 * 2 * 2 * 10  # > 10 s stereo
+    with pytest.raises(UserError, match="FluidSynth could not render"):
+        render_wav(tmp_path / "course.wav", tmp_path / "bad.wav", find_soundfont())  # a WAV is not MIDI
+    assert not (tmp_path / "bad.wav").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["course.wav"]
+    assert hashlib.sha256(data).hexdigest()  # readable
