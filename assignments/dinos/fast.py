@@ -96,22 +96,23 @@ class FastRNN:
 
         # forward: the recurrence and the output layer's products, one BLAS call each per step as in the course
         A_rows, Z_rows, cols, pre = self._A_rows, self._Z_rows, self._Wax_cols, self._da
+        dot, tanh, multiply = np.dot, np.tanh, np.multiply  # locals, and positional ``out``: less call overhead
         A[0] = a_prev
         for t in range(T):
             ix = X[t]
-            if ix is None:
-                np.add(np.dot(Waa, A_rows[t]), b, out=pre)  # 0 + Waa a + b
-            else:
-                np.add(cols[ix], np.dot(Waa, A_rows[t]), out=pre)  # (n_a, 1): (Wax x + Waa a) + b
-                pre += b
-            np.tanh(pre, out=A_rows[t + 1])
-            np.dot(Wya, A_rows[t + 1], out=Z_rows[t])  # (n_y, 1)
+            a_next = A_rows[t + 1]
+            dot(Waa, A_rows[t], pre)  # (n_a, 1)
+            if ix is not None:  # (Wax x + Waa a) + b; x + y == y + x exactly, and 0 + y == y
+                pre += cols[ix]
+            pre += b
+            tanh(pre, a_next)
+            dot(Wya, a_next, Z_rows[t])  # (n_y, 1)
         # softmax of every step (each with its own max, as the course), written straight into the dby rows
         y_hat = self._C_by[:T][::-1, :, None]  # (T, n_y, 1) in time order: a reversed view
         np.add(Z[:T], by, out=y_hat)
-        y_hat -= y_hat.max(axis=1, keepdims=True)
+        y_hat -= np.maximum.reduce(y_hat, axis=1, keepdims=True)
         np.exp(y_hat, out=y_hat)
-        y_hat /= y_hat.sum(axis=1, keepdims=True)
+        y_hat /= np.add.reduce(y_hat, axis=1, keepdims=True)
         loss = 0.0
         for log_p in np.log(y_hat[plan.steps, plan.y_ix, 0]).tolist():
             loss -= log_p
@@ -125,11 +126,12 @@ class FastRNN:
         G_rows, dy_rows, dr_rows = self._G_rows, self._C_by_rows, self._C_b_rows
         da, da_next = self._da, self._da_next
         for k in range(T):  # k-th step back: t = T-1-k
-            np.dot(WyaT, dy_rows[k], out=da)  # (n_a, 1)
+            dr_k = dr_rows[k]
+            dot(WyaT, dy_rows[k], da)  # (n_a, 1)
             if k:  # the course adds da_next = 0 at the last step: x + 0 == x
                 da += da_next
-            np.multiply(G_rows[T - 1 - k], da, out=dr_rows[k])  # daraw
-            np.dot(WaaT, dr_rows[k], out=da_next)
+            multiply(G_rows[T - 1 - k], da, dr_k)  # daraw
+            dot(WaaT, dr_k, da_next)
 
         # every gradient's per-step terms (exact products), then one sequential sum over the rows
         dr, dy = self._C_b[:T], self._C_by[:T]  # (T, n_a), (T, n_y), reversed time
@@ -141,10 +143,11 @@ class FastRNN:
         np.add.reduce(self._C[:T], axis=0, out=self._grad)
 
         # clip(gradients, 5) and P += -lr * dP, on all parameters at once
-        np.maximum(self._grad, -5, out=self._grad)
-        np.minimum(self._grad, 5, out=self._grad)
-        np.multiply(self._grad, -learning_rate, out=self._grad)
-        self._flat += self._grad
+        grad = self._grad
+        np.maximum(grad, -5, grad)
+        np.minimum(grad, 5, grad)
+        multiply(grad, -learning_rate, grad)
+        self._flat += grad
         return loss, A[T].copy()
 
 
