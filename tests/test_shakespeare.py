@@ -359,7 +359,9 @@ def _bad_inputs(tmp_path):
         "temperature 0": (["--temperature", "0"], "must be > 0"),
         "temperature < 0": (["--temperature", "-1"], "must be > 0"),
         "length 0": (["--length", "0"], "must be > 0"),
-        "unwritable out": (["--out", str(blocker / "sub")], "cannot write"),
+        # (a new model, so this case does not need the pretrained file; it fails before any training)
+        "unwritable out": (["--out", str(blocker / "sub"), "--from-scratch", "--train-epochs", "1",
+                            "--max-examples", "8", "--n-a", "4"], "cannot write"),
         "prompt out of vocabulary": (["--prompt", "Zounds! 1599"], "'1' '5' '9'"),
         "missing model": (["--model", str(tmp_path / "none.h5")], "not found"),
         "corrupt h5": (["--model", str(garbage_h5)], "cannot read"),
