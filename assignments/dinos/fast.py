@@ -144,8 +144,8 @@ class FastRNN:
 
         # clip(gradients, 5) and P += -lr * dP, on all parameters at once
         grad = self._grad
-        np.maximum(grad, -5, grad)
-        np.minimum(grad, 5, grad)
+        np.maximum(grad, -5, out=grad)
+        np.minimum(grad, 5, out=grad)
         multiply(grad, -learning_rate, grad)
         self._flat += grad
         return loss, A[T].copy()
