@@ -14,10 +14,11 @@ Differences from the course notebook (details in the ``shakespeare_*`` modules):
 * No ``input()``: ``--prompt``, ``--length``, ``--temperature`` and ``--seed`` (the course's sampling is
   unseeded). Characters outside the 38-character vocabulary are named in a one-line error.
 * ``--mode window`` (default) is the course's loop, re-running the model on the last 40 characters,
-  through a compiled function (19x the course's ``model.predict`` loop). ``--mode stateful`` advances
-  the LSTMs one character at a time with their state carried (about 770x): the same distribution for
-  the first character, but this model was trained only on 40-step windows from zero state and
-  predicts the sonnets worse with a longer carried context (+0.4 nats/char, ``shakespeare_bench``).
+  through a compiled function (about 15x faster than the course's ``model.predict`` per character).
+  ``--mode stateful`` advances the LSTMs one character at a time with their state carried (hundreds of
+  times faster): the same distribution for the first character, but this model was trained only on
+  40-step windows from zero state and predicts the sonnets worse with a longer carried context
+  (+0.4 nats/char; ``python -m assignments.dinos.shakespeare_bench``).
 * Training writes ``.keras`` checkpoints every epoch and resumes exactly (weights, Adam state, epoch,
   batch order and dropout masks), shows the Keras progress bar and draws the loss curve.
 * Without the pretrained file (and without ``--from-scratch``) it stops with a one-line message.
