@@ -111,6 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                  window=(float(args.window[0]), float(args.window[1])))
     except ValueError as exc:
         raise UserError(str(exc)) from None
+    if args.soundfont is not None and not args.soundfont.is_file():
+        raise UserError(f"soundfont not found: {args.soundfont}")
     say = (lambda *a: None) if args.quiet else print
     say(_settings_text(config, midi_config, args))
     out = ensure_output_dir(args.out)

@@ -15,15 +15,19 @@ from .metrics import SoloNotes, pitch_name
 
 
 def _draw(ax, solo: SoloNotes, title: str, color: str) -> None:
-    for onset, length, pitches in solo.chords:
-        for p in pitches:
-            ax.broken_barh([(onset, max(length, 0.05))], (p - 0.4, 0.8), facecolors="#c8c8c8", edgecolors="none")
-    for onset, length, pitch in solo.notes:
-        ax.broken_barh([(onset, max(length, 0.05))], (pitch - 0.4, 0.8), facecolors=color, edgecolors="black",
-                       linewidth=0.3)
+    chord_notes = [(onset, max(length, 0.05), p) for onset, length, pitches in solo.chords for p in pitches]
+    if chord_notes:
+        onsets, lengths, pitches = zip(*chord_notes)
+        ax.barh(pitches, lengths, left=onsets, height=0.8, color="#c8c8c8", label="chords")
+    if solo.notes:
+        onsets, lengths, pitches = zip(*solo.notes)
+        ax.barh(pitches, [max(x, 0.05) for x in lengths], left=onsets, height=0.8, color=color,
+                edgecolor="black", linewidth=0.3, label="melody")
     ax.set_title(title, fontsize=10)
     ax.set_ylabel("pitch")
     ax.grid(axis="x", alpha=0.3)
+    if solo.notes or chord_notes:
+        ax.legend(loc="upper right", fontsize=8)
 
 
 def plot_pianoroll(path: str | os.PathLike, generated: SoloNotes, original: SoloNotes,

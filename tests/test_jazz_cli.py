@@ -1,0 +1,132 @@
+"""``python -m assignments.jazz`` in-process: the whole pipeline, --load, another MIDI file, bad input."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from assignments.jazz.__main__ import main
+from assignments.jazz.render import find_soundfont
+from shared.cli import run
+from tests.jazz_midi_fixtures import TEST_MIDI_CONFIG, make_test_midi
+
+HAS_FLUIDSYNTH = shutil.which("fluidsynth") is not None and find_soundfont() is not None
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory, data_dir):
+    """One short run on the course settings (2 epochs, 12 values per chunk); shared by the checks below."""
+    out = tmp_path_factory.mktemp("jazz")
+    import contextlib
+    import io
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        status = run(main, ["--epochs", "2", "--ty", "12", "--seed", "3", "--out", str(out)]
+                     + ([] if HAS_FLUIDSYNTH else ["--no-wav"]))
+    return out, status, stdout.getvalue(), stderr.getvalue()
+
+
+def test_full_run_prints_and_writes_everything(first_run):
+    out, status, printed, errors = first_run
+    assert status == 0, errors
+    lines = printed.splitlines()
+    assert lines[0].startswith("midi ") and "era 2021" in lines[0] and "window 476-548" in lines[0]
+    assert lines[1] == "training   2 epochs, fused, Adam(0.01, 0.9, 0.999) decay 0.01, batch 32"
+    for expected in ["total # of unique values: 90", "shape of X: (60, 30, 90)", "Shape of Y: (30, 60, 90)",
+                     "Number of chords 19", "Predicting new values for different set of chords."]:
+        assert expected in lines
+    loss_1 = float(next(line for line in lines if line.startswith("loss at epoch 1:")).split(":")[1])
+    assert abs(loss_1 - 130.49) < 1.5  # 29 ln 90
+    assert sum('sounds using the predicted values for the set of chords ("' in line for line in lines) == 5
+    assert f"Your generated music is saved in {out / 'my_music.midi'}" in lines
+    assert any(line.split()[:4] == ["metric", "generated", "training", "solo"] for line in lines)
+    names = {"loss.png", "model.keras", "model.weights.h5", "values.json", "my_music.midi", "pianoroll.png",
+             "metrics.json", "run_card.json"} | ({"my_music.wav"} if HAS_FLUIDSYNTH else set())
+    assert {p.name for p in out.iterdir()} == names
+    card = json.loads((out / "run_card.json").read_text())
+    assert card["seed"] == 3 and card["settings"]["epochs"] == 2 and card["settings"]["Ty"] == 12
+    assert card["settings"]["midi_config"]["melody_part"] == "Guitar"
+    assert len(card["results"]["notes_per_chunk"]) == 5
+    assert list(card["data"].values())[0]["sha256"]
+    report = json.loads((out / "metrics.json").read_text())
+    assert set(report["columns"]) == {"generated", "training solo", "course output"}
+    assert report["columns"]["generated"]["values_per_chunk"] == 12
+    assert 0 < report["columns"]["generated"]["longest_copied_run"] <= 12
+
+
+def test_load_skips_training_and_is_byte_identical(first_run, tmp_path, capsys):
+    out = first_run[0]
+    midis = []
+    for name, model in [("a", "model.keras"), ("c", "model.weights.h5")]:
+        target = tmp_path / name
+        assert main(["--load", str(out / model), "--ty", "12", "--seed", "3", "--out", str(target), "--no-wav",
+                     "--quiet"]) == 0
+        midis.append((target / "my_music.midi").read_bytes())
+    printed = capsys.readouterr().out
+    assert "loss at epoch" not in printed and "settings" not in printed
+    assert midis[0] == midis[1]
+    assert midis[0] == (out / "my_music.midi").read_bytes()  # the same weights and seed as the training run
+    assert not (tmp_path / "a" / "model.keras").exists()
+    assert main(["--load", str(out / "model.keras"), "--ty", "12", "--seed", "4", "--out", str(tmp_path / "d"),
+                 "--no-wav", "--quiet"]) == 0
+    assert (tmp_path / "d" / "my_music.midi").read_bytes() != midis[0]
+    assert main(["--load", str(out / "model.keras"), "--ty", "12", "--greedy", "--out", str(tmp_path / "e"),
+                 "--no-wav", "--quiet", "--top-k", "3", "--temperature", "0.5"]) == 0
+
+
+def test_other_midi_file_end_to_end(tmp_path, capsys):
+    midi = make_test_midi(tmp_path / "tiny.mid")
+    out = tmp_path / "out"
+    argv = ["--midi", str(midi), "--melody-part", TEST_MIDI_CONFIG.melody_part, "--chord-parts",
+            *TEST_MIDI_CONFIG.chord_parts, "--window", *map(str, TEST_MIDI_CONFIG.window), "--epochs", "1",
+            "--ty", "8", "--out", str(out), "--no-wav"]
+    assert run(main, argv) == 0
+    printed = capsys.readouterr().out
+    assert "melody 'Flute', chords Piano, Bass; window 0-32" in printed
+    assert "era 2021: 52 tokens" in printed
+    assert (out / "my_music.midi").stat().st_size > 0
+    report = json.loads((out / "metrics.json").read_text())
+    assert report["columns"]["training solo"]["notes"] == 47
+
+
+def _tiny(tmp_path):
+    return make_test_midi(tmp_path / "tiny.mid")
+
+
+BAD = {
+    "not a MIDI file": (lambda p: [f"--midi={_write(p / 'x.mid', b'hello, this is text')}"], "MIDI"),
+    "truncated MIDI": (lambda p: [f"--midi={_write(p / 't.mid', _tiny(p).read_bytes()[:60])}"], "truncated"),
+    "missing part": (lambda p: [f"--midi={_tiny(p)}", "--melody-part", "Banjo", "--chord-parts", "Piano",
+                                "--window", "0", "32"], "Banjo"),
+    "empty window": (lambda p: [f"--midi={_tiny(p)}", "--melody-part", "Flute", "--chord-parts", "Piano",
+                                "--window", "100", "120"], "window"),
+    "Ty 0": (lambda p: ["--ty", "0"], "--ty"),
+    "temperature 0": (lambda p: ["--temperature", "0"], "--temperature"),
+    "negative temperature": (lambda p: ["--temperature", "-1"], "--temperature"),
+    "top-k 0": (lambda p: ["--top-k", "0"], "--top-k"),
+    "top-k above vocabulary": (lambda p: ["--top-k", "91", "--epochs", "1"], "top-k"),
+    "window reversed": (lambda p: ["--window", "10", "5"], "window"),
+    "missing model": (lambda p: ["--load", str(p / "none.keras")], "not found"),
+    "missing soundfont": (lambda p: ["--soundfont", str(p / "none.sf2"), "--epochs", "1", "--ty", "2"],
+                          "soundfont"),
+}
+
+
+def _write(path, data: bytes):
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_bad_input_one_line_error_no_output(case, tmp_path, capsys, data_dir):
+    make_argv, needle = BAD[case]
+    out = tmp_path / "out"
+    status = run(main, make_argv(tmp_path) + ["--out", str(out), "--quiet"])
+    captured = capsys.readouterr()
+    assert status == 2
+    err = captured.err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ") and needle in err[0], captured.err
+    assert "Traceback" not in captured.err + captured.out
+    assert not out.exists() or list(out.iterdir()) == []
