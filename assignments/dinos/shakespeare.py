@@ -268,7 +268,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     rng = np.random.default_rng(config.seed)
     start = time.perf_counter()
-    indices = generate(model, prompt_indices, config.length, config.temperature, rng, config.mode)
+    indices = generate(model, prompt_indices, config.length, config.temperature, rng, config.mode,
+                       progress=not config.quiet)
     seconds = time.perf_counter() - start
     poem = config.prompt + vocab.decode(indices)  # printed as typed, as the course does
     write_text_atomic(out / "poem.txt", poem + "\n")

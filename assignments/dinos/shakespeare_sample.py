@@ -20,6 +20,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 import tensorflow as tf
+from tqdm import tqdm
 
 from .shakespeare_step import LstmStepper
 
@@ -68,15 +69,19 @@ class WindowPredictor:
 
 
 def generate(model: keras.Model, prompt: list[int], length: int, temperature: float,
-             rng: np.random.Generator, mode: str = "window") -> list[int]:
-    """``length`` new character indices following ``prompt`` (may be empty: the window is then all padding)."""
+             rng: np.random.Generator, mode: str = "window", progress: bool = False) -> list[int]:
+    """``length`` new character indices following ``prompt`` (may be empty: the window is then all padding).
+
+    ``progress`` shows a transient tqdm bar on stderr.
+    """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    steps = tqdm(range(length), desc="generating", unit="char", leave=False, disable=not progress)
     out: list[int] = []
     if mode == "stateful":
         stepper = LstmStepper(model)
         probs = stepper.prime(prompt)
-        for _ in range(length):
+        for _ in steps:
             index = sample(probs, temperature, rng)
             out.append(index)
             if len(out) < length:
@@ -84,7 +89,7 @@ def generate(model: keras.Model, prompt: list[int], length: int, temperature: fl
     else:
         predict = WindowPredictor(model)
         context = list(prompt)
-        for _ in range(length):
+        for _ in steps:
             index = sample(predict(context), temperature, rng)
             out.append(index)
             context.append(index)
