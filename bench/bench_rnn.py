@@ -2,7 +2,7 @@
 
     python -m bench.bench_rnn                  # jazz-sized: n_x=90, n_a=64, m=60, T_x=30; float64 and float32
     python -m bench.bench_rnn --repeats 50     # more timed calls per contender
-    OPENBLAS_NUM_THREADS=1 python -m bench.bench_rnn   # one thread for numpy's BLAS and for TensorFlow
+    python -m bench.bench_rnn --threads 1      # one thread for numpy's BLAS and for TensorFlow
 
 Three contenders, measured side by side in one process on the same inputs:
 
@@ -17,8 +17,10 @@ Three contenders, measured side by side in one process on the same inputs:
 The course-contract passes also compute the softmax outputs ``y``; Keras' layer does not.
 Before timing, every contender's gradients are compared with the course's. The contenders
 are timed in interleaved rounds (one call each per round, in rotating order), so a machine
-shared with other work slows them alike. numpy's BLAS and TensorFlow use the same number of
-threads: ``OPENBLAS_NUM_THREADS`` if set, else every core (both libraries' default). Medians and
+shared with other work slows them alike. numpy's BLAS (OpenBLAS, set at run time through
+:mod:`shared.blas`) and TensorFlow use the same number of threads: ``--threads``, by default
+every core (both libraries' default). On a machine busy with other work, multi-threaded
+OpenBLAS slows down badly (its threads wait for each other); use ``--threads 1`` there. Medians and
 ratios are printed and written to ``bench/results/bench_rnn.json`` with the machine's
 description.
 """
@@ -33,6 +35,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from shared.blas import get_blas_threads, set_blas_threads
 from shared.bench import RESULTS_DIR, median, write_results
 from shared.cli import positive_int, run
 from shared.table import format_table
@@ -40,8 +43,6 @@ from shared.table import format_table
 from assignments.rnn_step_by_step import lstm_backward, lstm_backward_fast, lstm_forward, lstm_forward_fast
 from assignments.rnn_step_by_step.checks import random_parameters
 from assignments.rnn_step_by_step.keras_weights import lstm_to_keras, strip_d
-
-THREADS = int(os.environ.get("OPENBLAS_NUM_THREADS") or os.cpu_count() or 1)  # numpy's BLAS read it at import
 
 
 def make_problem(n_x: int, n_a: int, n_y: int, m: int, T_x: int, dtype, seed: int = 0):
@@ -108,6 +109,15 @@ def interleaved(contenders: dict[str, Callable], repeats: int, warmup: int) -> d
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    blas_before = get_blas_threads()
+    try:
+        return _main(argv)
+    finally:
+        if blas_before is not None:
+            set_blas_threads(blas_before)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.bench_rnn", description=__doc__.split("\n\n")[0])
     parser.add_argument("--n-x", type=positive_int, default=90)
     parser.add_argument("--n-a", type=positive_int, default=64)
@@ -115,24 +125,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--T-x", dest="T_x", type=positive_int, default=30)
     parser.add_argument("--repeats", type=positive_int, default=30, help="timed calls per contender")
     parser.add_argument("--warmup", type=positive_int, default=3, help="untimed calls first (compiles Keras)")
+    parser.add_argument("--threads", type=positive_int, default=os.cpu_count() or 1,
+                        help="threads for numpy's BLAS and for TensorFlow (default: every core, %(default)s)")
     parser.add_argument("--name", default="bench_rnn", help="results file name (NAME.json)")
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="results folder (default bench/results)")
     args = parser.parse_args(argv)
     import tensorflow as tf
 
+    blas_set = set_blas_threads(args.threads)
     try:
-        tf.config.threading.set_intra_op_parallelism_threads(THREADS)
-        tf.config.threading.set_inter_op_parallelism_threads(THREADS)
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+        tf_set = True
     except RuntimeError:  # TensorFlow already started in this process (e.g. under pytest): keep its setting
-        pass
+        tf_set = False
+    threads = {"requested": args.threads, "numpy_blas": get_blas_threads(), "blas_set": blas_set,
+               "tensorflow_set": tf_set}
     n_y = args.n_x  # the jazz model predicts one of its input values
 
     results = {"problem": {"n_x": args.n_x, "n_a": args.n_a, "n_y": n_y, "m": args.m, "T_x": args.T_x},
-               "repeats": args.repeats, "warmup": args.warmup, "threads": THREADS, "what": "forward + backward (gradients of "
+               "repeats": args.repeats, "warmup": args.warmup, "threads": threads, "what": "forward + backward (gradients of "
                "sum(da * a) w.r.t. weights, biases, x and a0), median seconds", "timings": {}}
     rows = []
     print(f"LSTM forward + backward, n_x={args.n_x} n_a={args.n_a} m={args.m} T_x={args.T_x}; "
-          f"median of {args.repeats} interleaved calls; {THREADS} thread(s)", flush=True)
+          f"median of {args.repeats} interleaved calls; {args.threads} thread(s)", flush=True)
     for dtype in (np.float64, np.float32):
         name = np.dtype(dtype).name
         params, x, a0, da = make_problem(args.n_x, args.n_a, n_y, args.m, args.T_x, dtype)

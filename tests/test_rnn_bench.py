@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bench.bench_rnn import main
 
 
 def test_bench_runs_and_writes_results(tmp_path, capsys):
     rc = main(["--n-x", "4", "--n-a", "3", "--m", "2", "--T-x", "3", "--repeats", "2", "--warmup", "1",
-               "--name", "tiny", "--results-dir", str(tmp_path)])
+               "--threads", "1", "--name", "tiny", "--results-dir", str(tmp_path)])
     out = capsys.readouterr().out
     assert rc == 0
     assert "fast numpy" in out and "Keras" in out and "time / Keras" in out
@@ -20,3 +22,19 @@ def test_bench_runs_and_writes_results(tmp_path, capsys):
         assert set(rows) == {"course numpy", "fast numpy", "fast numpy, no y", "Keras"}
         assert rows["Keras"]["ratio_to_keras"] == 1.0
         assert rows["fast numpy"]["max_abs_grad_diff_vs_course"] <= (1e-12 if dtype == "float64" else 1e-4)
+
+
+def test_blas_threads_can_be_read_and_set():
+    from shared.blas import get_blas_threads, set_blas_threads
+
+    before = get_blas_threads()
+    if before is None:  # numpy built against another BLAS: nothing to control
+        assert set_blas_threads(1) is False
+        return
+    try:
+        assert set_blas_threads(1) is True and get_blas_threads() == 1
+    finally:
+        set_blas_threads(before)
+    assert get_blas_threads() == before
+    with pytest.raises(ValueError):
+        set_blas_threads(0)
