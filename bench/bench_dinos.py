@@ -1,8 +1,9 @@
 """Dinosaur Island benchmarks (``make bench-dinos``), in one run:
 
 1. speed: the course's 22001-iteration numpy run, fast path against the course-structured loop, in
-   alternating runs (the best of each counts, which tames a shared machine's noise); the same printout
-   and bit-identical parameters are checked, not assumed; goal >= 3x;
+   alternating full runs (the best of each counts); the same printout and bit-identical parameters are
+   checked, not assumed; then both training steps in lock-step, each timed on its own, so that both see
+   the same load on a shared machine; goal >= 3x;
 2. quality per second: held-out bits per character of the course's numpy model after 22001 iterations
    (trained on the training split only) and of the Keras models, with wall times; goal: a Keras model
    beats the numpy model's held-out bits/char in less wall time.
@@ -52,6 +53,39 @@ def speed(data, iterations: int, repeats: int) -> dict:
             "identical_printout_and_parameters": identical, "last_checkpoint": final, "goal_speedup": 3.0}
 
 
+def interleaved(data, iterations: int) -> dict:
+    """Both training steps advanced in lock-step, each step timed on its own: both see the same machine load.
+
+    The course's ``optimize`` (forward, backward, clip, update: all of the loop's arithmetic) against
+    ``FastRNN.optimize``, on the course's shuffled names and carried hidden state, 22001 times each.
+    """
+    from assignments.dinos import course, fast
+
+    examples = list(data.names)
+    np.random.seed(0)
+    np.random.shuffle(examples)
+    encoded = [[None] + [data.char_to_ix[ch] for ch in name] for name in examples]
+    targets = [X[1:] + [0] for X in encoded]
+    plans = [fast.FastRNN.prepare(X, Y) for X, Y in zip(encoded, targets)]
+    p_course = course.initialize_parameters(50, 27, 27)
+    rnn = fast.FastRNN(p_course, max_len=max(len(X) for X in encoded))
+    a_course = a_fast = np.zeros((50, 1))
+    t_course = t_fast = 0.0
+    clock = time.perf_counter
+    for j in range(iterations):
+        i = j % len(examples)
+        X, Y = encoded[i], targets[i]
+        start = clock()
+        _, _, a_course = course.optimize(X, Y, a_course, p_course, 0.01)
+        middle = clock()
+        _, a_fast = rnn.optimize(X, Y, a_fast, 0.01, plans[i])
+        t_course += middle - start
+        t_fast += clock() - middle
+    identical = all(np.array_equal(p_course[k], rnn.parameters[k]) for k in p_course)
+    return {"iterations": iterations, "course_optimize_s": t_course, "fast_optimize_s": t_fast,
+            "speedup": t_course / t_fast, "identical_parameters": identical}
+
+
 def quality(data, iterations: int, epochs: int, cells: Sequence[str], seed: int) -> dict:
     from assignments.dinos import fast
     from assignments.dinos.data import encode, split_names
@@ -98,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--epochs", type=positive_int, default=10, help="Keras epochs")
     parser.add_argument("--cells", default="simple_rnn,gru,lstm", help="Keras cells, comma-separated ('' for none)")
     parser.add_argument("--seed", type=non_negative_int, default=0, help="Keras seed")
-    parser.add_argument("--repeats", type=positive_int, default=3,
+    parser.add_argument("--repeats", type=positive_int, default=2,
                         help="alternating runs of each numpy path for the speed comparison (fastest counts)")
     parser.add_argument("--skip-speed", action="store_true", help="skip the fast-vs-course timing")
     parser.add_argument("--skip-quality", action="store_true", help="skip the held-out comparison")
@@ -115,7 +149,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                            [["course loop", s["iterations"], s["course_s"], 1.0, s["identical_printout_and_parameters"]],
                             ["fast path", s["iterations"], s["fast_s"], s["speedup"],
                              s["identical_printout_and_parameters"]]]))
-        print(f"  {s['last_checkpoint']}\n")
+        print(f"  {s['last_checkpoint']}")
+        results["interleaved"] = i = interleaved(data, args.iterations)
+        print(f"  interleaved steps (same load for both): course optimize {i['course_optimize_s']:.2f} s, "
+              f"fast {i['fast_optimize_s']:.2f} s -> {i['speedup']:.2f}x, identical: {i['identical_parameters']}\n")
     if not args.skip_quality:
         cells = [c for c in args.cells.split(",") if c]
         print("Held-out bits per character (lower is better)", flush=True)

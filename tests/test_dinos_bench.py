@@ -14,6 +14,7 @@ def test_bench_dinos_runs_and_writes_results(tmp_path, capsys):
     assert "fast path" in printed and "keras simple_rnn" in printed
     results = json.loads((tmp_path / "dinos.json").read_text())["results"]
     assert results["speed"]["identical_printout_and_parameters"] is True
+    assert results["interleaved"]["identical_parameters"] is True and results["interleaved"]["speedup"] > 0
     models = results["quality"]["models"]
     assert set(models) == {"numpy course RNN (fast path)", "keras simple_rnn"}
     assert all(0 < m["held_out_bpc"] < 6 for m in models.values())
