@@ -92,7 +92,7 @@ def parse_args(argv: Sequence[str] | None = None) -> ShakespeareConfig:
     p.add_argument("--temperature", type=positive_float, default=d.temperature, help="sampling temperature")
     p.add_argument("--seed", type=non_negative_int, default=d.seed,
                    help="seed for sampling, and for initialisation, batch order and dropout when training")
-    p.add_argument("--mode", choices=("stateful", "window"), default=d.mode,
+    p.add_argument("--mode", choices=("window", "stateful"), default=d.mode,
                    help="window: the course's loop on the last 40 characters; stateful: carry the LSTM state "
                         "one character at a time (much faster, worse predictions past the first window)")
     p.add_argument("--train-epochs", type=non_negative_int, default=d.train_epochs,
