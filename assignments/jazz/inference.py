@@ -53,9 +53,11 @@ class Sampler:
 
     ``sampler(Ty, seed=0, stream=0)`` returns the indices ``(Ty,)``. With ``greedy=True`` it is the
     course's decoding (argmax fed back one-hot from a zero start); otherwise each step draws from
-    ``softmax(log p / temperature)`` restricted to the ``top_k`` most likely values, using TensorFlow's
-    stateless generator keyed by ``(seed, stream, step)``.
+    ``softmax(log p / temperature)`` restricted to the ``top_k`` most likely values (Gumbel-max, with
+    noise from TensorFlow's stateless generator keyed by ``(seed, stream)``).
     """
+
+    UNROLL = 10  # steps per iteration of the compiled while_loop: fewer iterations, a small graph
 
     def __init__(self, LSTM_cell, densor, greedy: bool = True, temperature: float = 1.0,
                  top_k: int | None = None):
@@ -69,31 +71,42 @@ class Sampler:
         n_values, n_a = self.n_values, self.n_a
         k = top_k or n_values
 
-        def choose(probs, key):                                                    # probs (1, n_values)
+        def step(x, state, noise):                                                 # one generation step
+            a, state = cell(x, state)                                              # (1, n_a)
+            probs = densor(a)                                                      # (1, n_values)
             if greedy:
-                return tf.argmax(probs, axis=-1, output_type=tf.int32)             # (1,)
-            logits = tf.math.log(tf.maximum(probs, 1e-30)) / temperature
-            if k < n_values:
-                kth = tf.math.top_k(logits, k=k).values[:, -1:]                    # (1, 1)
-                logits = tf.where(logits < kth, tf.fill(tf.shape(logits), -np.inf), logits)
-            return tf.cast(tf.random.stateless_categorical(logits, 1, seed=key)[:, 0], tf.int32)
+                index = tf.argmax(probs, axis=-1, output_type=tf.int32)            # (1,)
+            else:  # Gumbel-max: argmax(log p / T + g) is a draw from softmax(log p / T)
+                logits = tf.math.log(tf.maximum(probs, 1e-30)) / temperature
+                if k < n_values:
+                    kth = tf.math.top_k(logits, k=k).values[:, -1:]                # (1, 1)
+                    logits = tf.where(logits < kth, tf.fill(tf.shape(logits), -np.inf), logits)
+                index = tf.argmax(logits + noise, axis=-1, output_type=tf.int32)
+            return tf.one_hot(index, n_values), state, index                       # x: (1, n_values)
+
+        unroll = self.UNROLL
 
         def loop(Ty, seed):
+            blocks = (Ty + unroll - 1) // unroll
+            uniform = tf.random.stateless_uniform((blocks * unroll, 1, n_values), seed=seed,
+                                                  minval=1e-20, maxval=1.0)
+            gumbel = -tf.math.log(-tf.math.log(uniform))                          # (steps, 1, n_values)
             x = tf.zeros((1, n_values))                                            # (1, n_values)
             state = [tf.zeros((1, n_a)), tf.zeros((1, n_a))]                       # a, c: (1, n_a)
-            out = tf.TensorArray(tf.int32, size=Ty)
-            for t in tf.range(Ty):
-                a, state = cell(x, state)                                          # (1, n_a)
-                probs = densor(a)                                                  # (1, n_values)
-                index = choose(probs, tf.stack([seed[0], seed[1] * 1_000_003 + t]))
-                out = out.write(t, index[0])
-                x = tf.one_hot(index, n_values)                                    # (1, n_values)
-            return out.stack()                                                     # (Ty,)
+            out = tf.TensorArray(tf.int32, size=blocks, element_shape=(unroll,))
+            for b in tf.range(blocks):                                             # a while_loop of blocks,
+                indices = []
+                for i in range(unroll):                                            # each `unroll` steps long
+                    x, state, index = step(x, state, gumbel[b * unroll + i])
+                    indices.append(index)
+                out = out.write(b, tf.concat(indices, axis=0))
+            return tf.reshape(out.stack(), (-1,))[:Ty]                             # (Ty,)
 
         self._loop = tf.function(loop, input_signature=[tf.TensorSpec([], tf.int32),
                                                         tf.TensorSpec([2], tf.int32)])
 
     def __call__(self, Ty: int, seed: int = 0, stream: int = 0) -> np.ndarray:
+        """Indices ``(Ty,)``; the same ``(seed, stream)`` gives the same values."""
         if Ty <= 0:
             raise ValueError(f"Ty must be > 0, got {Ty}")
         key = np.array([seed % (2 ** 31), stream], np.int32)
