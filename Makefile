@@ -11,7 +11,7 @@ export TF_ENABLE_ONEDNN_OPTS ?= 0
 export PYTHONDONTWRITEBYTECODE = 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup venv data system-deps test rnn dinos shakespeare jazz bench bench-rnn bench-dinos bench-jazz clean
+.PHONY: help setup venv data system-deps test rnn dinos shakespeare jazz bench bench-rnn bench-dinos bench-shakespeare bench-jazz clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -49,13 +49,16 @@ shakespeare: venv data ## assignment 2: write like Shakespeare with the course's
 jazz: venv data ## assignment 3: train the jazz LSTM and improvise a solo (MIDI, WAV, PNG) -> output/jazz/
 	$(PY) -m assignments.jazz
 
-bench: bench-rnn bench-dinos bench-jazz ## all benchmarks; tables printed, JSON in bench/results/
+bench: bench-rnn bench-dinos bench-shakespeare bench-jazz ## all benchmarks; tables printed, JSON in bench/results/
 
 bench-rnn: venv ## numpy LSTM forward+backward against compiled Keras
 	$(PY) -m bench.bench_rnn
 
 bench-dinos: venv data ## dinosaur RNN: fast path vs course structure; held-out bits/char numpy vs Keras
 	$(PY) -m bench.bench_dinos
+
+bench-shakespeare: venv data ## Shakespeare LSTM: generation speed and nats/char, windowed vs stateful
+	$(PY) -m bench.bench_shakespeare
 
 bench-jazz: venv data ## jazz LSTM: unrolled vs fused training; generation latency
 	$(PY) -m bench.bench_jazz

@@ -219,7 +219,7 @@ def test_stepping_carries_state_beyond_the_window(small_model, vocab):
 
 
 def test_bench_scores_agree_where_the_contexts_agree(small_model, vocab):
-    from assignments.dinos.shakespeare_bench import stateful_cross_entropy, windowed_cross_entropy
+    from bench.bench_shakespeare import stateful_cross_entropy, windowed_cross_entropy
 
     stretch = vocab.encode("when i do count the clock that tells the time,\nand see")
     stepper = LstmStepper(small_model)

@@ -18,7 +18,7 @@ Differences from the course notebook (details in the ``shakespeare_*`` modules):
   ``--mode stateful`` advances the LSTMs one character at a time with their state carried (hundreds of
   times faster): the same distribution for the first character, but this model was trained only on
   40-step windows from zero state and predicts the sonnets worse with a longer carried context
-  (+0.4 nats/char; ``python -m assignments.dinos.shakespeare_bench``).
+  (+0.4 nats/char; ``python -m bench.bench_shakespeare``).
 * Training writes ``.keras`` checkpoints every epoch and resumes exactly (weights, Adam state, epoch,
   batch order and dropout masks), shows the Keras progress bar and draws the loss curve.
 * Without the pretrained file (and without ``--from-scratch``) it stops with a one-line message.

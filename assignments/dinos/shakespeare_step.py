@@ -15,7 +15,7 @@ How this relates to the windowed model, honestly:
   restarts from zero state each time; the stepper keeps its state, so its context grows beyond the
   40-step, zero-start windows the model was trained on. Stepping is the LSTM run over the whole
   history (tested against Keras on a longer sequence), but the course model does not generalise to
-  it: ``python -m assignments.dinos.shakespeare_bench`` scores the sonnets at about 2.3 nats/char
+  it: ``python -m bench.bench_shakespeare`` scores the sonnets at about 2.3 nats/char
   windowed and 2.75 stateful, while a step costs about 0.1 ms against about 5 ms for the compiled window.
 
 Used by ``python -m assignments.dinos.shakespeare --mode stateful``.
