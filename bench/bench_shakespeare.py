@@ -1,6 +1,6 @@
 """Benchmark of Shakespeare generation: the course's loop, a compiled window, and the stateful stepper.
 
-    python -m assignments.dinos.shakespeare_bench            # table on stdout, bench/results/shakespeare.json
+    python -m bench.bench_shakespeare            # table on stdout, bench/results/shakespeare.json
 
 Measures, on the course's pretrained model:
 
@@ -29,7 +29,7 @@ PRETRAINED = DATA_DIR / "model_shakespeare_kiank_350_epoch.h5"
 
 def windowed_cross_entropy(model, indices: list[int], start: int, Tx: int, n_x: int) -> float:
     """Mean -log p(c_t | last Tx characters) for t in [start, len(indices))."""
-    from .shakespeare_sample import window_input
+    from assignments.dinos.shakespeare_sample import window_input
 
     x = np.concatenate([window_input(indices[:t], Tx, n_x) for t in range(start, len(indices))])  # (N, Tx, n_x)
     probs = model.predict(x, batch_size=512, verbose=0)  # (N, n_x)
@@ -49,9 +49,9 @@ def stateful_cross_entropy(stepper, indices: list[int], start: int) -> float:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .shakespeare import _Parser
+    from assignments.dinos.shakespeare import _Parser
 
-    p = _Parser(prog="python -m assignments.dinos.shakespeare_bench", description=__doc__.split("\n\n")[0])
+    p = _Parser(prog="python -m bench.bench_shakespeare", description=__doc__.split("\n\n")[0])
     p.add_argument("--chars", type=positive_int, default=1000, help="characters scored per stretch")
     p.add_argument("--stretches", type=positive_int, default=4, help="stretches, evenly spread over the text")
     p.add_argument("--repeats", type=positive_int, default=3)
@@ -61,10 +61,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     import keras
 
-    from .shakespeare_data import Vocabulary, load_corpus
-    from .shakespeare_model import load_course_model
-    from .shakespeare_sample import WindowPredictor, window_input
-    from .shakespeare_step import LstmStepper
+    from assignments.dinos.shakespeare_data import Vocabulary, load_corpus
+    from assignments.dinos.shakespeare_model import load_course_model
+    from assignments.dinos.shakespeare_sample import WindowPredictor, window_input
+    from assignments.dinos.shakespeare_step import LstmStepper
 
     text = load_corpus(DATA_DIR / "shakespeare.txt")
     vocab = Vocabulary.from_text(text)
