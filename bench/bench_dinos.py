@@ -66,9 +66,9 @@ def interleaved(data, iterations: int) -> dict:
     np.random.shuffle(examples)
     encoded = [[None] + [data.char_to_ix[ch] for ch in name] for name in examples]
     targets = [X[1:] + [0] for X in encoded]
-    plans = [fast.FastRNN.prepare(X, Y) for X, Y in zip(encoded, targets)]
     p_course = course.initialize_parameters(50, 27, 27)
     rnn = fast.FastRNN(p_course, max_len=max(len(X) for X in encoded))
+    plans = [rnn.prepare(X, Y) for X, Y in zip(encoded, targets)]
     a_course = a_fast = np.zeros((50, 1))
     t_course = t_fast = 0.0
     clock = time.perf_counter

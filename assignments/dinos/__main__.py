@@ -135,7 +135,8 @@ def run_numpy(config: DinosConfig, data: DinoData) -> dict:
     bar = None
     if not config.quiet:
         from tqdm import tqdm
-        bar = tqdm(total=config.iterations, unit="it", file=sys.stderr, mininterval=0.5, leave=False)
+        bar = tqdm(total=config.iterations, unit="it", file=sys.stderr, mininterval=0.5, leave=False,
+                   disable=None)  # None: no bar when stderr is not a terminal (logs stay clean)
 
     def out(line: str) -> None:
         checkpoints.append(line)

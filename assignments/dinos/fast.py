@@ -24,6 +24,13 @@ from typing import Callable
 
 import numpy as np
 
+try:  # np.einsum's Python wrapper costs more than the products themselves at these sizes
+    from numpy._core.multiarray import c_einsum as _einsum
+except ImportError:  # pragma: no cover - other numpy layouts
+    _einsum = np.einsum
+_dot = getattr(np.dot, "_implementation", np.dot)  # the same C function, without the __array_function__ hop
+_clip = getattr(getattr(np, "_core", None), "umath", np).clip  # the ufunc behind np.clip
+
 from .course import SeedPlan, get_initial_loss, initialize_parameters, print_checkpoint, smooth
 
 _KEYS = ("Wax", "Waa", "Wya", "b", "by")
@@ -60,9 +67,10 @@ class FastRNN:
         self._Z = np.empty((max_len, n_y, 1))  # Wya a_t, one (n_y, 1) column per step
         self._G = np.empty((max_len, n_a, 1))  # 1 - a_t * a_t
         # row k: time step T-1-k's contribution to (dWax, dWaa, dWya, db, dby), laid out like the flat parameters
-        self._C = C = np.empty((max_len, self._flat.size))
+        self._C = C = np.zeros((max_len, self._flat.size))
+        self._C_flat = C.reshape(-1)
         o = self._offsets
-        self._C_wax = C[:, o[0]:o[1]].reshape(max_len, n_a, n_x)  # daraw x^T: one column
+        self._C_wax = C[:, o[0]:o[1]].reshape(max_len, n_a, n_x)  # daraw x^T: one column, zeros elsewhere
         self._C_waa = C[:, o[1]:o[2]].reshape(max_len, n_a, n_a)  # daraw a_prev^T
         self._C_wya = C[:, o[2]:o[3]].reshape(max_len, n_y, n_a)  # dy a^T
         self._C_b = C[:, o[3]:o[4]]  # daraw
@@ -77,27 +85,40 @@ class FastRNN:
         self._C_by_rows = [row[:, None] for row in self._C_by]  # (n_y, 1)
         Wax = self.parameters["Wax"]
         self._Wax_cols = [Wax[:, i:i + 1] for i in range(n_x)]  # (n_a, 1) views, updated in place
+        self._views: dict[int, tuple] = {}
 
-    @staticmethod
-    def prepare(X: list, Y: list) -> "_Plan":
-        """Index arrays for one (X, Y) pair; :func:`model` makes them once per name."""
-        return _Plan(X, Y)
+    def _views_for(self, T: int) -> tuple:
+        """The slices a name of T steps uses, made once per length."""
+        if T not in self._views:
+            A, C = self._A, self._C
+            self._views[T] = (
+                self._C_by[:T][::-1, :, None],  # y_hat / dy (T, n_y, 1), time order: a reversed view
+                self._Z[:T], self._G[:T], A[1:T + 1],
+                self._C_by[:T], self._C_b[:T],  # dy, daraw (T, n_y), (T, n_a): reversed time
+                A[T:0:-1, :, 0], A[T - 1::-1, :, 0],  # a_t, a_{t-1} (T, n_a): reversed time
+                self._C_wya[:T], self._C_waa[:T], C[:T])
+        return self._views[T]
+
+    def prepare(self, X: list, Y: list) -> "_Plan":
+        """Flat indices for one (X, Y) pair; :func:`model` makes them once per name."""
+        return _Plan(X, Y, self._C.shape[1], self._offsets, self.n_a, self.n_x)
 
     def optimize(self, X: list, Y: list, a_prev: np.ndarray, learning_rate: float = 0.01,
                  plan: "_Plan | None" = None) -> tuple[float, np.ndarray]:
         """Exactly ``course.optimize(X, Y, a_prev, parameters, learning_rate)``; returns ``(loss, a[len(X)-1])``."""
-        plan = plan or _Plan(X, Y)
         T = len(X)
         if T > self._max_len:
             self._allocate(max(T, 2 * self._max_len))
+        plan = plan or self.prepare(X, Y)
         p = self.parameters
         Waa, Wya, b, by = p["Waa"], p["Wya"], p["b"], p["by"]
-        A, Z = self._A, self._Z
+        y_hat, Z, G, A_1T, dy, dr, a_rev, a_prev_rev, C_wya, C_waa, C = self._views_for(T)
+        C_flat = self._C_flat
 
         # forward: the recurrence and the output layer's products, one BLAS call each per step as in the course
         A_rows, Z_rows, cols, pre = self._A_rows, self._Z_rows, self._Wax_cols, self._da
-        dot, tanh, multiply = np.dot, np.tanh, np.multiply  # locals, and positional ``out``: less call overhead
-        A[0] = a_prev
+        dot, tanh, multiply = _dot, np.tanh, np.multiply  # locals, and positional ``out``: less call overhead
+        self._A[0] = a_prev
         for t in range(T):
             ix = X[t]
             a_next = A_rows[t + 1]
@@ -108,20 +129,18 @@ class FastRNN:
             tanh(pre, a_next)
             dot(Wya, a_next, Z_rows[t])  # (n_y, 1)
         # softmax of every step (each with its own max, as the course), written straight into the dby rows
-        y_hat = self._C_by[:T][::-1, :, None]  # (T, n_y, 1) in time order: a reversed view
-        np.add(Z[:T], by, out=y_hat)
+        np.add(Z, by, y_hat)
         y_hat -= np.maximum.reduce(y_hat, axis=1, keepdims=True)
-        np.exp(y_hat, out=y_hat)
+        np.exp(y_hat, y_hat)
         y_hat /= np.add.reduce(y_hat, axis=1, keepdims=True)
         loss = 0.0
-        for log_p in np.log(y_hat[plan.steps, plan.y_ix, 0]).tolist():
+        for log_p in np.log(C_flat[plan.target_at]).tolist():  # log y_hat[t][Y[t]], t = 0, 1, ...
             loss -= log_p
 
         # backward: dy = y_hat - one_hot(Y) in place; only the da recurrence is sequential
-        y_hat[plan.steps, plan.y_ix, 0] -= 1
-        G = self._G[:T]
-        np.multiply(A[1:T + 1], A[1:T + 1], out=G)
-        np.subtract(1, G, out=G)  # 1 - a * a
+        C_flat[plan.target_at] -= 1
+        multiply(A_1T, A_1T, G)
+        np.subtract(1, G, G)  # 1 - a * a
         WyaT, WaaT = Wya.T, Waa.T
         G_rows, dy_rows, dr_rows = self._G_rows, self._C_by_rows, self._C_b_rows
         da, da_next = self._da, self._da_next
@@ -134,35 +153,38 @@ class FastRNN:
             dot(WaaT, dr_k, da_next)
 
         # every gradient's per-step terms (exact products), then one sequential sum over the rows
-        dr, dy = self._C_b[:T], self._C_by[:T]  # (T, n_a), (T, n_y), reversed time
-        np.einsum("ti,tj->tij", dy, A[T:0:-1, :, 0], out=self._C_wya[:T])  # no summed index: products only
-        np.einsum("ti,tj->tij", dr, A[T - 1::-1, :, 0], out=self._C_waa[:T])
-        C_wax = self._C_wax[:T]
-        C_wax.fill(0.0)
-        C_wax[plan.input_rows, :, plan.input_ix] = dr[plan.input_rows]
-        np.add.reduce(self._C[:T], axis=0, out=self._grad)
+        _einsum("ti,tj->tij", dy, a_rev, out=C_wya)  # no summed index: products only
+        _einsum("ti,tj->tij", dr, a_prev_rev, out=C_waa)
+        C_flat[plan.wax_at] = C_flat[plan.daraw_at]  # daraw into x_t's column of dWax (the rest stays 0)
+        grad = self._grad
+        np.add.reduce(C, axis=0, out=grad)
+        C_flat[plan.wax_at] = 0.0
 
         # clip(gradients, 5) and P += -lr * dP, on all parameters at once
-        grad = self._grad
-        np.maximum(grad, -5, out=grad)
-        np.minimum(grad, 5, out=grad)
+        _clip(grad, -5, 5, grad)  # the ufunc np.clip calls
         multiply(grad, -learning_rate, grad)
         self._flat += grad
-        return loss, A[T].copy()
+        return loss, self._A[T].copy()
 
 
 class _Plan:
-    """Per-name index arrays: the targets, and which reversed steps have an input character (and which)."""
+    """Flat indices into the gradient-term buffer for one name: targets, and dWax's one-column terms."""
 
-    __slots__ = ("steps", "y_ix", "input_rows", "input_ix")
+    __slots__ = ("target_at", "wax_at", "daraw_at")
 
-    def __init__(self, X: list, Y: list):
+    def __init__(self, X: list, Y: list, row: int, offsets, n_a: int, n_x: int):
         T = len(X)
-        self.steps = np.arange(T)
-        self.y_ix = np.asarray(Y, dtype=np.intp)
-        rows = [(k, X[t]) for k, t in enumerate(range(T - 1, -1, -1)) if X[t] is not None]
-        self.input_rows = np.array([k for k, _ in rows], dtype=np.intp)
-        self.input_ix = np.array([ix for _, ix in rows], dtype=np.intp)
+        o_wax, o_b, o_by = int(offsets[0]), int(offsets[3]), int(offsets[4])
+        k_of = lambda t: T - 1 - t  # noqa: E731 - row k holds time step T-1-k
+        self.target_at = np.array([k_of(t) * row + o_by + Y[t] for t in range(T)], dtype=np.intp)
+        wax, daraw = [], []
+        for t in range(T):
+            if X[t] is not None:
+                base = k_of(t) * row
+                wax += [base + o_wax + i * n_x + X[t] for i in range(n_a)]
+                daraw += [base + o_b + i for i in range(n_a)]
+        self.wax_at = np.array(wax, dtype=np.intp)
+        self.daraw_at = np.array(daraw, dtype=np.intp)
 
 
 def model(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_names=7, vocab_size=27,
@@ -178,8 +200,8 @@ def model(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_nam
     newline = char_to_ix["\n"]
     encoded = [[None] + [char_to_ix[ch] for ch in name] for name in examples]
     targets = [X[1:] + [newline] for X in encoded]
-    plans = [FastRNN.prepare(X, Y) for X, Y in zip(encoded, targets)]
     rnn = FastRNN(parameters, max_len=max(len(X) for X in encoded))
+    plans = [rnn.prepare(X, Y) for X, Y in zip(encoded, targets)]
     parameters = rnn.parameters
     a_prev = np.zeros((n_a, 1))  # (n_a, 1), carried across names
     last_dino_name = "abc"
