@@ -2,7 +2,7 @@
 
     python -m bench.bench_rnn                  # jazz-sized: n_x=90, n_a=64, m=60, T_x=30; float64 and float32
     python -m bench.bench_rnn --repeats 50     # more timed calls per contender
-    python -m bench.bench_rnn --threads 1      # one thread for numpy's BLAS and for TensorFlow
+    python -m bench.bench_rnn --threads 2      # two threads each for numpy's BLAS and TensorFlow
 
 Three contenders, measured side by side in one process on the same inputs:
 
@@ -18,9 +18,10 @@ The course-contract passes also compute the softmax outputs ``y``; Keras' layer 
 Before timing, every contender's gradients are compared with the course's. The contenders
 are timed in interleaved rounds (one call each per round, in rotating order), so a machine
 shared with other work slows them alike. numpy's BLAS (OpenBLAS, set at run time through
-:mod:`shared.blas`) and TensorFlow use the same number of threads: ``--threads``, by default
-every core (both libraries' default). On a machine busy with other work, multi-threaded
-OpenBLAS slows down badly (its threads wait for each other); use ``--threads 1`` there. Medians and
+:mod:`shared.blas`) and TensorFlow use the same number of threads, ``--threads``, default 1:
+the per-step products are small, and on a machine busy with other work multi-threaded
+OpenBLAS slows down by up to 10x (its threads wait for each other), so one thread gives
+numbers that can be reproduced. Medians and
 ratios are printed and written to ``bench/results/bench_rnn.json`` with the machine's
 description.
 """
@@ -93,6 +94,17 @@ def numpy_step(forward, backward, params, x, a0, da, **forward_options):
     return fn
 
 
+def cpu_model() -> str | None:
+    """The processor's model name (``/proc/cpuinfo``), when available."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return None
+
+
 def interleaved(contenders: dict[str, Callable], repeats: int, warmup: int) -> dict[str, list[float]]:
     """Wall-clock seconds per call, one call of each contender per round, in rotating order."""
     names = list(contenders)
@@ -125,8 +137,8 @@ def _main(argv: Sequence[str] | None) -> int:
     parser.add_argument("--T-x", dest="T_x", type=positive_int, default=30)
     parser.add_argument("--repeats", type=positive_int, default=30, help="timed calls per contender")
     parser.add_argument("--warmup", type=positive_int, default=3, help="untimed calls first (compiles Keras)")
-    parser.add_argument("--threads", type=positive_int, default=os.cpu_count() or 1,
-                        help="threads for numpy's BLAS and for TensorFlow (default: every core, %(default)s)")
+    parser.add_argument("--threads", type=positive_int, default=1,
+                        help="threads for numpy's BLAS and for TensorFlow (default %(default)s)")
     parser.add_argument("--name", default="bench_rnn", help="results file name (NAME.json)")
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="results folder (default bench/results)")
     args = parser.parse_args(argv)
@@ -144,7 +156,8 @@ def _main(argv: Sequence[str] | None) -> int:
     n_y = args.n_x  # the jazz model predicts one of its input values
 
     results = {"problem": {"n_x": args.n_x, "n_a": args.n_a, "n_y": n_y, "m": args.m, "T_x": args.T_x},
-               "repeats": args.repeats, "warmup": args.warmup, "threads": threads, "what": "forward + backward (gradients of "
+               "repeats": args.repeats, "warmup": args.warmup, "threads": threads, "cpu_model": cpu_model(),
+               "load_average_before": os.getloadavg(), "what": "forward + backward (gradients of "
                "sum(da * a) w.r.t. weights, biases, x and a0), median seconds", "timings": {}}
     rows = []
     print(f"LSTM forward + backward, n_x={args.n_x} n_a={args.n_a} m={args.m} T_x={args.T_x}; "
@@ -184,6 +197,7 @@ def _main(argv: Sequence[str] | None) -> int:
                          f"{t['ratio_to_keras']:.2f}x", f"{t['max_abs_grad_diff_vs_course']:.1e}"))
         results["timings"][name] = timings
 
+    results["load_average_after"] = os.getloadavg()
     print(format_table(["dtype", "contender", "median ms", "min ms", "time / Keras", "max |grad - course|"], rows))
     path = write_results(args.name, results, args.results_dir)
     print(f"results: {path}")
