@@ -130,3 +130,15 @@ def test_bad_input_one_line_error_no_output(case, tmp_path, capsys, data_dir):
     assert len(err) == 1 and err[0].startswith("error: ") and needle in err[0], captured.err
     assert "Traceback" not in captured.err + captured.out
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_without_fluidsynth_one_note_and_the_midi(first_run, tmp_path, capsys, monkeypatch):
+    import assignments.jazz.render as render
+
+    monkeypatch.setattr(render, "find_fluidsynth", lambda: None)
+    out = tmp_path / "out"
+    assert main(["--load", str(first_run[0] / "model.weights.h5"), "--ty", "6", "--out", str(out), "--quiet"]) == 0
+    notes = [line for line in capsys.readouterr().out.splitlines() if "FluidSynth" in line]
+    assert notes == ["note: FluidSynth not found, no WAV written (install it with 'make system-deps'); "
+                     "the MIDI is there"]
+    assert (out / "my_music.midi").is_file() and not (out / "my_music.wav").exists()
