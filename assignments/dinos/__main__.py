@@ -52,6 +52,7 @@ def _fraction(text: str) -> float:
 def build_parser() -> argparse.ArgumentParser:
     d = DinosConfig()
     p = _Parser(prog=COMMAND, description=__doc__.split("\n\n")[0].split(": ", 1)[1],
+                epilog=__doc__.split("\n\n")[-1].replace("``", "'").strip(),
                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("--data", type=Path, default=d.data, help="names file, one name per line (letters a-z only)")
     p.add_argument("--model", choices=MODELS, default=d.model,
@@ -63,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sample-every", type=positive_int, default=d.sample_every,
                    help="numpy model: print the loss and sampled names every this many iterations")
     p.add_argument("--seed", type=non_negative_int, default=d.seed,
-                   help="one seed for every random source; 0 reproduces the course (see the module docstring)")
+                   help="one seed for every random source; 0 reproduces the course (see below)")
     p.add_argument("--n-a", type=positive_int, default=d.n_a, help="hidden units")
     p.add_argument("--learning-rate", type=positive_float, default=d.learning_rate,
                    help="SGD step (numpy, course 0.01) or Adam learning rate (keras)")
