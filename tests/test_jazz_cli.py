@@ -70,10 +70,8 @@ def test_load_skips_training_and_is_byte_identical(first_run, tmp_path, capsys):
     assert midis[0] == (out / "my_music.midi").read_bytes()  # the same weights and seed as the training run
     assert not (tmp_path / "a" / "model.keras").exists()
     assert main(["--load", str(out / "model.keras"), "--ty", "12", "--seed", "4", "--out", str(tmp_path / "d"),
-                 "--no-wav", "--quiet"]) == 0
+                 "--no-wav", "--quiet", "--temperature", "0.5", "--top-k", "3"]) == 0
     assert (tmp_path / "d" / "my_music.midi").read_bytes() != midis[0]
-    assert main(["--load", str(out / "model.keras"), "--ty", "12", "--greedy", "--out", str(tmp_path / "e"),
-                 "--no-wav", "--quiet", "--top-k", "3", "--temperature", "0.5"]) == 0
 
 
 def test_other_midi_file_end_to_end(tmp_path, capsys):
@@ -137,8 +135,11 @@ def test_without_fluidsynth_one_note_and_the_midi(first_run, tmp_path, capsys, m
 
     monkeypatch.setattr(render, "find_fluidsynth", lambda: None)
     out = tmp_path / "out"
-    assert main(["--load", str(first_run[0] / "model.weights.h5"), "--ty", "6", "--out", str(out), "--quiet"]) == 0
+    assert main(["--load", str(first_run[0] / "model.weights.h5"), "--ty", "6", "--greedy", "--out", str(out),
+                 "--quiet"]) == 0
     notes = [line for line in capsys.readouterr().out.splitlines() if "FluidSynth" in line]
     assert notes == ["note: FluidSynth not found, no WAV written (install it with 'make system-deps'); "
                      "the MIDI is there"]
     assert (out / "my_music.midi").is_file() and not (out / "my_music.wav").exists()
+    card = json.loads((out / "run_card.json").read_text())
+    assert card["settings"]["greedy"] is True and card["results"]["loaded"].endswith("model.weights.h5")
