@@ -199,3 +199,10 @@ def test_fast_optimize_equals_course_optimize_on_random_parameters(dinos):
         for key in params:
             assert np.array_equal(course_params[key], rnn.parameters[key]), (name, key)
         a_prev = a_c
+
+
+def test_get_sample_and_print_sample(dinos, capsys):
+    indices = [20, 18, 15, 15, 4, 15, 14, 0]
+    assert course.get_sample(indices, dinos.ix_to_char) == "Troodon\n"
+    course.print_sample(indices, dinos.ix_to_char)
+    assert capsys.readouterr().out == "Troodon\n"

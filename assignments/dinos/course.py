@@ -62,6 +62,11 @@ def get_sample(sample_ix, ix_to_char):
     return txt[0].upper() + txt[1:]
 
 
+def print_sample(sample_ix, ix_to_char):
+    """Print the sampled name (first letter upper-cased); it ends with its own ``'\\n'`` (course ``print_sample``)."""
+    print(get_sample(sample_ix, ix_to_char), end="")
+
+
 def initialize_parameters(n_a, n_x, n_y, seed=1):
     """``np.random.seed(seed)``, then Wax, Waa, Wya ~ randn * 0.01 in that order; b, by zeros."""
     np.random.seed(seed)
