@@ -94,6 +94,7 @@ def test_atomic_path_leaves_nothing_on_failure(tmp_path):
     assert not target.exists() and list(target.parent.iterdir()) == []
     io.write_text_atomic(target, "whole")
     assert target.read_text() == "whole" and len(list(target.parent.iterdir())) == 1
+    assert target.stat().st_mode & 0o777 == 0o666 & ~io._UMASK  # not mkstemp's 0600
 
 
 def test_ensure_output_dir_rejects_unwritable(tmp_path):
