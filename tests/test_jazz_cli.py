@@ -143,3 +143,11 @@ def test_without_fluidsynth_one_note_and_the_midi(first_run, tmp_path, capsys, m
     assert (out / "my_music.midi").is_file() and not (out / "my_music.wav").exists()
     card = json.loads((out / "run_card.json").read_text())
     assert card["settings"]["greedy"] is True and card["results"]["loaded"].endswith("model.weights.h5")
+
+
+def test_load_refuses_a_model_of_another_vocabulary(first_run, tmp_path, capsys):
+    out = tmp_path / "out"
+    status = run(main, ["--load", str(first_run[0] / "model.keras"), "--tidy-rests", "--out", str(out), "--quiet"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 2 and len(err) == 1 and "different vocabulary" in err[0]
+    assert list(out.iterdir()) == []

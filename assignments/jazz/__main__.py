@@ -55,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
                            "(default: %(default)s)")
     data.add_argument("--window", nargs=2, type=float, default=list(METHENY.window), metavar=("START", "END"),
                       help="solo window in quarter notes, both ends included (default: %(default)s)")
+    data.add_argument("--tidy-rests", action="store_true",
+                      help="opt-in cleaner corpus (not the course's): rests only where nothing sounds, "
+                           "clipped at the solo's end, tiny rests folded")
     training = parser.add_argument_group("training")
     training.add_argument("--epochs", type=positive_int, default=defaults.epochs,
                           help="training epochs (course: %(default)s)")
@@ -92,7 +95,7 @@ def _settings_text(config: JazzConfig, midi_config: MidiConfig, args) -> str:
         f"{config.epochs} epochs, {'unrolled djmodel (course)' if not config.fused else 'fused'}, " \
         f"Adam({config.learning_rate}, {config.beta_1}, {config.beta_2}) decay {config.decay}, batch {config.batch_size}"
     return "\n".join([
-        f"midi       {args.midi} (era {config.era}; melody {midi_config.melody_part!r}, chords "
+        f"midi       {args.midi} (era {config.era}{' + tidy rests' if args.tidy_rests else ''}; melody {midi_config.melody_part!r}, chords "
         f"{', '.join(midi_config.chord_parts)}; window {midi_config.window[0]:g}-{midi_config.window[1]:g})",
         f"training   {training}",
         f"generation Ty {config.Ty}, {decoding}, {config.bpm:g} bpm",
@@ -117,9 +120,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     say(_settings_text(config, midi_config, args))
     out = ensure_output_dir(args.out)
 
-    from .corpus import data_processing, load_corpus, values_indices
+    from .corpus import data_processing, load_corpus, tidy_rests, values_indices
 
     corpus = load_corpus(args.midi, config.era, midi_config)
+    if args.tidy_rests:
+        corpus = tidy_rests(corpus)
     val_indices, indices_values = values_indices(corpus.values)
     X, Y = data_processing(corpus.corpus, val_indices, config.m, config.Tx)
     n_values = len(val_indices)
@@ -201,6 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     results["seconds"] = round(time.perf_counter() - started, 2)
     settings = {**config.to_dict(), "midi_config": midi_config.as_dict(), "midi": str(args.midi),
+                "tidy_rests": args.tidy_rests,
                 "load": str(args.load) if args.load else None, "out": str(out)}
     files["run card"] = out / "run_card.json"
     results["files"] = {k: str(v) for k, v in files.items()}
