@@ -88,6 +88,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _shown(path) -> str:
+    """A path as printed: relative to the working directory when it lies inside it."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def _settings_text(config: JazzConfig, midi_config: MidiConfig, args) -> str:
     decoding = "greedy (course)" if config.greedy else \
         f"sampling, temperature {config.temperature}" + (f", top-k {config.top_k}" if config.top_k else "")
@@ -95,12 +104,12 @@ def _settings_text(config: JazzConfig, midi_config: MidiConfig, args) -> str:
         f"{config.epochs} epochs, {'unrolled djmodel (course)' if not config.fused else 'fused'}, " \
         f"Adam({config.learning_rate}, {config.beta_1}, {config.beta_2}) decay {config.decay}, batch {config.batch_size}"
     return "\n".join([
-        f"midi       {args.midi} (era {config.era}{' + tidy rests' if args.tidy_rests else ''}; melody {midi_config.melody_part!r}, chords "
+        f"midi       {_shown(args.midi)} (era {config.era}{' + tidy rests' if args.tidy_rests else ''}; melody {midi_config.melody_part!r}, chords "
         f"{', '.join(midi_config.chord_parts)}; window {midi_config.window[0]:g}-{midi_config.window[1]:g})",
         f"training   {training}",
         f"generation Ty {config.Ty}, {decoding}, {config.bpm:g} bpm",
         f"seed       {config.seed}",
-        f"output     {args.out}",
+        f"output     {_shown(args.out)}",
     ])
 
 
@@ -178,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         raise UserError(str(exc)) from None
     files["midi"] = write_midi(solo.stream, out / "my_music.midi")
-    say(f"Your generated music is saved in {files['midi']}")
+    say(f"Your generated music is saved in {_shown(files['midi'])}")
     results["notes_per_chunk"] = solo.counts
 
     wav_note = _render(args, files, out)
@@ -213,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     write_run_card(files["run card"], "python -m assignments.jazz", settings, config.seed,
                    data_files=[args.midi], results=results)
     width = max(len(k) for k in files)
-    print("\n".join(f"{k.ljust(width)}  {v}" for k, v in files.items()))
+    print("\n".join(f"{k.ljust(width)}  {_shown(v)}" for k, v in files.items()))
     print(f"done in {results['seconds']:.1f} s")
     return 0
 
