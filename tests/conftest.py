@@ -40,3 +40,9 @@ def data_dir():
     if not (DATA_DIR / "dinos.txt").is_file():
         pytest.fail("data/ is empty: run 'make data' first")
     return DATA_DIR
+
+
+def pytest_configure(config):
+    # Keras 3.15 on numpy 2 warns from inside its own tensor conversion; nothing in this project can act on it.
+    config.addinivalue_line(
+        "filterwarnings", "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning")
