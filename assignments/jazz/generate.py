@@ -15,7 +15,8 @@ Differences:
   would differ. Here the candidates keep the scale's own order (duplicates dropped).
 - Chords are rebuilt from the corpus's :class:`~assignments.jazz.corpus.ChordEvent` s (source
   velocities kept, as in the course's file). A chord group without chords borrows the last chord
-  heard before it (the course would crash on it).
+  heard before it, and an interval token with no previous note is read as a plain one (the course
+  would crash on either; neither happens on the Metheny corpus).
 - The predicted values come from any ``sample(Ty, stream) -> indices`` function: the course's
   greedy ``predict_and_sample`` gives the same values to every chunk; a seeded sampler gives each
   chunk its own.
