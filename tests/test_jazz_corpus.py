@@ -13,7 +13,7 @@ import pytest
 
 from assignments.jazz import corpus as corpus_module
 from assignments.jazz import grammar
-from assignments.jazz.corpus import (ChordEvent, build_corpus, data_processing, get_corpus_data, load_corpus,
+from assignments.jazz.corpus import (ChordEvent, data_processing, get_corpus_data, load_corpus,
                                      load_music_utils, tidy_rests, values_indices, window_starts)
 from assignments.jazz.midi_config import METHENY, MidiConfig, check_era
 from assignments.jazz.midi_io import (EraRules, Element, NoteMessage, gather_chords, make_voices, pair_notes,

@@ -6,7 +6,6 @@ import os
 import random
 import shutil
 
-import music21
 import numpy as np
 import pytest
 from music21 import chord, note, stream
