@@ -17,13 +17,21 @@ class UserError(Exception):
 
 
 def run(main: Callable[[Sequence[str] | None], int | None], argv: Sequence[str] | None = None) -> int:
-    """Call ``main(argv)``; map :class:`UserError` to ``error: ...`` + exit 2, Ctrl-C to exit 130."""
+    """Call ``main(argv)``; map :class:`UserError` to ``error: ...`` + exit 2, Ctrl-C to exit 130.
+
+    On either, output folders that the run created and left empty are removed again.
+    """
+    from .io import _created_dirs, discard_created_dirs
+
+    _created_dirs.clear()
     try:
         return int(main(argv) or 0)
     except UserError as exc:
+        discard_created_dirs()
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        discard_created_dirs()
         print("error: interrupted", file=sys.stderr)
         return 130
 

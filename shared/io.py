@@ -53,13 +53,33 @@ def ensure_output_dir(path: str | os.PathLike) -> Path:
     Call this before any long work so an unwritable ``--out`` fails at once.
     """
     path = Path(path)
+    missing = [p for p in (path, *path.parents) if not p.exists()]
     try:
         path.mkdir(parents=True, exist_ok=True)
+        _created_dirs.extend(missing)
         with tempfile.NamedTemporaryFile(dir=path, prefix=".write-test-"):
             pass
     except OSError as exc:
+        discard_created_dirs()
         raise UserError(f"cannot write to output folder {path}: {exc.strerror or exc}") from None
     return path
+
+
+_created_dirs: list[Path] = []
+
+
+def discard_created_dirs() -> None:
+    """Remove the folders :func:`ensure_output_dir` created that are still empty (deepest first).
+
+    :func:`shared.cli.run` calls this when a run stops on a :class:`UserError`, so a run that fails
+    after checking its output folder leaves nothing behind, not even an empty folder.
+    """
+    for folder in sorted(set(_created_dirs), key=lambda p: len(p.parts), reverse=True):
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
+    _created_dirs.clear()
 
 
 @contextlib.contextmanager

@@ -64,6 +64,27 @@ def test_run_turns_user_error_into_one_line(capsys):
     assert err == "error: names file is empty: x.txt\n"
 
 
+def test_failed_run_leaves_no_empty_output_folder(tmp_path, capsys):
+    existing = tmp_path / "existing"
+    existing.mkdir()
+
+    def main(argv):
+        io.ensure_output_dir(tmp_path / "new" / "out")
+        io.ensure_output_dir(tmp_path / "new" / "out" / "checkpoints")
+        io.ensure_output_dir(existing)
+        raise cli.UserError("names file is empty")
+
+    assert cli.run(main, []) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["existing"]
+
+    def succeeds(argv):
+        io.write_text_atomic(io.ensure_output_dir(tmp_path / "kept") / "a.txt", "x")
+        io.ensure_output_dir(tmp_path / "kept" / "empty")
+
+    assert cli.run(succeeds, []) == 0
+    assert (tmp_path / "kept" / "a.txt").is_file() and (tmp_path / "kept" / "empty").is_dir()
+
+
 def test_argparse_types_reject_out_of_range():
     import argparse
 
