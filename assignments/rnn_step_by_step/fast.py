@@ -6,17 +6,26 @@
 course's test sizes, ~1e-13 on gradients summed over a jazz-sized batch).
 Only the inside differs from the course-structured :func:`.sequences.lstm_forward`:
 
-* the four gates are one fused (4·n_a)-column product per step, in batch-major rows
-  (``(m, T_x, ·)``, Keras' layout), read straight from ``x`` without transposing it;
-* the input projections ``W_x x<t> + b`` of all T_x steps are one product before the loop;
+* everything is stored time-major and feature-major, ``(T_x, ·, m)`` (or ``(·, T_x, m)``), so
+  every per-step slice is a contiguous block and each gate is a contiguous row block (numpy's
+  elementwise loops are 3-4x slower on strided views such as ``gates[:, t]`` of a batch-major
+  array or a column block of a gate matrix);
+* the four gates, the input and recurrent parts and the bias are one product per step,
+  ``[W_o; W_f; W_i; W_c | b] @ [a<t-1>; x<t>; 1]``, read from a stacked ``[a; x; 1]`` buffer
+  (the course's ``concat``) that the backward pass reuses for the weight gradients;
 * σ(v) = 1/(1 + exp(-v)) and tanh(v) = 2σ(2v) - 1 with the signs and the 2 folded into the
   weights (exact), so one ``exp`` call activates all four gates (numpy's float64 ``exp`` is
-  about twice as fast as its ``tanh`` on AVX2 machines, and activations are about a quarter
-  of the forward pass);
-* the backward loop only carries ``da``/``dc`` through time and stores the gate gradients;
-  the weight gradients of all steps are accumulated in one product after the loop, and
-  ``dx`` is one product too, written in the course layout;
-* every elementwise step writes into preallocated buffers;
+  about 2.5x as fast as its ``tanh`` on AVX2 machines);
+* the backward loop only carries ``da``/``dc`` through time (six elementwise products and one
+  (n_a × 4·n_a) product per step): the derivative factors that do not depend on the recurrence
+  (σ' = s(1 - s), 1 - tanh², ...) are computed on whole ``(T_x, ·, m)`` arrays first; the
+  weight and bias gradients of all steps are one product after the loop, and so is ``dx``;
+* memory: fresh pages cost a page fault each (~2.5 µs per 4 KiB on a VM, which added up to a
+  third of the run time), so the forward pass carves its cache and its outputs ``a``, ``c``,
+  ``y`` from one allocation (for a jazz-sized problem large enough for numpy to ask for
+  transparent huge pages; the outputs are views that keep it alive), and the backward pass
+  keeps its temporaries in a per-thread work buffer reused from call to call (about the size
+  of the cache); every elementwise step writes into these buffers;
 * float32 inputs stay float32 (the course-structured functions here keep the dtype too);
 * ``outputs=False`` skips the softmax outputs when only the states are wanted.
 
@@ -27,6 +36,7 @@ still ``x`` -- but its first item is not the course's list of 10-item cell cache
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,27 +44,61 @@ import numpy as np
 from .cells import LSTM_GATES
 from .validation import check_gated, check_upstream
 
-FAST_ORDER = ("f", "i", "o", "c")  # sigmoid gates first, then the tanh candidate c̃
+FAST_ORDER = ("o", "f", "i", "c")  # sigmoid gates first, then the tanh candidate c̃
 
 
 @dataclass
 class LSTMFastCache:
-    """What the fast backward pass needs, batch-major like Keras."""
-    x: np.ndarray  # (n_x, m, T_x) the input, in the course layout
-    h: np.ndarray  # (m, T_x + 1, n_a): h[:, 0] = a0ᵀ, h[:, t + 1] = a<t>ᵀ
-    cs: np.ndarray  # (m, T_x + 1, n_a): cs[:, 0] = 0, cs[:, t + 1] = c<t>ᵀ
-    gates: np.ndarray  # (m, T_x, 4·n_a): activated f, i, o, c̃
-    tanh_c: np.ndarray  # (m, T_x, n_a)
-    U: np.ndarray  # (n_a, 4·n_a): recurrent weights, transposed and stacked
-    V: np.ndarray  # (n_x, 4·n_a): input weights, transposed and stacked
+    """What the fast backward pass needs, time-major and feature-major (``(T_x, ·, m)``)."""
+    hx: np.ndarray  # (n_a + n_x + 1, T_x + 1, m): [a<t-1>; x<t>; 1] in column t (a<T_x> in the last)
+    cs: np.ndarray  # (T_x + 1, n_a, m): cs[0] = 0, cs[t + 1] = c<t>
+    gates: np.ndarray  # (T_x, 4·n_a, m): activated o, f, i, c̃
+    tanh_c: np.ndarray  # (T_x, n_a, m)
+    W: np.ndarray  # (4·n_a, n_a + n_x + 1): [W_g | b_g] of the gates o, f, i, c stacked
     parameters: dict
 
 
-def _stack(parameters, dtype):
-    n_a = parameters["Wf"].shape[0]
-    W = np.concatenate([parameters[f"W{g}"] for g in FAST_ORDER], axis=0).astype(dtype, copy=False)  # (4·n_a, n_a + n_x)
-    b = np.concatenate([parameters[f"b{g}"][:, 0] for g in FAST_ORDER]).astype(dtype, copy=False)  # (4·n_a,)
-    return np.ascontiguousarray(W[:, :n_a].T), np.ascontiguousarray(W[:, n_a:].T), b
+def _stack(parameters, n_a, K, dtype):
+    """``[W_g | b_g]`` of the gates in FAST_ORDER, stacked: (4·n_a, n_a + n_x + 1)."""
+    W = np.empty((4 * n_a, K), dtype=dtype)
+    for k, g in enumerate(FAST_ORDER):
+        W[k * n_a:(k + 1) * n_a, :K - 1] = parameters[f"W{g}"]
+        W[k * n_a:(k + 1) * n_a, K - 1] = parameters[f"b{g}"][:, 0]
+    return W
+
+
+_ALIGN = 64  # bytes between carved arrays
+_scratch = threading.local()  # per-thread work buffer of the backward pass (never returned)
+
+
+def _carve(buffer, shapes, dtype):
+    """Arrays of ``shapes`` laid out one after another in the byte buffer ``buffer``."""
+    itemsize = np.dtype(dtype).itemsize
+    arrays, offset = [], 0
+    for shape in shapes:
+        n = int(np.prod(shape)) * itemsize
+        arrays.append(buffer[offset:offset + n].view(dtype).reshape(shape))
+        offset += -(-n // _ALIGN) * _ALIGN
+    return arrays
+
+
+def _nbytes(shapes, dtype):
+    itemsize = np.dtype(dtype).itemsize
+    return sum(-(-int(np.prod(shape)) * itemsize // _ALIGN) * _ALIGN for shape in shapes)
+
+
+def _arena(shapes, dtype):
+    """Fresh arrays of ``shapes`` carved from one allocation (see the module docstring)."""
+    return _carve(np.empty(_nbytes(shapes, dtype), dtype=np.uint8), shapes, dtype)
+
+
+def _work(shapes, dtype):
+    """Scratch arrays of ``shapes`` in this thread's reusable work buffer (contents undefined)."""
+    nbytes = _nbytes(shapes, dtype)
+    buffer = getattr(_scratch, "buffer", None)
+    if buffer is None or buffer.nbytes < nbytes:
+        buffer = _scratch.buffer = np.empty(nbytes, dtype=np.uint8)
+    return _carve(buffer, shapes, dtype)
 
 
 def lstm_forward_fast(x, a0, parameters, outputs: bool = True):
@@ -64,36 +108,37 @@ def lstm_forward_fast(x, a0, parameters, outputs: bool = True):
     need the states, like Keras' ``layers.LSTM``.
     """
     n_x, n_a, m = check_gated(x, a0, parameters, LSTM_GATES, "lstm_forward_fast", sequence=True)
+    x_in = x
     T_x = x.shape[2]
     dtype = np.result_type(x, a0, parameters["Wf"], np.float32)
-    x = np.ascontiguousarray(x, dtype=dtype)
-    U, V, b = _stack(parameters, dtype)
+    K = n_a + n_x + 1
+    W = _stack(parameters, n_a, K, dtype)
     # Fold the sign and scale of every activation into the weights (exact: powers of two), so
     # one exp call activates all four gates: σ(v) = 1 / (1 + exp(-v)), tanh(v) = 2σ(2v) - 1.
-    scale = np.full(4 * n_a, -1.0, dtype=dtype)
-    scale[3 * n_a:] = -2.0
-    Us, Vs, bs = U * scale, V * scale, b * scale
+    Ws = W * -1.0
+    Ws[3 * n_a:] *= 2.0
 
-    gates = (x.reshape(n_x, m * T_x).T @ Vs).reshape(m, T_x, 4 * n_a)  # (m, T_x, 4·n_a) all inputs at once
-    gates += bs
-    h = np.empty((m, T_x + 1, n_a), dtype=dtype)  # (m, T_x + 1, n_a)
-    cs = np.empty((m, T_x + 1, n_a), dtype=dtype)  # (m, T_x + 1, n_a)
-    tanh_c = np.empty((m, T_x, n_a), dtype=dtype)  # (m, T_x, n_a)
-    ig = np.empty((m, n_a), dtype=dtype)  # (m, n_a) scratch
-    h[:, 0] = a0.T
-    cs[:, 0] = 0.0
+    n_y = parameters["Wy"].shape[0]
+    shapes = [(K, T_x + 1, m), (T_x, 4 * n_a, m), (T_x + 1, n_a, m), (T_x, n_a, m), (n_a, m), (n_a, m, T_x),
+              (n_a, m, T_x)] + ([(n_y, m, T_x)] if outputs else [])
+    hx, gates, cs, tanh_c, ig, a, c, *y_out = _arena(shapes, dtype)
+    hx[:n_a, 0] = a0
+    hx[n_a:K - 1, :T_x] = np.asarray(x).transpose(0, 2, 1)
+    hx[n_a:K - 1, T_x] = 0.0
+    hx[K - 1] = 1.0
+    cs[0] = 0.0
     with np.errstate(over="ignore"):  # exp(large) = inf gives the right limits 0 and -1
         for t in range(T_x):
-            z = gates[:, t]  # (m, 4·n_a)
-            z += h[:, t] @ Us
+            z = gates[t]  # (4·n_a, m), contiguous
+            np.matmul(Ws, hx[:, t], out=z)  # all four gates, input and recurrent part and bias: one product
             np.exp(z, out=z)
             z += 1.0
-            np.reciprocal(z, out=z)  # σ on the f, i, o blocks; σ(2v) on the c̃ block
-            f, i, o, cc = z[:, :n_a], z[:, n_a:2 * n_a], z[:, 2 * n_a:3 * n_a], z[:, 3 * n_a:]
+            np.divide(1.0, z, out=z)  # σ on the o, f, i blocks; σ(2v) on the c̃ block
+            o, f, i, cc = z[:n_a], z[n_a:2 * n_a], z[2 * n_a:3 * n_a], z[3 * n_a:]
             cc *= 2.0
             cc -= 1.0  # c̃ = tanh(v)
-            c_next, tc = cs[:, t + 1], tanh_c[:, t]
-            np.multiply(f, cs[:, t], out=c_next)
+            c_next, tc = cs[t + 1], tanh_c[t]
+            np.multiply(f, cs[t], out=c_next)
             np.multiply(i, cc, out=ig)
             c_next += ig
             np.multiply(c_next, -2.0, out=tc)  # tanh(c) = 2 / (1 + exp(-2c)) - 1
@@ -101,21 +146,22 @@ def lstm_forward_fast(x, a0, parameters, outputs: bool = True):
             tc += 1.0
             np.divide(2.0, tc, out=tc)
             tc -= 1.0
-            np.multiply(o, tc, out=h[:, t + 1])
+            np.multiply(o, tc, out=hx[:n_a, t + 1])
 
-    a = np.ascontiguousarray(h[:, 1:].transpose(2, 0, 1))  # (n_a, m, T_x)
-    c = np.ascontiguousarray(cs[:, 1:].transpose(2, 0, 1))  # (n_a, m, T_x)
+    a[...] = hx[:n_a, 1:].transpose(0, 2, 1)  # (n_a, m, T_x)
+    c[...] = cs[1:].transpose(1, 2, 0)  # (n_a, m, T_x)
     y = None
     if outputs:
         Wy = parameters["Wy"].astype(dtype, copy=False)
-        logits = Wy @ a.reshape(n_a, m * T_x)  # (n_y, m·T_x)
+        logits = y_out[0].reshape(n_y, m * T_x)
+        np.matmul(Wy, a.reshape(n_a, m * T_x), out=logits)  # (n_y, m·T_x)
         logits += parameters["by"].astype(dtype, copy=False)
         logits -= logits.max(axis=0)  # column-wise softmax; any stabiliser gives the same result
         np.exp(logits, out=logits)
         logits /= logits.sum(axis=0)
-        y = logits.reshape(Wy.shape[0], m, T_x)  # (n_y, m, T_x)
-    cache = LSTMFastCache(x=x, h=h, cs=cs, gates=gates, tanh_c=tanh_c, U=U, V=V, parameters=parameters)
-    return a, y, c, (cache, x)
+        y = y_out[0]  # (n_y, m, T_x)
+    cache = LSTMFastCache(hx=hx, cs=cs, gates=gates, tanh_c=tanh_c, W=W, parameters=parameters)
+    return a, y, c, (cache, x_in)
 
 
 def lstm_backward_fast(da, caches):
@@ -126,54 +172,51 @@ def lstm_backward_fast(da, caches):
         cache = None
     if not isinstance(cache, LSTMFastCache):
         raise ValueError("lstm_backward_fast: caches must be the (LSTMFastCache, x) pair returned by lstm_forward_fast")
-    m, T_all, n_a = cache.tanh_c.shape
+    T_all, n_a, m = cache.tanh_c.shape
     T_x = check_upstream("da", da, n_a, m, T_all, "lstm_backward_fast")
-    n_x = cache.x.shape[0]
-    dtype = cache.h.dtype
-    das = np.ascontiguousarray(da.transpose(1, 2, 0), dtype=dtype)  # (m, T_x, n_a)
-    dz = np.empty((m, T_x, 4 * n_a), dtype=dtype)  # (m, T_x, 4·n_a): gate pre-activation gradients
-    UT = np.ascontiguousarray(cache.U.T)  # (4·n_a, n_a)
-    dh_next = np.zeros((m, n_a), dtype=dtype)  # (m, n_a)
-    dc_next = np.zeros((m, n_a), dtype=dtype)  # (m, n_a)
-    dh = np.empty((m, n_a), dtype=dtype)
-    dc = np.empty((m, n_a), dtype=dtype)
-    sd = np.empty((m, 3 * n_a), dtype=dtype)  # σ'(v) = s(1 - s) of f, i, o
-    f_, i_, o_, c_ = slice(0, n_a), slice(n_a, 2 * n_a), slice(2 * n_a, 3 * n_a), slice(3 * n_a, 4 * n_a)
-    for t in reversed(range(T_x)):
-        g = cache.gates[:, t]  # (m, 4·n_a): f, i, o, c̃
-        tc = cache.tanh_c[:, t]  # (m, n_a)
-        dzt = dz[:, t]  # (m, 4·n_a)
-        np.subtract(1.0, g[:, :3 * n_a], out=sd)
-        sd *= g[:, :3 * n_a]
-        np.add(das[:, t], dh_next, out=dh)
-        np.multiply(dh, tc, out=dzt[:, o_])  # dot = da · tanh(c) · o(1 - o)
-        dzt[:, o_] *= sd[:, o_]
-        np.multiply(tc, tc, out=dc)  # dc_tot = dc_next + da · o · (1 - tanh²(c))
-        np.subtract(1.0, dc, out=dc)
-        dc *= g[:, o_]
-        dc *= dh
-        dc += dc_next
-        np.multiply(dc, cache.cs[:, t], out=dzt[:, f_])  # dft = dc_tot · c_prev · f(1 - f)
-        dzt[:, f_] *= sd[:, f_]
-        np.multiply(dc, g[:, c_], out=dzt[:, i_])  # dit = dc_tot · c̃ · i(1 - i)
-        dzt[:, i_] *= sd[:, i_]
-        np.multiply(g[:, c_], g[:, c_], out=dzt[:, c_])  # dcct = dc_tot · i · (1 - c̃²)
-        np.subtract(1.0, dzt[:, c_], out=dzt[:, c_])
-        dzt[:, c_] *= g[:, i_]
-        dzt[:, c_] *= dc
-        dh_next = dzt @ UT  # (m, n_a)
-        np.multiply(dc, g[:, f_], out=dc_next)
+    K = cache.hx.shape[0]
+    n_x = K - n_a - 1
+    dtype = cache.hx.dtype
+    # Derivative factors that do not depend on the recurrence, on whole (T_x, ·, m) arrays:
+    s = cache.gates[:T_x].reshape(T_x, 4, n_a, m)  # o, f, i, c̃
+    tc = cache.tanh_c[:T_x]
+    D, Dc, dh, dz, dx_t = _work([(T_x, 4, n_a, m), (T_x, n_a, m), (T_x, n_a, m), (4 * n_a, T_x, m),
+                                 (n_x, T_x, m)], dtype)
+    np.subtract(1.0, s[:, :3], out=D[:, :3])
+    D[:, :3] *= s[:, :3]  # σ' = s(1 - s) of o, f, i
+    D[:, 0] *= tc  # do = dh · tanh(c) · o(1 - o)
+    D[:, 1] *= cache.cs[:T_x]  # df = dc · c_prev · f(1 - f)
+    D[:, 2] *= s[:, 3]  # di = dc · c̃ · i(1 - i)
+    np.multiply(s[:, 3], s[:, 3], out=D[:, 3])
+    np.subtract(1.0, D[:, 3], out=D[:, 3])
+    D[:, 3] *= s[:, 2]  # dc̃ = dc · i · (1 - c̃²)
+    np.multiply(tc, tc, out=Dc)
+    np.subtract(1.0, Dc, out=Dc)
+    Dc *= s[:, 0]  # dc += dh · o · (1 - tanh²(c))
+    f = s[:, 1]
 
-    dz_flat = dz.reshape(m * T_x, 4 * n_a)  # (m·T_x, 4·n_a)
-    h_prev = cache.h[:, :T_x].reshape(m * T_x, n_a)  # (m·T_x, n_a)
-    x_used = cache.x if T_x == T_all else np.ascontiguousarray(cache.x[:, :, :T_x])
-    dU = h_prev.T @ dz_flat  # (n_a, 4·n_a): one product for all steps
-    dV = x_used.reshape(n_x, m * T_x) @ dz_flat  # (n_x, 4·n_a)
-    db = dz_flat.sum(axis=0)  # (4·n_a,)
-    dx = (cache.V @ dz_flat.T).reshape(n_x, m, T_x)  # (n_x, m, T_x)
-    grads = {"dx": dx, "da0": np.ascontiguousarray(dh_next.T)}
+    dh[...] = da.transpose(2, 0, 1)  # (T_x, n_a, m); dz: gate pre-activation gradients, feature-major
+    dz4 = dz.reshape(4, n_a, T_x, m)
+    UT = cache.W[:, :n_a].T  # (n_a, 4·n_a)
+    dh_prev = np.zeros((n_a, m), dtype=dtype)
+    dc_next = np.zeros((n_a, m), dtype=dtype)
+    dc = np.empty((n_a, m), dtype=dtype)
+    for t in reversed(range(T_x)):
+        dht = dh[t]
+        dht += dh_prev
+        np.multiply(dht, D[t, 0], out=dz4[0, :, t])
+        np.multiply(dht, Dc[t], out=dc)
+        dc += dc_next
+        np.multiply(dc, D[t, 1:], out=dz4[1:, :, t])
+        np.multiply(dc, f[t], out=dc_next)
+        np.matmul(UT, dz[:, t], out=dh_prev)  # (n_a, m)
+
+    dz_flat = dz.reshape(4 * n_a, T_x * m)  # (4·n_a, T_x·m)
+    dW = dz_flat @ cache.hx[:, :T_x].reshape(K, T_x * m).T  # (4·n_a, K): weights and biases, all steps
+    np.matmul(cache.W[:, n_a:K - 1].T, dz_flat, out=dx_t.reshape(n_x, T_x * m))  # (n_x, T_x, m)
+    grads = {"dx": np.ascontiguousarray(dx_t.transpose(0, 2, 1)), "da0": dh_prev}
     for k, gate in enumerate(FAST_ORDER):
-        block = slice(k * n_a, (k + 1) * n_a)
-        grads[f"dW{gate}"] = np.concatenate([dU[:, block].T, dV[:, block].T], axis=1)  # (n_a, n_a + n_x)
-        grads[f"db{gate}"] = db[block][:, None]  # (n_a, 1)
+        block = dW[k * n_a:(k + 1) * n_a]
+        grads[f"dW{gate}"] = np.ascontiguousarray(block[:, :K - 1])  # (n_a, n_a + n_x)
+        grads[f"db{gate}"] = np.ascontiguousarray(block[:, K - 1:])  # (n_a, 1)
     return {k: grads[k] for k in ("dx", "da0", "dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo")}
