@@ -21,7 +21,11 @@ shared with other work slows them alike. numpy's BLAS (OpenBLAS, set at run time
 :mod:`shared.blas`) and TensorFlow use the same number of threads, ``--threads``, default 1:
 the per-step products are small, and on a machine busy with other work multi-threaded
 OpenBLAS slows down by up to 10x (its threads wait for each other), so one thread gives
-numbers that can be reproduced. Medians and
+numbers that can be reproduced. All threads of the process (numpy's and TensorFlow's) are
+pinned to the same ``--threads`` CPUs while the benchmark runs (``--no-pin`` leaves them free):
+on a VM whose virtual CPUs run at different speeds (one shared with another guest's work),
+TensorFlow's worker thread and the Python thread could otherwise land on different CPUs and
+the comparison would measure the CPUs rather than the code. Medians and
 ratios are printed and written to ``bench/results/bench_rnn.json`` with the machine's
 description.
 """
@@ -30,6 +34,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Callable, Sequence
@@ -120,16 +125,48 @@ def interleaved(contenders: dict[str, Callable], repeats: int, warmup: int) -> d
     return times
 
 
+def _threads_of_process() -> list[int]:
+    try:
+        return [int(tid) for tid in os.listdir("/proc/self/task")]
+    except OSError:
+        return [0]
+
+
+def pin_process(cpus: set[int]) -> dict[int, set[int]]:
+    """Pin every thread of this process (and, by inheritance, new ones) to ``cpus``; return the old masks."""
+    before = {}
+    for tid in _threads_of_process():
+        try:
+            before[tid] = os.sched_getaffinity(tid)
+            os.sched_setaffinity(tid, cpus)
+        except OSError:  # the thread ended meanwhile
+            pass
+    return before
+
+
+def unpin_process(before: dict[int, set[int]]) -> None:
+    """Give every thread its old CPU mask back (threads started since get the main thread's old mask)."""
+    default = before.get(threading.get_native_id(), next(iter(before.values()), None))
+    for tid in _threads_of_process():
+        try:
+            os.sched_setaffinity(tid, before.get(tid, default))
+        except (OSError, TypeError):
+            pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     blas_before = get_blas_threads()
+    pinned: dict[int, set[int]] = {}
     try:
-        return _main(argv)
+        return _main(argv, pinned)
     finally:
         if blas_before is not None:
             set_blas_threads(blas_before)
+        if pinned:
+            unpin_process(pinned)
 
 
-def _main(argv: Sequence[str] | None) -> int:
+def _main(argv: Sequence[str] | None, pinned: dict[int, set[int]]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.bench_rnn", description=__doc__.split("\n\n")[0])
     parser.add_argument("--n-x", type=positive_int, default=90)
     parser.add_argument("--n-a", type=positive_int, default=64)
@@ -139,9 +176,17 @@ def _main(argv: Sequence[str] | None) -> int:
     parser.add_argument("--warmup", type=positive_int, default=3, help="untimed calls first (compiles Keras)")
     parser.add_argument("--threads", type=positive_int, default=1,
                         help="threads for numpy's BLAS and for TensorFlow (default %(default)s)")
+    parser.add_argument("--no-pin", dest="pin", action="store_false",
+                        help="do not pin the process's threads to --threads CPUs")
     parser.add_argument("--name", default="bench_rnn", help="results file name (NAME.json)")
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="results folder (default bench/results)")
     args = parser.parse_args(argv)
+    cpus = None
+    if args.pin and hasattr(os, "sched_setaffinity"):
+        allowed = sorted(os.sched_getaffinity(0))
+        if len(allowed) >= args.threads:
+            cpus = set(allowed[:args.threads])
+            pinned.update(pin_process(cpus))  # before TensorFlow starts its thread pools: they inherit it
     import tensorflow as tf
 
     blas_set = set_blas_threads(args.threads)
@@ -152,7 +197,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except RuntimeError:  # TensorFlow already started in this process (e.g. under pytest): keep its setting
         tf_set = False
     threads = {"requested": args.threads, "numpy_blas": get_blas_threads(), "blas_set": blas_set,
-               "tensorflow_set": tf_set}
+               "tensorflow_set": tf_set, "pinned_to_cpus": sorted(cpus) if cpus else None}
     n_y = args.n_x  # the jazz model predicts one of its input values
 
     results = {"problem": {"n_x": args.n_x, "n_a": args.n_a, "n_y": n_y, "m": args.m, "T_x": args.T_x},

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -9,10 +10,13 @@ from bench.bench_rnn import main
 
 
 def test_bench_runs_and_writes_results(tmp_path, capsys):
+    affinity = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
     rc = main(["--n-x", "4", "--n-a", "3", "--m", "2", "--T-x", "3", "--repeats", "2", "--warmup", "1",
                "--threads", "1", "--name", "tiny", "--results-dir", str(tmp_path)])
     out = capsys.readouterr().out
     assert rc == 0
+    if affinity is not None:  # the benchmark pins the process to one CPU while it runs, then unpins it
+        assert os.sched_getaffinity(0) == affinity
     assert "fast numpy" in out and "Keras" in out and "time / Keras" in out
     payload = json.loads((tmp_path / "tiny.json").read_text())
     assert payload["machine"]["cpu_count"] >= 1

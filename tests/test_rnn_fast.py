@@ -60,3 +60,29 @@ def test_states_only_option():
     np.testing.assert_array_equal(c, fc)
     np.testing.assert_allclose(fy.sum(axis=0), 1.0, atol=1e-12)
     assert lstm_backward_fast(np.ones((5, 4, 2)), caches)["dx"].shape == (3, 4, 2)
+
+
+def test_fast_calls_do_not_share_results():
+    """The backward pass reuses a work buffer: results of earlier calls and their caches stay intact."""
+    rng = np.random.default_rng(5)
+    params = random_parameters("lstm", 7, 6, 5, rng)
+    x1, x2 = rng.standard_normal((7, 4, 5)), rng.standard_normal((7, 4, 5))
+    a0, da = rng.standard_normal((6, 4)), rng.standard_normal((6, 4, 5))
+    first = lstm_forward_fast(x1, a0, params)
+    want = [np.copy(v) for v in first[:3]]
+    grads1 = lstm_backward_fast(da, first[-1])
+    kept = {k: np.copy(v) for k, v in grads1.items()}
+    second = lstm_forward_fast(x2, a0, params)
+    grads2 = lstm_backward_fast(2 * da, second[-1])
+    for got, expected in zip(first[:3], want):
+        np.testing.assert_array_equal(got, expected)
+    for k in kept:
+        np.testing.assert_array_equal(grads1[k], kept[k], err_msg=k)
+        assert not np.shares_memory(grads1[k], grads2[k])
+    again = lstm_backward_fast(da, first[-1])  # the first cache still gives the same gradients
+    for k in kept:
+        np.testing.assert_array_equal(again[k], kept[k], err_msg=k)
+    course = lstm_backward(da[:, :, :3], lstm_forward(x1, a0, params)[-1])
+    short = lstm_backward_fast(da[:, :, :3], first[-1])  # fewer steps than the forward pass
+    for k in course:
+        np.testing.assert_allclose(short[k], course[k], atol=1e-12, rtol=0, err_msg=k)
