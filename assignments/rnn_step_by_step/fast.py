@@ -15,8 +15,8 @@ Only the inside differs from the course-structured :func:`.sequences.lstm_forwar
   (the course's ``concat``) that the backward pass reuses for the weight gradients;
 * σ(v) = 1/(1 + exp(-v)) and tanh(v) = 2σ(2v) - 1 with the signs and the 2 folded into the
   weights (exact), so one ``exp`` call activates all four gates (numpy's float64 ``exp`` is
-  about 2.5x as fast as its ``tanh`` on AVX2 machines);
-* the backward loop only carries ``da``/``dc`` through time (six elementwise products and one
+  about 2.7x as fast as its ``tanh`` on AVX2 machines, ~5.7 ns an element, not vectorised);
+* the backward loop only carries ``da``/``dc`` through time (six elementwise operations and one
   (n_a × 4·n_a) product per step): the derivative factors that do not depend on the recurrence
   (σ' = s(1 - s), 1 - tanh², ...) are computed on whole ``(T_x, ·, m)`` arrays first; the
   weight and bias gradients of all steps are one product after the loop, and so is ``dx``;
@@ -28,6 +28,11 @@ Only the inside differs from the course-structured :func:`.sequences.lstm_forwar
   of the cache); every elementwise step writes into these buffers;
 * float32 inputs stay float32 (the course-structured functions here keep the dtype too);
 * ``outputs=False`` skips the softmax outputs when only the states are wanted.
+
+On the jazz-sized benchmark (n_x=90, n_a=64, m=60, T_x=30, one thread, 2-core AMD EPYC VM) this
+takes 22.1 ms in float64 against 25.5 ms for compiled Keras (0.87x; 27.0 ms and 1.20x before the
+layout and memory changes) and 10.3 ms against 12.9 ms in float32 (0.80x); what is left is
+mostly the matrix products (~13 ms in float64, near OpenBLAS' one-thread peak) and ``exp`` (~4 ms).
 
 The cache is ``(LSTMFastCache, x)`` -- the course's ``(..., x)`` pair, so ``caches[1]`` is
 still ``x`` -- but its first item is not the course's list of 10-item cell caches.
