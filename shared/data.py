@@ -13,17 +13,16 @@ and goes on. Standard library only, so it runs before the virtual environment ex
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import shutil
 import sys
-import tempfile
 import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Sequence
 
 from .cli import UserError, run
+from .io import atomic_path, sha256_file
 from .paths import DATA_DIR, REPO_ROOT
 
 _COURSE = ("https://raw.githubusercontent.com/shivamaggarwal513/coursera-deep-learning-specialization/"
@@ -49,14 +48,6 @@ def read_checksums(path: Path = DATA_DIR / "SHA256SUMS") -> dict[str, str]:
     return sums
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _download(url: str, dest: Path, timeout: float) -> None:
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response, open(dest, "wb") as out:
@@ -70,13 +61,10 @@ def fetch_one(name: str, expected: str, target_dir: Path, source_dir: Path | Non
               base_url: str | None, timeout: float = 60.0) -> str:
     """Put ``name`` into ``target_dir`` verified; return how (``present``, ``copied``, ``downloaded``)."""
     target = target_dir / name
-    if target.is_file() and _sha256(target) == expected:
+    if target.is_file() and sha256_file(target) == expected:
         return "present"
     local = source_dir / name if source_dir else None
-    fd, tmp_name = tempfile.mkstemp(dir=target_dir, prefix=f".{name}.")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_path(target) as tmp:  # moved into place only if copied/downloaded and verified
         if local is not None and local.is_file():
             shutil.copyfile(local, tmp)
             how, origin = "copied", str(local)
@@ -84,15 +72,11 @@ def fetch_one(name: str, expected: str, target_dir: Path, source_dir: Path | Non
             origin = f"{base_url.rstrip('/')}/{name}" if base_url else SOURCES[name]
             _download(origin, tmp, timeout)
             how = "downloaded"
-        actual = _sha256(tmp)
+        actual = sha256_file(tmp)
         if actual != expected:
             raise UserError(f"checksum mismatch for {name} from {origin}: got {actual[:12]}…, "
                             f"expected {expected[:12]}… (data/SHA256SUMS); nothing was written")
-        os.replace(tmp, target)
-        return how
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    return how
 
 
 def fetch_all(target_dir: Path = DATA_DIR, source_dir: Path | None = DEFAULT_SOURCE,
@@ -112,7 +96,7 @@ def fetch_all(target_dir: Path = DATA_DIR, source_dir: Path | None = DEFAULT_SOU
             report[name] = "missing"
             if not quiet:
                 print(f"note: optional {name} not fetched ({exc})", file=sys.stderr)
-                continue
+            continue
         if not quiet:
             print(f"data/{name}: {report[name]}")
     return report
