@@ -22,6 +22,8 @@ from typing import Sequence
 import keras
 import numpy as np
 
+from shared.seed import set_seed
+
 from .data import VOCAB_SIZE
 from .sample import NEWLINE, StepFn
 
@@ -163,9 +165,9 @@ class HeldOutBits(keras.callbacks.Callback):
 
 def train(encoded_train, encoded_held_out, *, n_a=50, cell="lstm", epochs=10, batch_size=32,
           learning_rate=0.01, clipnorm=5.0, seed=0, verbose=1, report=None) -> TrainResult:
-    """Build and fit a model (seeded: ``keras.utils.set_random_seed(seed)``); held-out scored every epoch."""
+    """Build and fit a model (seeded with ``shared.seed.set_seed``); held-out scored every epoch."""
     start = time.perf_counter()
-    keras.utils.set_random_seed(seed)
+    set_seed(seed)
     model = build_model(n_a, cell)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate, clipnorm=clipnorm),
                   loss="sparse_categorical_crossentropy")
