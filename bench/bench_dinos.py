@@ -15,7 +15,6 @@ Results: a table on stdout and ``bench/results/dinos.json``.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -24,7 +23,7 @@ from typing import Sequence
 import numpy as np
 
 from shared.bench import RESULTS_DIR, write_results
-from shared.cli import non_negative_int, positive_int, run
+from shared.cli import ArgumentParser, non_negative_int, positive_int, run
 from shared.paths import DATA_DIR
 from shared.table import format_table
 
@@ -127,7 +126,7 @@ def quality(data, iterations: int, epochs: int, cells: Sequence[str], seed: int)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.bench_dinos", description=__doc__.split("\n\n")[0])
+    parser = ArgumentParser(prog="python -m bench.bench_dinos", description=__doc__.split("\n\n")[0])
     parser.add_argument("--iterations", type=positive_int, default=22001, help="numpy iterations (course: 22001)")
     parser.add_argument("--epochs", type=positive_int, default=10, help="Keras epochs")
     parser.add_argument("--cells", default="simple_rnn,gru,lstm", help="Keras cells, comma-separated ('' for none)")

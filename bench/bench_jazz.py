@@ -19,14 +19,13 @@ Results go to ``bench/results/jazz.json`` with the machine's description.
 """
 from __future__ import annotations
 
-import argparse
 import random
 import sys
 import time
 from typing import Sequence
 
 from shared.bench import median, time_calls, write_results
-from shared.cli import positive_int, run
+from shared.cli import ArgumentParser, positive_int, run
 from shared.paths import DATA_DIR
 from shared.table import format_table
 
@@ -58,7 +57,7 @@ def _train(kind: str, X, Y, epochs: int, seed: int = 0) -> dict:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.bench_jazz", description=__doc__.split("\n\n")[0])
+    parser = ArgumentParser(prog="python -m bench.bench_jazz", description=__doc__.split("\n\n")[0])
     parser.add_argument("--epochs", type=positive_int, default=100, help="training epochs per contender (100)")
     parser.add_argument("--ty", type=positive_int, default=50, help="generated values (course: 50)")
     parser.add_argument("--repeats", type=positive_int, default=50, help="timed generation calls (50)")

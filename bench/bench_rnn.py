@@ -31,7 +31,6 @@ description.
 """
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import threading
@@ -43,7 +42,7 @@ import numpy as np
 
 from shared.blas import get_blas_threads, set_blas_threads
 from shared.bench import RESULTS_DIR, median, write_results
-from shared.cli import positive_int, run
+from shared.cli import ArgumentParser, positive_int, run
 from shared.table import format_table
 
 from assignments.rnn_step_by_step import lstm_backward, lstm_backward_fast, lstm_forward, lstm_forward_fast
@@ -167,7 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None, pinned: dict[int, set[int]]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.bench_rnn", description=__doc__.split("\n\n")[0])
+    parser = ArgumentParser(prog="python -m bench.bench_rnn", description=__doc__.split("\n\n")[0])
     parser.add_argument("--n-x", type=positive_int, default=90)
     parser.add_argument("--n-a", type=positive_int, default=64)
     parser.add_argument("--m", type=positive_int, default=60)

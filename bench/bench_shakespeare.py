@@ -20,7 +20,7 @@ from typing import Sequence
 import numpy as np
 
 from shared.bench import median, time_calls, write_results
-from shared.cli import UserError, positive_int, run
+from shared.cli import ArgumentParser, UserError, positive_int, run
 from shared.paths import DATA_DIR
 from shared.table import format_table
 
@@ -49,9 +49,8 @@ def stateful_cross_entropy(stepper, indices: list[int], start: int) -> float:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from assignments.dinos.shakespeare import _Parser
 
-    p = _Parser(prog="python -m bench.bench_shakespeare", description=__doc__.split("\n\n")[0])
+    p = ArgumentParser(prog="python -m bench.bench_shakespeare", description=__doc__.split("\n\n")[0])
     p.add_argument("--chars", type=positive_int, default=1000, help="characters scored per stretch")
     p.add_argument("--stretches", type=positive_int, default=4, help="stretches, evenly spread over the text")
     p.add_argument("--repeats", type=positive_int, default=3)

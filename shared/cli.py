@@ -16,6 +16,13 @@ class UserError(Exception):
     """A problem with the user's input or environment, reported as one line."""
 
 
+class ArgumentParser(argparse.ArgumentParser):
+    """``argparse.ArgumentParser`` that reports a bad option as one :class:`UserError` line, not usage + exit."""
+
+    def error(self, message):
+        raise UserError(f"{message} (see --help)")
+
+
 def run(main: Callable[[Sequence[str] | None], int | None], argv: Sequence[str] | None = None) -> int:
     """Call ``main(argv)``; map :class:`UserError` to ``error: ...`` + exit 2, Ctrl-C to exit 130.
 

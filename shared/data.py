@@ -12,7 +12,6 @@ and goes on. Standard library only, so it runs before the virtual environment ex
 """
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import sys
@@ -21,7 +20,7 @@ import urllib.request
 from pathlib import Path
 from typing import Sequence
 
-from .cli import UserError, run
+from .cli import ArgumentParser, UserError, run
 from .io import atomic_path, sha256_file
 from .paths import DATA_DIR, REPO_ROOT
 
@@ -103,7 +102,7 @@ def fetch_all(target_dir: Path = DATA_DIR, source_dir: Path | None = DEFAULT_SOU
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m shared.data", description=__doc__.split("\n\n")[0])
+    parser = ArgumentParser(prog="python -m shared.data", description=__doc__.split("\n\n")[0])
     parser.add_argument("--source", type=Path, default=Path(os.environ.get("DATA_DIR", DEFAULT_SOURCE)),
                         help="folder holding local copies of the files (default: $DATA_DIR or ../shared/data)")
     parser.add_argument("--base-url", default=os.environ.get("DATA_BASE_URL"),

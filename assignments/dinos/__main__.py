@@ -23,7 +23,7 @@ from typing import Sequence
 
 import numpy as np
 
-from shared.cli import UserError, non_negative_int, positive_float, positive_int, run
+from shared.cli import ArgumentParser, UserError, non_negative_int, positive_float, positive_int, run
 from shared.io import atomic_path, ensure_output_dir, write_text_atomic
 from shared.runcard import write_run_card
 
@@ -32,11 +32,6 @@ from .data import DinoData, encode, load_names, split_names
 from .sample import SampleReport, bits_per_char, classify, decode, log_probs_numpy, sample_numpy
 
 COMMAND = "python -m assignments.dinos"
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line, through shared.cli.run, instead of usage + exit
-        raise UserError(f"{message} (see --help)")
 
 
 def _fraction(text: str) -> float:
@@ -51,7 +46,7 @@ def _fraction(text: str) -> float:
 
 def build_parser() -> argparse.ArgumentParser:
     d = DinosConfig()
-    p = _Parser(prog=COMMAND, description=__doc__.split("\n\n")[0].split(": ", 1)[1],
+    p = ArgumentParser(prog=COMMAND, description=__doc__.split("\n\n")[0].split(": ", 1)[1],
                 epilog=__doc__.split("\n\n")[-1].replace("``", "'").strip(),
                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("--data", type=Path, default=d.data, help="names file, one name per line (letters a-z only)")

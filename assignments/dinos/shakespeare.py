@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Sequence
 
-from shared.cli import UserError, non_negative_int, positive_float, positive_int, run
+from shared.cli import ArgumentParser, UserError, non_negative_int, positive_float, positive_int, run
 from shared.io import ensure_output_dir, write_text_atomic
 from shared.paths import DATA_DIR, OUTPUT_DIR
 
@@ -73,16 +73,9 @@ class ShakespeareConfig:
         return self.train_epochs > 0 or self.resume is not None
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports a bad option as one line (:class:`UserError`) instead of usage + exit."""
-
-    def error(self, message):
-        raise UserError(message)
-
-
 def parse_args(argv: Sequence[str] | None = None) -> ShakespeareConfig:
     d = ShakespeareConfig()
-    p = _Parser(prog=COMMAND, description=__doc__.split("\n\n")[0],
+    p = ArgumentParser(prog=COMMAND, description=__doc__.split("\n\n")[0],
                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("--text", type=Path, default=d.text, help="training text (lower-cased, as in the course)")
     p.add_argument("--model", type=Path, default=d.model,

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from shared.cli import UserError, non_negative_int, positive_float, positive_int, run
+from shared.cli import ArgumentParser, UserError, non_negative_int, positive_float, positive_int, run
 from shared.io import ensure_output_dir
 from shared.paths import DATA_DIR, OUTPUT_DIR, reference_dir
 
@@ -31,14 +31,9 @@ from .midi_config import ERAS, METHENY, MidiConfig
 COURSE_OUTPUT = "course_my_music.midi"
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line through shared.cli.run instead of usage + exit
-        raise UserError(f"{message} (see --help)")
-
-
 def build_parser() -> argparse.ArgumentParser:
     defaults = JazzConfig()
-    parser = _Parser(
+    parser = ArgumentParser(
         prog="python -m assignments.jazz",
         description="Train the course's jazz LSTM on a MIDI solo and improvise a new solo "
                     "(MIDI, WAV, piano roll, metrics, run card).")

@@ -26,7 +26,6 @@ How it differs from the course code:
 """
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import os
@@ -39,7 +38,7 @@ from typing import Sequence
 
 import numpy as np
 
-from shared.cli import UserError
+from shared.cli import ArgumentParser, UserError
 from shared.io import sha256_file, write_text_atomic
 from shared.paths import DATA_DIR, REPO_ROOT
 
@@ -370,7 +369,7 @@ def load_music_utils(path: str | os.PathLike = DATA_DIR / "original_metheny.mid"
 def main(argv: Sequence[str] | None = None) -> int:
     from .midi_config import ERAS
 
-    parser = argparse.ArgumentParser(prog="python -m assignments.jazz.corpus",
+    parser = ArgumentParser(prog="python -m assignments.jazz.corpus",
                                      description="Build the jazz grammar corpus from a MIDI file and print it.")
     parser.add_argument("--midi", default=str(DATA_DIR / "original_metheny.mid"), help="MIDI file")
     parser.add_argument("--era", default="2021", choices=ERAS, help="music21 import to reproduce (default 2021)")

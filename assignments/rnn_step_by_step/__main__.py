@@ -12,14 +12,13 @@ tolerance, next to gradient checks and Keras-parity checks. A run card and every
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Sequence
 
-from shared.cli import UserError, non_negative_int, positive_float, positive_int, run
+from shared.cli import ArgumentParser, UserError, non_negative_int, positive_float, positive_int, run
 from shared.io import ensure_output_dir, write_text_atomic
 from shared.paths import OUTPUT_DIR, reference_dir
 from shared.runcard import write_run_card
@@ -61,7 +60,7 @@ def summary(rows: Sequence[Check]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     defaults = CheckConfig()
-    parser = argparse.ArgumentParser(prog="python -m assignments.rnn_step_by_step",
+    parser = ArgumentParser(prog="python -m assignments.rnn_step_by_step",
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("--reference", type=Path, default=None,
                         help=f"folder holding {FIXTURE} (default: $REFERENCE_DIR or ../shared/reference)")
