@@ -88,24 +88,20 @@ def read_solo_midi(path: str | os.PathLike, melody_velocity: int = MELODY_VELOCI
     velocity ``melody_velocity`` (music21's default, what the course's generated notes have) are melody
     and the rest chords. Chord notes are grouped by onset.
     """
-    import mido
+    from .midi_io import read_midi
 
-    midi = mido.MidiFile(str(path))
-    tpq = midi.ticks_per_beat
+    midi = read_midi(path)
+    tpq = midi.ticks_per_quarter
     sounding: dict[tuple[int, int], list[tuple[int, int]]] = {}
     events = []  # (on, off, pitch, velocity) in ticks
     for track in midi.tracks:
-        tick = 0
-        for msg in track:
-            tick += msg.time
-            if msg.type not in ("note_on", "note_off"):
-                continue
+        for msg in track.messages:
             key = (msg.channel, msg.note)
-            if msg.type == "note_on" and msg.velocity > 0:
-                sounding.setdefault(key, []).append((tick, msg.velocity))
+            if msg.is_note_on and msg.velocity > 0:
+                sounding.setdefault(key, []).append((msg.tick, msg.velocity))
             elif sounding.get(key):
                 on, velocity = sounding[key].pop(0)
-                events.append((on, tick, msg.note, velocity))
+                events.append((on, msg.tick, msg.note, velocity))
     expected: dict[tuple[int, int, int | None], int] = {}
     for onset, pitch, velocity in chord_notes:
         key = (round(onset * 100), pitch, velocity)
