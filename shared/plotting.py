@@ -26,6 +26,13 @@ def plot_curves(path: str | os.PathLike, curves: Mapping[str, tuple[Sequence[flo
     if len(curves) > 1:
         ax.legend()
     fig.tight_layout()
+    return save_png(fig, path)
+
+
+def save_png(fig, path: str | os.PathLike) -> Path:
+    """Save a matplotlib figure as PNG at ``path`` atomically, then close it."""
+    import matplotlib.pyplot as plt
+
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png")
     plt.close(fig)

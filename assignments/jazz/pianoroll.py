@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from shared.io import atomic_path
+from shared.plotting import save_png
 
 from .metrics import SoloNotes, pitch_name
 
@@ -51,7 +51,4 @@ def plot_pianoroll(path: str | os.PathLike, generated: SoloNotes, original: Solo
         ax.set_yticklabels([pitch_name(t) for t in ticks])
     axes[1].set_xlabel("beats")
     fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png")
-    plt.close(fig)
-    return Path(path)
+    return save_png(fig, path)
