@@ -20,7 +20,8 @@ from typing import Sequence
 import numpy as np
 
 from shared.bench import median, time_calls, write_results
-from shared.cli import ArgumentParser, UserError, positive_int, run
+from shared.cli import ArgumentParser, positive_int, run
+from shared.errors import UserError
 from shared.paths import DATA_DIR
 from shared.table import format_table
 

@@ -1,7 +1,7 @@
 """The command-line convention every assignment follows.
 
 Bad input is reported as ONE line on stderr (``error: ...``) with exit status 2 --
-never a traceback from inside a library. Code raises :class:`UserError` for anything
+never a traceback from inside a library. Code raises :class:`shared.errors.UserError` for anything
 a user can fix; :func:`run` turns it into that line. Argument validators for
 ``argparse`` live here too, so every CLI rejects out-of-range options the same way.
 """
@@ -11,9 +11,8 @@ import argparse
 import sys
 from typing import Callable, Sequence
 
-
-class UserError(Exception):
-    """A problem with the user's input or environment, reported as one line."""
+from .errors import UserError
+from .io import discard_created_dirs, forget_created_dirs
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -28,9 +27,7 @@ def run(main: Callable[[Sequence[str] | None], int | None], argv: Sequence[str] 
 
     On either, output folders that the run created and left empty are removed again.
     """
-    from .io import _created_dirs, discard_created_dirs
-
-    _created_dirs.clear()
+    forget_created_dirs()
     try:
         return int(main(argv) or 0)
     except UserError as exc:

@@ -1,11 +1,12 @@
 """Fetch the course's data files into ``data/``, verified against ``data/SHA256SUMS``.
 
-    python -m shared.data                 # copy from $DATA_DIR (default ../shared/data), else download
-    python -m shared.data --source DIR    # copy from DIR
+    python -m shared.data                 # download from the public sources (or $DATA_DIR / $DATA_BASE_URL)
+    python -m shared.data --source DIR    # copy from a local folder holding the files
     python -m shared.data --base-url URL  # download every file as URL/NAME (e.g. a local mirror)
 
-Each file is taken from a local copy when one exists, otherwise downloaded from the public
-repository and commit it was published at (see ``SOURCES``). Every file is checked against
+Each file is taken from a local folder when one is given (``--source`` / ``$DATA_DIR``) and holds
+it, otherwise downloaded from ``--base-url`` / ``$DATA_BASE_URL`` when set, otherwise from the
+public repository and commit it was published at (see ``SOURCES``). Every file is checked against
 its committed sha256 before it is moved into place, so nothing half-copied or wrong stays
 behind. The pretrained Shakespeare model is optional: when it cannot be had, the run says so
 and goes on. Standard library only, so it runs before the virtual environment exists.
@@ -20,9 +21,10 @@ import urllib.request
 from pathlib import Path
 from typing import Sequence
 
-from .cli import ArgumentParser, UserError, run
+from .cli import ArgumentParser, run
+from .errors import UserError
 from .io import atomic_path, sha256_file
-from .paths import DATA_DIR, REPO_ROOT
+from .paths import DATA_DIR, display_path
 
 _COURSE = ("https://raw.githubusercontent.com/shivamaggarwal513/coursera-deep-learning-specialization/"
            "978806ebf00302bd720376224b05342bdc290f31/c5-sequence-models/week-1/")
@@ -34,16 +36,30 @@ SOURCES = {
     "model_shakespeare_kiank_350_epoch.h5": _COURSE + "a2-dinosaur-island-character-level/models/lstm_shakespeare.h5",
 }
 OPTIONAL = {"model_shakespeare_kiank_350_epoch.h5"}
-DEFAULT_SOURCE = REPO_ROOT.parent / "shared" / "data"
+_HEX = frozenset("0123456789abcdef")
 
 
 def read_checksums(path: Path = DATA_DIR / "SHA256SUMS") -> dict[str, str]:
-    """``{filename: sha256}`` from a ``sha256sum``-format file."""
+    """``{filename: sha256}`` from a ``sha256sum``-format file; a missing or malformed file is a :class:`UserError`."""
+    restore = "restore it with 'git checkout -- data/SHA256SUMS'"
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise UserError(f"checksum list not found: {path}; {restore}") from None
+    except UnicodeDecodeError:
+        raise UserError(f"checksum list is not text: {path}; {restore}") from None
+    except OSError as exc:
+        raise UserError(f"cannot read checksum list {path}: {exc.strerror or exc}") from None
     sums = {}
-    for line in path.read_text().splitlines():
-        if line.strip():
-            digest, name = line.split(maxsplit=1)
-            sums[name.strip().lstrip("*")] = digest
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        parts = line.split(maxsplit=1)
+        if len(parts) != 2 or len(parts[0]) != 64 or not set(parts[0].lower()) <= _HEX:
+            raise UserError(f"{path} line {number} is not '<sha256>  <name>': {line[:60]!r}; {restore}")
+        sums[parts[1].strip().lstrip("*")] = parts[0].lower()
+    if not sums:
+        raise UserError(f"checksum list is empty: {path}; {restore}")
     return sums
 
 
@@ -78,7 +94,7 @@ def fetch_one(name: str, expected: str, target_dir: Path, source_dir: Path | Non
     return how
 
 
-def fetch_all(target_dir: Path = DATA_DIR, source_dir: Path | None = DEFAULT_SOURCE,
+def fetch_all(target_dir: Path = DATA_DIR, source_dir: Path | None = None,
               base_url: str | None = None, names: Sequence[str] | None = None, quiet: bool = False) -> dict:
     """Fetch every file of ``SHA256SUMS`` (or ``names``); optional files may fail with a note."""
     sums = read_checksums(target_dir / "SHA256SUMS")
@@ -90,23 +106,25 @@ def fetch_all(target_dir: Path = DATA_DIR, source_dir: Path | None = DEFAULT_SOU
             report[name] = fetch_one(name, sums[name], target_dir, source_dir, base_url)
         except UserError as exc:
             if name not in OPTIONAL:
-                raise UserError(f"{exc}. Set DATA_DIR to a folder with the course files, "
-                                f"or check your connection") from None
+                raise UserError(f"{exc}. Check your connection, or set DATA_DIR to a folder holding the "
+                                f"course files, or DATA_BASE_URL to a mirror serving them") from None
             report[name] = "missing"
             if not quiet:
                 print(f"note: optional {name} not fetched ({exc})", file=sys.stderr)
             continue
         if not quiet:
-            print(f"data/{name}: {report[name]}")
+            print(f"{display_path(target_dir / name)}: {report[name]}")
     return report
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = ArgumentParser(prog="python -m shared.data", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--source", type=Path, default=Path(os.environ.get("DATA_DIR", DEFAULT_SOURCE)),
-                        help="folder holding local copies of the files (default: $DATA_DIR or ../shared/data)")
+    env_source = os.environ.get("DATA_DIR")
+    parser.add_argument("--source", type=Path, default=Path(env_source) if env_source else None,
+                        help="folder holding local copies of the files (default: $DATA_DIR, if set)")
     parser.add_argument("--base-url", default=os.environ.get("DATA_BASE_URL"),
-                        help="download every file as BASE_URL/NAME instead of from its public source")
+                        help="download every file as BASE_URL/NAME instead of from its public source "
+                             "(default: $DATA_BASE_URL, if set)")
     parser.add_argument("--dest", type=Path, default=DATA_DIR, help="target folder holding SHA256SUMS (default: data/)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     parser.add_argument("names", nargs="*", help="only these files (default: all in SHA256SUMS)")

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-from .cli import UserError
+from .errors import UserError
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
@@ -37,16 +37,6 @@ def read_text(path: str | os.PathLike, what: str = "file") -> str:
         raise UserError(f"{what} is not UTF-8 text: {path} (byte {exc.start})") from None
 
 
-def require_file(path: str | os.PathLike, what: str = "file") -> Path:
-    """Return ``path`` as a Path if it is a non-empty file, else raise :class:`UserError`."""
-    path = Path(path)
-    if not path.is_file():
-        raise UserError(f"{what} not found: {path}")
-    if path.stat().st_size == 0:
-        raise UserError(f"{what} is empty: {path}")
-    return path
-
-
 def ensure_output_dir(path: str | os.PathLike) -> Path:
     """Create ``path`` (and parents) and check it is writable, raising :class:`UserError` otherwise.
 
@@ -66,6 +56,11 @@ def ensure_output_dir(path: str | os.PathLike) -> Path:
 
 
 _created_dirs: list[Path] = []
+
+
+def forget_created_dirs() -> None:
+    """Start a run with no folders recorded (called by :func:`shared.cli.run`)."""
+    _created_dirs.clear()
 
 
 def discard_created_dirs() -> None:
@@ -108,11 +103,4 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
     """Write ``text`` to ``path`` atomically (all or nothing)."""
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
-    return Path(path)
-
-
-def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (all or nothing)."""
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(data)
     return Path(path)

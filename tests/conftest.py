@@ -14,10 +14,10 @@ from shared.paths import DATA_DIR, reference_dir
 
 @pytest.fixture(scope="session")
 def reference():
-    """The course reference folder (``../shared/reference``, or ``$REFERENCE_DIR``)."""
+    """The course's reference values: ``data/reference/`` (committed), or ``$REFERENCE_DIR``."""
     path = reference_dir()
     if not (path / "step_by_step.json").is_file():
-        pytest.fail(f"course reference fixtures not found in {path}; set REFERENCE_DIR")
+        pytest.fail(f"course reference values not found in {path} (committed in data/reference/)")
     return path
 
 

@@ -10,8 +10,9 @@ import threading
 import pytest
 
 from shared import data as fetch
-from shared.cli import UserError, run
-from shared.paths import DATA_DIR, reference_dir
+from shared.cli import run
+from shared.errors import UserError
+from shared.paths import DATA_DIR
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -79,7 +80,7 @@ def test_unreachable_source_is_one_line_error(tmp_path, served, capsys):
     code = run(fetch.main, ["--source", str(tmp_path / "none"), "--base-url", url, "--dest", str(dest)])
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("error: cannot download") and err.count("\n") == 1
-    assert "DATA_DIR" in err
+    assert "DATA_DIR" in err and "DATA_BASE_URL" in err
     assert sorted(p.name for p in dest.iterdir()) == ["SHA256SUMS"]
 
 
@@ -92,12 +93,42 @@ def test_optional_file_may_be_missing(tmp_path, served, monkeypatch, capsys):
     assert "note: optional b.mid not fetched" in capsys.readouterr().err
 
 
-def test_committed_checksums_match_sources_document():
+def test_committed_checksums_match_the_data_readme():
     sums = fetch.read_checksums(DATA_DIR / "SHA256SUMS")
     assert set(sums) == set(fetch.SOURCES)
-    sources_md = (reference_dir().parent / "data" / "SOURCES.md").read_text()
+    readme = (DATA_DIR / "README.md").read_text()
     for name, digest in sums.items():
-        assert re.search(rf"\|\s*{re.escape(name)}\s*\|\s*\d+\s*\|\s*{digest}\s*\|", sources_md), name
+        assert re.search(rf"\|\s*`{re.escape(name)}`\s*\|\s*\d+\s*\|\s*{digest}\s*\|", readme), name
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "checksum list not found"),
+    (b"", "checksum list is empty"),
+    (b"\xff\xfe\x00binary", "checksum list is not text"),
+    (b"abc dinos.txt\n", "line 1 is not '<sha256>  <name>'"),
+    (b"a" * 64 + b"\n", "line 1 is not"),
+])
+def test_broken_checksum_list_is_one_line_error(tmp_path, content, message, capsys):
+    dest = tmp_path / "data"
+    dest.mkdir()
+    if content is not None:
+        (dest / "SHA256SUMS").write_bytes(content)
+    assert run(fetch.main, ["--dest", str(dest), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and message in err and err.count("\n") == 1
+
+
+def test_prints_where_it_wrote(tmp_path, served, capsys, monkeypatch):
+    www, url = served
+    for name, blob in FILES.items():
+        (www / name).write_bytes(blob)
+    dest = _dest_with_sums(tmp_path, FILES)
+    monkeypatch.chdir(tmp_path)
+    assert run(fetch.main, ["--base-url", url, "--dest", str(dest)]) == 0
+    assert capsys.readouterr().out.splitlines() == ["data/a.txt: downloaded", "data/b.mid: downloaded"]
+    monkeypatch.chdir(dest)
+    assert run(fetch.main, ["--base-url", url, "--dest", str(dest)]) == 0
+    assert capsys.readouterr().out.splitlines() == ["a.txt: present", "b.mid: present"]
 
 
 def test_data_folder_files_verify(data_dir):

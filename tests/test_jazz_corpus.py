@@ -18,7 +18,8 @@ from assignments.jazz.corpus import (ChordEvent, data_processing, get_corpus_dat
 from assignments.jazz.midi_config import METHENY, MidiConfig, check_era
 from assignments.jazz.midi_io import (EraRules, Element, NoteMessage, gather_chords, make_voices, pair_notes,
                                       pitch_name, quantize_value, read_midi)
-from shared.cli import UserError, run
+from shared.cli import run
+from shared.errors import UserError
 from tests.jazz_midi_fixtures import CHORDS, MELODY, TEST_MIDI_CONFIG, make_test_midi
 
 ERA_KEYS = {"2021": "music21_6.7.1", "2018": "music21_5.5.0"}

@@ -16,7 +16,7 @@ from assignments.jazz.generate import (chunk_groups, clean_up_notes, generate_mu
                                        prune_grammar, prune_notes, unparse_grammar, write_midi)
 from assignments.jazz.pianoroll import plot_pianoroll
 from assignments.jazz.render import find_soundfont, render_wav
-from shared.cli import UserError
+from shared.errors import UserError
 
 
 

@@ -16,7 +16,7 @@ from assignments.jazz.model import (TimeSummedCrossentropy, djmodel, fused_model
                                     music_inference_model)
 from assignments.jazz.train import (compile_course, compile_fused, course_optimizer, initial_states,
                                     train, untrained_loss)
-from shared.cli import UserError
+from shared.errors import UserError
 from shared.seed import set_seed
 
 

@@ -18,7 +18,8 @@ from assignments.dinos.shakespeare_model import (ModelConfig, build_model, compi
 from assignments.dinos.shakespeare_sample import WindowPredictor, generate, reweight, sample, window_input
 from assignments.dinos.shakespeare_step import LstmStepper
 from assignments.dinos.shakespeare_train import TrainState, load_checkpoint, train
-from shared.cli import UserError, run
+from shared.cli import run
+from shared.errors import UserError
 
 PRETRAINED = "model_shakespeare_kiank_350_epoch.h5"
 

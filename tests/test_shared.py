@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from shared import cli, io, rnn_utils, runcard, table
+from shared.errors import UserError
 from shared.seed import set_seed
 
 
@@ -57,7 +58,7 @@ def test_set_seed_covers_python_numpy_and_tensorflow():
 
 def test_run_turns_user_error_into_one_line(capsys):
     def main(argv):
-        raise cli.UserError("names file is empty: x.txt")
+        raise UserError("names file is empty: x.txt")
 
     assert cli.run(main, []) == 2
     err = capsys.readouterr().err
@@ -72,7 +73,7 @@ def test_failed_run_leaves_no_empty_output_folder(tmp_path, capsys):
         io.ensure_output_dir(tmp_path / "new" / "out")
         io.ensure_output_dir(tmp_path / "new" / "out" / "checkpoints")
         io.ensure_output_dir(existing)
-        raise cli.UserError("names file is empty")
+        raise UserError("names file is empty")
 
     assert cli.run(main, []) == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["existing"]
@@ -101,7 +102,7 @@ def test_read_text_errors(tmp_path, content, message):
     path = tmp_path / "names.txt"
     if content is not None:
         path.write_bytes(content)
-    with pytest.raises(cli.UserError, match=message):
+    with pytest.raises(UserError, match=message):
         io.read_text(path, "names file")
 
 
@@ -121,7 +122,7 @@ def test_atomic_path_leaves_nothing_on_failure(tmp_path):
 def test_ensure_output_dir_rejects_unwritable(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(cli.UserError, match="cannot write to output folder"):
+    with pytest.raises(UserError, match="cannot write to output folder"):
         io.ensure_output_dir(blocker / "sub")
     assert io.ensure_output_dir(tmp_path / "a" / "b").is_dir()
 

@@ -23,7 +23,8 @@ from typing import Sequence
 
 import numpy as np
 
-from shared.cli import ArgumentParser, UserError, non_negative_int, positive_float, positive_int, run
+from shared.cli import ArgumentParser, non_negative_int, positive_float, positive_int, run
+from shared.errors import UserError
 from shared.io import atomic_path, ensure_output_dir, write_text_atomic
 from shared.runcard import write_run_card
 

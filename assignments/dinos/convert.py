@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from shared.cli import UserError
+from shared.errors import UserError
 
 
 def _layers(model):

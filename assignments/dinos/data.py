@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from shared.cli import UserError
+from shared.errors import UserError
 from shared.io import read_text
 
 CHARS: tuple[str, ...] = ("\n",) + tuple(string.ascii_lowercase)  # sorted: '\n' < 'a'

@@ -29,7 +29,7 @@ import h5py
 import keras
 import numpy as np
 
-from shared.cli import UserError
+from shared.errors import UserError
 
 LSTM_LAYERS = ("lstm_5", "lstm_6")  # the course file's layer names
 DENSE_LAYER = "dense_3"

@@ -24,7 +24,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from shared.cli import UserError
+from shared.errors import UserError
 from shared.io import atomic_path, write_text_atomic
 
 

@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from shared.cli import ArgumentParser, UserError, non_negative_int, positive_float, positive_int, run
+from shared.cli import ArgumentParser, non_negative_int, positive_float, positive_int, run
+from shared.errors import UserError
 from shared.io import ensure_output_dir
 from shared.paths import DATA_DIR, OUTPUT_DIR, reference_dir
 

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Sequence
 
-from shared.cli import UserError
+from shared.errors import UserError
 from shared.io import atomic_path, write_text_atomic
 
 VALUES_FILE = "values.json"

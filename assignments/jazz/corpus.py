@@ -38,7 +38,8 @@ from typing import Sequence
 
 import numpy as np
 
-from shared.cli import ArgumentParser, UserError
+from shared.cli import ArgumentParser
+from shared.errors import UserError
 from shared.io import sha256_file, write_text_atomic
 from shared.paths import DATA_DIR, REPO_ROOT
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from shared.cli import UserError
+from shared.errors import UserError
 
 from .midi_config import MidiConfig, check_era
 

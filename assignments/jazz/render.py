@@ -12,7 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from shared.cli import UserError
+from shared.errors import UserError
 from shared.io import atomic_path
 
 SOUNDFONT_DIRS = ("/usr/share/sounds/sf2", "/usr/share/soundfonts")

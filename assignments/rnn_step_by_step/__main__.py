@@ -3,7 +3,7 @@
     python -m assignments.rnn_step_by_step                    # every check; exit 1 if any fails
     python -m assignments.rnn_step_by_step --quiet            # only the summary (and any failure)
     python -m assignments.rnn_step_by_step --no-keras         # skip the Keras checks (no TensorFlow import)
-    python -m assignments.rnn_step_by_step --reference DIR    # fixture folder (default: $REFERENCE_DIR or ../shared/reference)
+    python -m assignments.rnn_step_by_step --reference DIR    # fixture folder (default: data/reference, or $REFERENCE_DIR)
 
 The course notebook printed values for a learner to compare by eye; here every expected value
 of the course's tests (``step_by_step.json``: 8 cases, 89 values) is compared with its
@@ -18,7 +18,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Sequence
 
-from shared.cli import ArgumentParser, UserError, non_negative_int, positive_float, positive_int, run
+from shared.cli import ArgumentParser, non_negative_int, positive_float, positive_int, run
+from shared.errors import UserError
 from shared.io import ensure_output_dir, write_text_atomic
 from shared.paths import OUTPUT_DIR, reference_dir
 from shared.runcard import write_run_card
@@ -63,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = ArgumentParser(prog="python -m assignments.rnn_step_by_step",
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("--reference", type=Path, default=None,
-                        help=f"folder holding {FIXTURE} (default: $REFERENCE_DIR or ../shared/reference)")
+                        help=f"folder holding {FIXTURE} (default: data/reference, or $REFERENCE_DIR)")
     parser.add_argument("--seed", type=non_negative_int, default=defaults.seed,
                         help="seed of the random problems of the gradient/Keras/fast checks (default %(default)s)")
     parser.add_argument("--m", type=positive_int, default=defaults.m, help="batch size of those problems")

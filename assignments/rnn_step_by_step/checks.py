@@ -26,7 +26,7 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from shared.cli import UserError
+from shared.errors import UserError
 
 from . import backward, cells, fast, gru, sequences
 
