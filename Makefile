@@ -11,7 +11,7 @@ export TF_ENABLE_ONEDNN_OPTS ?= 0
 export PYTHONDONTWRITEBYTECODE = 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup venv data system-deps test rnn dinos shakespeare jazz bench bench-rnn bench-dinos bench-shakespeare bench-jazz clean
+.PHONY: help setup venv data system-deps test rnn compare report dinos shakespeare jazz bench bench-rnn bench-dinos bench-shakespeare bench-jazz clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -28,17 +28,30 @@ $(STAMP): requirements.txt
 data: ## copy (or download) the course data into data/, checked against data/SHA256SUMS
 	@$(PYTHON) -m shared.data --quiet
 
-system-deps: ## install FluidSynth + a General MIDI soundfont with apt-get (for the jazz WAV), if possible
-	@if command -v fluidsynth >/dev/null 2>&1; then echo "fluidsynth: present"; \
-	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fluidsynth >/dev/null && echo "fluidsynth: installed"; \
-	else echo "note: install FluidSynth yourself (e.g. 'sudo apt-get install fluidsynth') to get the jazz WAV"; fi
+SYSTEM_PACKAGES := fluidsynth chromium chromium-driver
+
+system-deps: ## apt-get FluidSynth (jazz WAV) and Chromium + ChromeDriver (report test), if possible
+	@missing=""; command -v fluidsynth >/dev/null 2>&1 || missing="$$missing fluidsynth"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
+	if [ -z "$$missing" ]; then echo "system packages: present ($(SYSTEM_PACKAGES))"; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null \
+	    && echo "system packages: installed$$missing"; \
+	else echo "note: install$$missing yourself to get the jazz WAV and the browser test of the report"; fi
 
 test: venv data ## run the test suite
 	$(PY) -m pytest -q tests
 
 rnn: venv ## assignment 1: numpy RNN/LSTM/GRU checks against the course, finite differences and Keras
 	$(PY) -m assignments.rnn_step_by_step
+
+compare: venv data ## every published course value, all three assignments: expected, got, ok -> output/compare/
+	$(PY) -m assignments.compare
+
+report: venv ## one page from the runs under output/: sound, pictures, numbers -> output/index.html
+	$(PY) -m shared.report
 
 dinos: venv data ## assignment 2: train the course's dinosaur-name RNN (22001 iterations) -> output/dinos/
 	$(PY) -m assignments.dinos
@@ -49,7 +62,7 @@ shakespeare: venv data ## assignment 2: write like Shakespeare with the course's
 jazz: venv data ## assignment 3: train the jazz LSTM and improvise a solo (MIDI, WAV, PNG) -> output/jazz/
 	$(PY) -m assignments.jazz
 
-bench: bench-rnn bench-dinos bench-shakespeare bench-jazz ## all benchmarks; tables printed, JSON in bench/results/
+bench: bench-rnn bench-dinos bench-shakespeare bench-jazz ## all benchmarks; tables printed, JSON in output/bench/
 
 bench-rnn: venv ## numpy LSTM forward+backward against compiled Keras
 	$(PY) -m bench.bench_rnn
@@ -63,6 +76,6 @@ bench-shakespeare: venv data ## Shakespeare LSTM: generation speed and nats/char
 bench-jazz: venv data ## jazz LSTM: unrolled vs fused training; generation latency
 	$(PY) -m bench.bench_jazz
 
-clean: ## remove outputs and caches (keeps .venv and data/)
+clean: ## remove outputs and caches (keeps .venv, its byte-code caches, and data/)
 	rm -rf output .pytest_cache .cache
-	find . -name __pycache__ -prune -exec rm -rf {} +
+	find . -path ./$(VENV) -prune -o -name __pycache__ -prune -exec rm -rf {} +

@@ -11,7 +11,7 @@
     python -m bench.bench_dinos [--iterations 22001] [--repeats 3] [--epochs 10] [--cells simple_rnn,gru,lstm]
                                 [--skip-speed] [--skip-quality]
 
-Results: a table on stdout and ``bench/results/dinos.json``.
+Results: a table on stdout and ``output/bench/dinos.json``.
 """
 from __future__ import annotations
 

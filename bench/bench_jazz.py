@@ -15,7 +15,7 @@ Side by side in one process, on the Metheny corpus (2021 era, 90 values), each f
   :class:`~assignments.jazz.inference.Sampler` (greedy, and sampling with temperature 1.0).
 * the course's post-processing of one solo (``generate_music``: 5 chunks, music21), for scale.
 
-Results go to ``bench/results/jazz.json`` with the machine's description.
+Results go to ``output/bench/jazz.json`` with the machine's description.
 """
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ pinned to the same ``--threads`` CPUs while the benchmark runs (``--no-pin`` lea
 on a VM whose virtual CPUs run at different speeds (one shared with another guest's work),
 TensorFlow's worker thread and the Python thread could otherwise land on different CPUs and
 the comparison would measure the CPUs rather than the code. Medians and
-ratios are printed and written to ``bench/results/bench_rnn.json`` with the machine's
+ratios are printed and written to ``output/bench/bench_rnn.json`` with the machine's
 description.
 """
 from __future__ import annotations
@@ -178,7 +178,7 @@ def _main(argv: Sequence[str] | None, pinned: dict[int, set[int]]) -> int:
     parser.add_argument("--no-pin", dest="pin", action="store_false",
                         help="do not pin the process's threads to --threads CPUs")
     parser.add_argument("--name", default="bench_rnn", help="results file name (NAME.json)")
-    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="results folder (default bench/results)")
+    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="results folder (default output/bench)")
     args = parser.parse_args(argv)
     cpus = None
     if args.pin and hasattr(os, "sched_setaffinity"):

@@ -1,6 +1,6 @@
 """Benchmark of Shakespeare generation: the course's loop, a compiled window, and the stateful stepper.
 
-    python -m bench.bench_shakespeare            # table on stdout, bench/results/shakespeare.json
+    python -m bench.bench_shakespeare            # table on stdout, output/bench/shakespeare.json
 
 Measures, on the course's pretrained model:
 

@@ -1,4 +1,4 @@
-"""Benchmark bookkeeping: timing medians, and results written to ``bench/results/NAME.json``."""
+"""Benchmark bookkeeping: timing medians, and results written to ``output/bench/NAME.json`` (never into tracked files)."""
 from __future__ import annotations
 
 import datetime as _dt
@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .io import write_text_atomic
-from .paths import REPO_ROOT
+from .paths import OUTPUT_DIR
 from .runcard import git_commit, library_versions, machine
 
-RESULTS_DIR = REPO_ROOT / "bench" / "results"
+RESULTS_DIR = OUTPUT_DIR / "bench"
 
 
 def time_calls(fn: Callable[[], Any], repeats: int = 5, warmup: int = 1) -> list[float]:
