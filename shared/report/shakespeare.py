@@ -1,0 +1,46 @@
+"""The Shakespeare section: the poem (``poem.txt``) with its prompt marked, and the run's settings."""
+from __future__ import annotations
+
+from .html import Html, el, missing, note, number
+from .inputs import Inputs, as_dict
+from .section import Section, figure, files_list, settings
+
+FOLDER = "shakespeare"
+
+
+def build(inputs: Inputs) -> Section:
+    title = "Writing like Shakespeare (assignment 2)"
+    if not (inputs.exists(f"{FOLDER}/poem.txt") or inputs.exists(f"{FOLDER}/run_card.json")):
+        return Section("shakespeare", title, "make shakespeare", False,
+                       missing("The Shakespeare run (output/shakespeare/)", "make shakespeare"), "not run")
+    card = as_dict(inputs.json(f"{FOLDER}/run_card.json")) if inputs.exists(f"{FOLDER}/run_card.json") else {}
+    s, r = as_dict(card.get("settings")), as_dict(card.get("results"))
+    poem = inputs.text(f"{FOLDER}/poem.txt")
+    prompt = s.get("prompt") if isinstance(s.get("prompt"), str) else ""
+    body = []
+    if poem is None:
+        body.append(note("poem.txt could not be used (see the warning above)." if inputs.exists(f"{FOLDER}/poem.txt")
+                         else "poem.txt was not written by this run."))
+    else:
+        poem = poem.rstrip("\n")
+        if prompt and poem.startswith(prompt):
+            text = Html(el("strong", prompt, class_="prompt") + el("span", poem[len(prompt):]))
+        else:
+            text = el("span", poem)
+        body.append(el("figure", el("pre", text, class_="poem"),
+                       el("figcaption", "The prompt in bold, then " +
+                          (f"{r['generated_characters']} characters" if "generated_characters" in r else "the text") +
+                          " written by the course's pretrained LSTM."), class_="poem-figure"))
+    body.append(settings([
+        ("prompt", el("code", prompt) if prompt else None), ("seed", card.get("seed", s.get("seed"))),
+        ("temperature", s.get("temperature")), ("mode", s.get("mode")), ("length", s.get("length")),
+        ("model", r.get("model")), ("training epochs", s.get("train_epochs") or None),
+        ("speed", f"{number(r['characters_per_second'], 1)} characters/s" if "characters_per_second" in r else None),
+        ("run created", card.get("created"))]))
+    if inputs.exists(f"{FOLDER}/loss.png"):
+        body.append(figure(inputs, f"{FOLDER}/loss.png", "Training loss of the Shakespeare LSTM against the epoch.",
+                           "Training loss (cross-entropy, nats per character) of the extra epochs.", "The loss curve"))
+    body.append(files_list(inputs, [(f"{FOLDER}/poem.txt", "the poem"),
+                                    (f"{FOLDER}/run_card.json", "the run card")]))
+    return Section("shakespeare", title, "make shakespeare", True, Html("".join(body)),
+                   f"{len(poem)} characters" if poem else "run found")
