@@ -6,7 +6,7 @@ Measures, on the course's pretrained model:
 
 * generation speed in characters per second: the course's ``model.predict`` on the 40-character
   window per character, the same window through a compiled ``tf.function``, and
-  :class:`~assignments.dinos.shakespeare_step.LstmStepper` (one LSTM step per character, numpy);
+  :class:`~assignments.dinos.shakespeare.step.LstmStepper` (one LSTM step per character, numpy);
 * teacher-forced cross-entropy (nats/char) of stretches of the sonnets, each character predicted
   from its 40-character window (the course) and from the carried state (stateful), beside the
   unigram entropy of the text; and the same windowed number with Keras 3's own ``hard_sigmoid``
@@ -25,12 +25,14 @@ from shared.errors import UserError
 from shared.paths import DATA_DIR
 from shared.table import format_table
 
-PRETRAINED = DATA_DIR / "model_shakespeare_kiank_350_epoch.h5"
+from assignments.dinos.shakespeare.config import PRETRAINED as _PRETRAINED_NAME
+
+PRETRAINED = DATA_DIR / _PRETRAINED_NAME
 
 
 def windowed_cross_entropy(model, indices: list[int], start: int, Tx: int, n_x: int) -> float:
     """Mean -log p(c_t | last Tx characters) for t in [start, len(indices))."""
-    from assignments.dinos.shakespeare_sample import window_input
+    from assignments.dinos.shakespeare.sample import window_input
 
     x = np.concatenate([window_input(indices[:t], Tx, n_x) for t in range(start, len(indices))])  # (N, Tx, n_x)
     probs = model.predict(x, batch_size=512, verbose=0)  # (N, n_x)
@@ -61,10 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     import keras
 
-    from assignments.dinos.shakespeare_data import Vocabulary, load_corpus
-    from assignments.dinos.shakespeare_model import load_course_model
-    from assignments.dinos.shakespeare_sample import WindowPredictor, window_input
-    from assignments.dinos.shakespeare_step import LstmStepper
+    from assignments.dinos.shakespeare.data import Vocabulary, load_corpus
+    from assignments.dinos.shakespeare.model import load_course_model
+    from assignments.dinos.shakespeare.sample import WindowPredictor, window_input
+    from assignments.dinos.shakespeare.step import LstmStepper
 
     text = load_corpus(DATA_DIR / "shakespeare.txt")
     vocab = Vocabulary.from_text(text)

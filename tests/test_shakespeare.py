@@ -10,18 +10,18 @@ import keras
 import numpy as np
 import pytest
 
-from assignments.dinos import shakespeare
-from assignments.dinos.shakespeare_data import Vocabulary, build_data, load_corpus, prepare, vectorization
-from assignments.dinos.shakespeare_model import (ModelConfig, build_model, compile_model, course_adam_state,
+from assignments.dinos.shakespeare import __main__ as shakespeare
+from assignments.dinos.shakespeare.data import Vocabulary, build_data, load_corpus, prepare, vectorization
+from assignments.dinos.shakespeare.model import (ModelConfig, build_model, compile_model, course_adam_state,
                                                  course_hard_sigmoid, load_course_model, parameter_count,
                                                  restore_course_optimizer)
-from assignments.dinos.shakespeare_sample import WindowPredictor, generate, reweight, sample, window_input
-from assignments.dinos.shakespeare_step import LstmStepper
-from assignments.dinos.shakespeare_train import TrainState, load_checkpoint, train
+from assignments.dinos.shakespeare.sample import WindowPredictor, generate, reweight, sample, window_input
+from assignments.dinos.shakespeare.step import LstmStepper
+from assignments.dinos.shakespeare.train import TrainState, load_checkpoint, train
 from shared.cli import run
 from shared.errors import UserError
 
-PRETRAINED = "model_shakespeare_kiank_350_epoch.h5"
+from assignments.dinos.shakespeare.config import PRETRAINED
 
 
 # ---------------------------------------------------------------- fixtures (built once)

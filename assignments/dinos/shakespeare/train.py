@@ -10,13 +10,14 @@ The course runs ``model.fit(x, y, batch_size=128, epochs=1)`` once on the loaded
   :func:`load_checkpoint` continues from there, bit for bit the run that was not interrupted;
 * per-batch running losses are kept for the loss-curve PNG.
 
+The model and its JSON are written and read through :mod:`assignments.dinos.keras_io`, the one place
+that saves a Keras model with what it was trained on.
+
 Used by ``python -m assignments.dinos.shakespeare --train-epochs N [--resume CHECKPOINT.keras]``.
 """
 from __future__ import annotations
 
-import json
 import os
-import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -25,7 +26,9 @@ import numpy as np
 import tensorflow as tf
 
 from shared.errors import UserError
-from shared.io import atomic_path, write_text_atomic
+
+from .. import keras_io
+from . import model as _course_objects  # noqa: F401 -- registers course_hard_sigmoid before a checkpoint loads
 
 
 @dataclass
@@ -61,44 +64,30 @@ def set_rng_state(model: keras.Model, rng_state: dict[str, list[list[int]]]) -> 
             variable.assign(np.asarray(value, dtype=variable.dtype))
 
 
-def sidecar(checkpoint: str | os.PathLike) -> Path:
-    """The JSON file beside a ``.keras`` checkpoint."""
-    return Path(checkpoint).with_suffix(".json")
-
-
 def save_checkpoint(model: keras.Model, path: str | os.PathLike, state: TrainState) -> Path:
-    """Model (with optimizer state) and its :class:`TrainState`, each written atomically."""
-    path = Path(path)
+    """Model (with optimizer state) and its :class:`TrainState` (the sidecar JSON), each written atomically."""
     state.rng_state = get_rng_state(model)
-    with atomic_path(path) as tmp:
-        model.save(tmp)
-    write_text_atomic(sidecar(path), json.dumps(asdict(state), indent=1) + "\n")
-    return path
+    return keras_io.save_model(model, path, asdict(state))
 
 
 def read_state(checkpoint: str | os.PathLike) -> TrainState:
-    """The :class:`TrainState` stored beside a checkpoint."""
-    meta = sidecar(checkpoint)
-    if not meta.is_file():
-        raise UserError(f"checkpoint {checkpoint} has no training state file {meta.name} beside it")
-    try:
-        return TrainState(**json.loads(meta.read_text(encoding="utf-8")))
-    except (ValueError, TypeError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read training state {meta}: {exc}") from None
-
-
-def load_checkpoint(path: str | os.PathLike) -> tuple[keras.Model, TrainState]:
-    """A checkpoint written by :func:`save_checkpoint`, ready to continue training."""
-    path = Path(path)
+    """The :class:`TrainState` stored beside a checkpoint (checks that both files are there)."""
+    path = Path(checkpoint)
     if path.suffix != ".keras":
         raise UserError(f"checkpoint must be a .keras file: {path}")
     if not path.is_file():
         raise UserError(f"checkpoint not found: {path}")
-    state = read_state(path)
+    meta = keras_io.read_meta(path, "checkpoint")
     try:
-        model = keras.models.load_model(path, safe_mode=True)
-    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
-        raise UserError(f"cannot load checkpoint {path}: {str(exc).splitlines()[0] if str(exc) else exc!r}") from None
+        return TrainState(**meta)
+    except TypeError as exc:
+        raise UserError(f"cannot read training state {keras_io.sidecar(path)}: {exc}") from None
+
+
+def load_checkpoint(path: str | os.PathLike) -> tuple[keras.Model, TrainState]:
+    """A checkpoint written by :func:`save_checkpoint`, ready to continue training."""
+    state = read_state(path)
+    model = keras_io.load_model(path, "checkpoint")
     if model.optimizer is None:
         raise UserError(f"checkpoint {path} has no optimizer state")
     set_rng_state(model, state.rng_state)

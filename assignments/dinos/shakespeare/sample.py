@@ -11,7 +11,7 @@ Differences from the course notebook:
   padding does not truncate, and its loop then fails with ``IndexError``).
 * ``mode="window"`` (default) is the course's loop: the Keras model, compiled once with
   ``tf.function``, on the last 40 characters (left padded with zero vectors) for every new character.
-  ``mode="stateful"`` primes an :class:`~assignments.dinos.shakespeare_step.LstmStepper` with the
+  ``mode="stateful"`` primes an :class:`~assignments.dinos.shakespeare.step.LstmStepper` with the
   same first window and then advances one character at a time with the state carried: identical
   first distribution, far faster, but a longer context than the model was trained on (see there).
 """
@@ -22,15 +22,15 @@ import numpy as np
 import tensorflow as tf
 from tqdm import tqdm
 
-from .shakespeare_step import LstmStepper
+from shared.sampling import check_sampling
 
-MODES = ("stateful", "window")
+from .config import MODES
+from .step import LstmStepper
 
 
 def reweight(preds: np.ndarray, temperature: float) -> np.ndarray:
     """The course's temperature: exp(log(preds) / temperature), renormalised, in float64."""
-    if temperature <= 0:
-        raise ValueError(f"temperature must be > 0, got {temperature}")
+    check_sampling(temperature)
     preds = np.asarray(preds, dtype=np.float64)
     with np.errstate(divide="ignore"):
         logits = np.log(preds) / temperature

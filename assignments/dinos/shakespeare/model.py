@@ -21,7 +21,6 @@ How it differs from simply calling ``keras.models.load_model`` on the course fil
 from __future__ import annotations
 
 import os
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,13 +153,9 @@ def load_any_model(path: str | os.PathLike) -> keras.Model:
     """A ``.keras`` file made here (``safe_mode=True``) or the course's Keras 2 ``.h5`` file."""
     path = Path(path)
     if path.suffix == ".keras":
-        if not path.is_file():
-            raise UserError(f"model not found: {path}")
-        try:
-            return keras.models.load_model(path, safe_mode=True)
-        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
-            raise UserError(f"cannot load {path}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") \
-                from None
+        from ..keras_io import load_model
+
+        return load_model(path)
     return load_course_model(path)
 
 

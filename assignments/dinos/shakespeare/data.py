@@ -8,7 +8,7 @@ x (m, Tx, n_x) and y (m, n_x)), with three differences:
 * the vocabulary is an explicit :class:`Vocabulary` (sorted, as ``sorted(set(text))``), not module globals;
 * :meth:`Vocabulary.encode` names every character it does not know instead of raising ``KeyError``.
 
-Used by ``python -m assignments.dinos.shakespeare``.
+Used by ``python -m assignments.dinos.shakespeare`` and :mod:`.course`.
 """
 from __future__ import annotations
 
@@ -59,9 +59,15 @@ class Vocabulary:
         return "".join(self.chars[int(i)] for i in indices)
 
 
-def load_corpus(path: str | os.PathLike) -> str:
-    """The lower-cased text of ``path`` (the course reads it with utf-8 and calls ``.lower()``)."""
-    return read_text(path, "Shakespeare text").lower()
+def load_corpus(path: str | os.PathLike, Tx: int = 40) -> str:
+    """The lower-cased text of ``path`` (the course reads it with utf-8 and calls ``.lower()``).
+
+    :class:`UserError` if it is missing, empty, not UTF-8, or too short for one window of ``Tx`` characters.
+    """
+    text = read_text(path, "Shakespeare text").lower()
+    if len(text) <= Tx:
+        raise UserError(f"Shakespeare text is too short: {len(text)} characters, need more than Tx={Tx}")
+    return text
 
 
 def build_data(text: str, Tx: int = 40, stride: int = 3) -> tuple[list[str], list[str]]:
@@ -101,9 +107,7 @@ class Corpus:
 
 def prepare(path: str | os.PathLike, Tx: int = 40, stride: int = 3, max_examples: int | None = None) -> Corpus:
     """Read, window and one-hot the corpus (optionally only its first ``max_examples`` windows)."""
-    text = load_corpus(path)
-    if len(text) <= Tx:
-        raise UserError(f"Shakespeare text is too short: {len(text)} characters, need more than Tx={Tx}")
+    text = load_corpus(path, Tx)
     vocab = Vocabulary.from_text(text)
     X, Y = build_data(text, Tx, stride)
     if max_examples is not None:

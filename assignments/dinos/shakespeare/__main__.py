@@ -6,7 +6,7 @@
     python -m assignments.dinos.shakespeare --from-scratch --train-epochs 20
     python -m assignments.dinos.shakespeare --resume output/shakespeare/checkpoints/epoch-003.keras
 
-Differences from the course notebook (details in the ``shakespeare_*`` modules):
+Differences from the course notebook (details in the modules of this package):
 
 * The course's Keras 2.0.6 file is rebuilt for Keras 3 with the Keras 2 ``hard_sigmoid`` its LSTMs were
   trained with (``keras.models.load_model`` would silently use Keras 3's different function), and
@@ -29,64 +29,37 @@ training) under ``--out`` (default ``output/shakespeare/``) and prints the poem.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Sequence
 
-from shared.cli import ArgumentParser, non_negative_int, positive_float, positive_int, run
+from shared.cli import ArgumentParser, non_negative_int, positive_int, run
 from shared.errors import UserError
 from shared.io import ensure_output_dir, write_text_atomic
-from shared.paths import DATA_DIR, OUTPUT_DIR
+from shared.paths import display_path
+
+from ..cli import say, temperature
+from .config import DEFAULT_PROMPT, MODES, ShakespeareConfig
 
 COMMAND = "python -m assignments.dinos.shakespeare"
-DEFAULT_PROMPT = "Forsooth this maketh no sense "  # the notebook's suggested input
-
-
-@dataclass
-class ShakespeareConfig:
-    """Settings of one run; the defaults are the course's (Tx, stride, architecture, batch size, Adam)."""
-
-    text: Path = DATA_DIR / "shakespeare.txt"
-    model: Path = DATA_DIR / "model_shakespeare_kiank_350_epoch.h5"
-    prompt: str = DEFAULT_PROMPT
-    length: int = 400
-    temperature: float = 1.0
-    seed: int = 0
-    mode: str = "window"
-    Tx: int = 40
-    stride: int = 3
-    n_a: int = 128
-    batch_size: int = 128
-    learning_rate: float = 0.001
-    train_epochs: int = 0
-    from_scratch: bool = False
-    resume: Path | None = None
-    max_examples: int | None = None
-    checkpoint_dir: Path | None = None  # default: OUT/checkpoints
-    out: Path = OUTPUT_DIR / "shakespeare"
-    quiet: bool = False
-
-    @property
-    def training(self) -> bool:
-        return self.train_epochs > 0 or self.resume is not None
+__all__ = ["COMMAND", "DEFAULT_PROMPT", "ShakespeareConfig", "main", "parse_args"]
 
 
 def parse_args(argv: Sequence[str] | None = None) -> ShakespeareConfig:
     d = ShakespeareConfig()
     p = ArgumentParser(prog=COMMAND, description=__doc__.split("\n\n")[0],
-                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+                       formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("--text", type=Path, default=d.text, help="training text (lower-cased, as in the course)")
     p.add_argument("--model", type=Path, default=d.model,
                    help="the course's Keras 2 .h5 file or a .keras model written by this command")
     p.add_argument("--prompt", default=d.prompt, help="beginning of the poem (its last Tx characters are used)")
     p.add_argument("--length", type=positive_int, default=d.length, help="characters to generate")
-    p.add_argument("--temperature", type=positive_float, default=d.temperature, help="sampling temperature")
+    p.add_argument("--temperature", type=temperature, default=d.temperature, help="sampling temperature")
     p.add_argument("--seed", type=non_negative_int, default=d.seed,
                    help="seed for sampling, and for initialisation, batch order and dropout when training")
-    p.add_argument("--mode", choices=("window", "stateful"), default=d.mode,
+    p.add_argument("--mode", choices=MODES, default=d.mode,
                    help="window: the course's loop on the last 40 characters; stateful: carry the LSTM state "
                         "one character at a time (much faster, worse predictions past the first window)")
     p.add_argument("--train-epochs", type=non_negative_int, default=d.train_epochs,
@@ -114,33 +87,16 @@ def parse_args(argv: Sequence[str] | None = None) -> ShakespeareConfig:
                              out=a.out, quiet=a.quiet)
 
 
-def _show(path: Path) -> str:
-    """``path`` relative to the working folder when it is inside it."""
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
-def _say(config: ShakespeareConfig, line: str) -> None:
-    if not config.quiet:
-        print(line, flush=True)
-
-
 def _read_inputs(config: ShakespeareConfig):
     """Text, vocabulary and prompt indices; every input file checked before anything is written."""
-    from .shakespeare_data import Vocabulary, load_corpus
+    from .data import Vocabulary, load_corpus
 
-    text = load_corpus(config.text)
-    if len(text) <= config.Tx:
-        raise UserError(f"Shakespeare text is too short: {len(text)} characters, need more than Tx={config.Tx}")
+    text = load_corpus(config.text, config.Tx)
     vocab = Vocabulary.from_text(text)
     prompt_indices = vocab.encode(config.prompt.lower(), what="--prompt")  # the course lower-cases the input
     if config.resume is not None:
-        from .shakespeare_train import read_state
+        from .train import read_state
 
-        if not config.resume.is_file():
-            raise UserError(f"checkpoint not found: {config.resume}")
         read_state(config.resume)
     elif not config.from_scratch and not config.model.is_file():
         raise UserError(f"pretrained model not found: {config.model} (run 'make data' to fetch it, "
@@ -150,9 +106,10 @@ def _read_inputs(config: ShakespeareConfig):
 
 def _load_model(config: ShakespeareConfig, vocab, n_examples: int):
     """``(model, training state, description)``: a checkpoint, a new model, or the --model file."""
-    from .shakespeare_model import (ModelConfig, build_model, compile_model, load_any_model, parameter_count,
-                                    restore_course_optimizer)
-    from .shakespeare_train import TrainState, load_checkpoint, sidecar
+    from .. import keras_io
+    from .model import (ModelConfig, build_model, compile_model, load_any_model, parameter_count,
+                        restore_course_optimizer)
+    from .train import TrainState, load_checkpoint
 
     chars = list(vocab.chars)
     if config.resume is not None:
@@ -160,7 +117,7 @@ def _load_model(config: ShakespeareConfig, vocab, n_examples: int):
         if state.chars != chars:
             raise UserError(f"checkpoint {config.resume} was trained on another vocabulary than {config.text}")
         state.epochs = config.train_epochs or state.epochs
-        return model, state, f"checkpoint {_show(config.resume)} (epoch {state.epoch})"
+        return model, state, f"checkpoint {display_path(config.resume)} (epoch {state.epoch})"
     state = TrainState(epochs=config.train_epochs, seed=config.seed, batch_size=config.batch_size, chars=chars,
                        n_examples=n_examples)
     if config.from_scratch:
@@ -168,15 +125,14 @@ def _load_model(config: ShakespeareConfig, vocab, n_examples: int):
                               config.learning_rate)
         return model, state, f"new model ({parameter_count(model):,} parameters)"
     model = load_any_model(config.model)
-    meta = sidecar(config.model)
-    if config.model.suffix == ".keras" and meta.is_file():
-        saved = json.loads(meta.read_text(encoding="utf-8")).get("chars")
+    if config.model.suffix == ".keras" and keras_io.sidecar(config.model).is_file():
+        saved = keras_io.read_meta(config.model).get("chars")
         if saved is not None and saved != chars:
             raise UserError(f"model {config.model} was trained on another vocabulary than {config.text}")
     if model.input_shape[2] != vocab.size or model.input_shape[1] != config.Tx:
         raise UserError(f"model {config.model} takes input {model.input_shape[1:]}, but {config.text} gives "
                         f"({config.Tx}, {vocab.size})")
-    source = f"{_show(config.model)} ({parameter_count(model):,} parameters)"
+    source = f"{display_path(config.model)} ({parameter_count(model):,} parameters)"
     if config.train_epochs:
         state.start = str(config.model)
         if config.model.suffix != ".keras":  # the course file: continue with its own Adam state
@@ -191,8 +147,8 @@ def _load_model(config: ShakespeareConfig, vocab, n_examples: int):
 
 def _training_examples(config: ShakespeareConfig):
     """One-hot ``x`` (m, Tx, n_x) and ``y`` (m, n_x); a resumed run uses its checkpoint's slice."""
-    from .shakespeare_data import prepare
-    from .shakespeare_train import read_state
+    from .data import prepare
+    from .train import read_state
 
     max_examples = config.max_examples
     if config.resume is not None:
@@ -211,10 +167,10 @@ def _train(config: ShakespeareConfig, model, state, x, y, out: Path, checkpoint_
     """Train with the progress bar, save ``model.keras`` and ``loss.png``; returns run-card results."""
     from shared.plotting import plot_curves
 
-    from .shakespeare_train import save_checkpoint, train
+    from .train import save_checkpoint, train
 
-    _say(config, f"training on {x.shape[0]} windows, batch size {state.batch_size}, "
-                 f"epochs {state.epoch + 1}..{state.epochs}, checkpoints in {_show(checkpoint_dir)}")
+    say(config.quiet, f"training on {x.shape[0]} windows, batch size {state.batch_size}, "
+                 f"epochs {state.epoch + 1}..{state.epochs}, checkpoints in {display_path(checkpoint_dir)}")
     start = time.perf_counter()
     saved = train(model, x, y, state, checkpoint_dir, verbose=0 if config.quiet else 1)
     seconds = time.perf_counter() - start
@@ -225,8 +181,8 @@ def _train(config: ShakespeareConfig, model, state, x, y, out: Path, checkpoint_
         curves["epoch loss"] = (list(range(1, len(state.epoch_loss) + 1)), state.epoch_loss)
     plot_curves(out / "loss.png", curves, title="Shakespeare LSTM training loss", xlabel="epoch",
                 ylabel="cross-entropy (nats/char)")
-    _say(config, f"trained to epoch {state.epoch}: loss {state.epoch_loss[-1]:.4f} in {seconds:.1f} s; "
-                 f"model: {_show(final)}; loss curve: {_show(out / 'loss.png')}")
+    say(config.quiet, f"trained to epoch {state.epoch}: loss {state.epoch_loss[-1]:.4f} in {seconds:.1f} s; "
+                 f"model: {display_path(final)}; loss curve: {display_path(out / 'loss.png')}")
     return {"epoch": state.epoch, "epoch_loss": state.epoch_loss, "train_seconds": round(seconds, 2),
             "checkpoints": [str(p) for p in saved], "saved_model": str(final)}
 
@@ -240,9 +196,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from shared.runcard import write_run_card
     from shared.seed import set_seed
 
-    from .shakespeare_data import build_data
-    from .shakespeare_model import parameter_count
-    from .shakespeare_sample import generate
+    from .data import build_data
+    from .model import parameter_count
+    from .sample import generate
 
     n_examples = len(build_data(text, config.Tx, config.stride)[0])
     x = y = None
@@ -252,9 +208,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     model, state, source = _load_model(config, vocab, x.shape[0] if x is not None else n_examples)
     out = ensure_output_dir(config.out)
     checkpoint_dir = ensure_output_dir(config.checkpoint_dir or out / "checkpoints") if config.training else None
-    _say(config, f"text: {_show(config.text)} ({len(text)} characters, {vocab.size} unique); "
+    say(config.quiet, f"text: {display_path(config.text)} ({len(text)} characters, {vocab.size} unique); "
                  f"number of training examples: {n_examples} (Tx={config.Tx}, stride {config.stride})")
-    _say(config, f"model: {source}")
+    say(config.quiet, f"model: {source}")
     results: dict = {"n_examples": n_examples, "vocab_size": vocab.size, "model": source,
                      "parameters": parameter_count(model)}
     if config.training:
@@ -273,10 +229,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     uses_model_file = config.resume is None and not config.from_scratch
     data_files = [config.text] + ([config.model] if uses_model_file else [])
     write_run_card(out / "run_card.json", COMMAND, settings, config.seed, data_files, results)
-    _say(config, f"\nHere is your poem ({config.mode}, temperature {config.temperature}, seed {config.seed}):\n")
+    say(config.quiet, f"\nHere is your poem ({config.mode}, temperature {config.temperature}, seed {config.seed}):\n")
     print(poem)
-    _say(config, f"\n{len(indices)} characters in {seconds:.2f} s; wrote {_show(out / 'poem.txt')} and "
-                 f"{_show(out / 'run_card.json')}")
+    say(config.quiet, f"\n{len(indices)} characters in {seconds:.2f} s; wrote {display_path(out / 'poem.txt')} and "
+                 f"{display_path(out / 'run_card.json')}")
     return 0
 
 
