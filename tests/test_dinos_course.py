@@ -9,6 +9,7 @@ import pytest
 
 from assignments.dinos import course, fast
 from assignments.dinos.data import load_names
+from shared.fixtures import compare, evaluate, expectations, replay
 
 IMPL = {name: getattr(course, name) for name in
         ("get_initial_loss", "initialize_parameters", "clip", "sample", "optimize", "rnn_forward")}
@@ -24,47 +25,12 @@ def fixture(load_fixture):
     return load_fixture("dinos.json")
 
 
-def run_case(case, extra):
-    """Rebuild a fixture case (draws, zeros, dicts) and call the function under test."""
-    ns = dict(extra)
-    if case["seed"] is not None:
-        np.random.seed(case["seed"])
-    for name, shape, *scale in case["draws"]:
-        ns[name] = np.random.randn(*shape) * scale[0] if scale else np.random.randn(*shape)
-    for name, shape in case["zeros"].items():
-        ns[name] = np.zeros(shape)
-    for dict_name, keys in case["dicts"].items():
-        ns[dict_name] = {k: ns[k] for k in keys}
-    args = [ns[a] if isinstance(a, str) else a for a in case["args"]]
-    inputs = copy.deepcopy(args)
-    out = IMPL[case["function"]](*args)
-    returns = case["returns"]
-    result = dict(zip(returns, out)) if len(returns) > 1 else {returns[0]: out}
-    return result, args, inputs
-
-
 def check_expected(case, result):
-    for item in case["expected"]:
-        actual = eval(item["expr"], {"np": np}, dict(result))  # expressions come from the fixture
-        expected = item["value"]
-        if isinstance(expected, (str, bool)) or (isinstance(expected, list) and expected
-                                                 and isinstance(expected[0], str)):
-            assert actual == expected, item["expr"]
-        elif _all_ints(expected):
-            assert list(actual) == expected if isinstance(expected, list) else actual == expected, item["expr"]
-        else:
-            rtol = item.get("rtol", case["rtol"])
-            atol = item.get("atol", case["atol"])
-            assert np.allclose(actual, expected, rtol=rtol, atol=atol), (item["expr"], actual, expected)
-
-
-def _all_ints(value):
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return True
-    return isinstance(value, list) and bool(value) and all(isinstance(v, int) and not isinstance(v, bool)
-                                                           for v in value)
+    """Every expected value of the case, with the fixture's tolerances (shared.fixtures' comparison rules)."""
+    for item in expectations(case):
+        actual = evaluate(item.expr, result)
+        ok, err = compare(actual, item.value, item.rtol, item.atol)
+        assert ok, (item.expr, actual, item.value, item.tolerance, err)
 
 
 def test_data_block(fixture, dinos):
@@ -82,7 +48,8 @@ def test_data_block(fixture, dinos):
                                      "clip/seed3_max5", "sample/2021_seed24", "optimize/seed1"])
 def test_fixture_case(fixture, dinos, case_id):
     case = next(c for c in fixture["cases"] if c["id"] == case_id)
-    result, args, inputs = run_case(case, {"char_to_ix": dinos.char_to_ix})
+    replayed = replay(case, IMPL, {"char_to_ix": dinos.char_to_ix})
+    result, args, inputs = replayed.returns, replayed.args, replayed.inputs
     check_expected(case, result)
     if case["function"] == "clip":  # 2021: a new dict, the caller's gradients untouched
         assert result["gradients"] is not args[0]

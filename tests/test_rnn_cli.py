@@ -50,12 +50,15 @@ def test_missing_fixture_is_one_line_error(tmp_path, capsys):
     assert not (tmp_path / "o").exists()
 
 
-@pytest.mark.parametrize("content", [b"{not json", b"\xff\xfe", b'{"cases": [{"id": 1}]}'])
-def test_corrupt_fixture_is_one_line_error(tmp_path, capsys, content):
+@pytest.mark.parametrize("content, message", [(b"{not json", "is not a valid step_by_step.json"),
+                                              (b"\xff\xfe", "reference fixture is not UTF-8 text"),
+                                              (b'{"cases": [{"id": 1}]}', "is not a valid step_by_step.json"),
+                                              (b"  \n", "reference fixture is empty")])
+def test_corrupt_fixture_is_one_line_error(tmp_path, capsys, content, message):
     (tmp_path / "step_by_step.json").write_bytes(content)
     rc = run(main, ["--reference", str(tmp_path), "--out", str(tmp_path / "o")])
     err = capsys.readouterr().err
-    assert rc == 2 and err.count("\n") == 1 and "is not a valid step_by_step.json" in err
+    assert rc == 2 and err.count("\n") == 1 and message in err, err
 
 
 def test_bad_options(tmp_path, reference, capsys):

@@ -27,6 +27,8 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from shared.errors import UserError
+from shared.fixtures import compare, evaluate, expectations, replay, to_plain
+from shared.io import read_text
 
 from . import backward, cells, fast, gru, sequences
 
@@ -79,98 +81,26 @@ class Check:
 def load_reference(directory: str | Path) -> dict:
     """Parse ``directory/step_by_step.json``; missing or corrupt files raise :class:`UserError`."""
     path = Path(directory) / FIXTURE
-    if not path.is_file():
+    if not path.exists():
         raise UserError(f"reference fixture not found: {path} (use --reference DIR or set REFERENCE_DIR)")
+    text = read_text(path, "reference fixture")  # empty, a folder, unreadable, not UTF-8: one line each
     try:
-        fixture = json.loads(path.read_text(encoding="utf-8"))
-        cases = fixture["cases"]
-        for case in cases:
+        fixture = json.loads(text)
+        for case in fixture["cases"]:
             case["id"], case["function"], case["expected"]  # noqa: B018 -- presence check
-    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
         raise UserError(f"reference fixture {path} is not a valid step_by_step.json: {exc}") from None
     return fixture
 
 
 def run_case(case: Mapping, impl: Mapping[str, Callable] = COURSE_IMPL) -> dict[str, Any]:
-    """Rebuild a fixture case: seed, draws in order, zeros, dicts, forward, later draws, call.
-
-    Returns the names listed in ``case["returns"]``.
-    """
-    ns: dict[str, Any] = {}
-    if case["seed"] is not None:
-        np.random.seed(case["seed"])
-    for name, shape, *scale in case["draws"]:
-        ns[name] = np.random.randn(*shape) * scale[0] if scale else np.random.randn(*shape)
-    for name, shape in case.get("zeros", {}).items():
-        ns[name] = np.zeros(shape)
-    for dict_name, keys in case.get("dicts", {}).items():
-        ns[dict_name] = {k: ns[k] for k in keys}
-
-    def call(spec):
-        out = impl[spec["function"]](*[ns[a] if isinstance(a, str) else a for a in spec["args"]])
-        returns = spec["returns"]
-        ns.update(zip(returns, out) if len(returns) > 1 else [(returns[0], out)])
-
-    if "forward" in case:
-        call(case["forward"])
-    for name, shape in case.get("later_draws", []):
-        ns[name] = np.random.randn(*shape)
-    call(case)
-    return {k: ns[k] for k in case["returns"]}
-
-
-def _is_integral(value) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return True
-    if isinstance(value, list):
-        return all(_is_integral(v) for v in value)
-    return False
-
-
-def _is_textual(value) -> bool:
-    return isinstance(value, (str, bool)) or (
-        isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value))
-
-
-def _to_plain(value):
-    if isinstance(value, tuple):
-        return [_to_plain(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-def compare(actual, expected, rtol: float, atol: float) -> tuple[bool, float | None]:
-    """The fixture's comparison rules: text/bools equal, JSON integers exact, other numbers allclose.
-
-    Returns ``(ok, max_abs_error)`` (error None for non-numeric values).
-    """
-    if _is_textual(expected):
-        return _to_plain(actual) == expected, None
-    if _is_integral(expected):
-        plain = _to_plain(actual)
-        try:
-            err = float(np.max(np.abs(np.asarray(plain, dtype=float) - np.asarray(expected, dtype=float))))
-        except (TypeError, ValueError):
-            return False, None
-        return plain == expected, err
-    try:
-        got = np.asarray(actual, dtype=float)
-        want = np.asarray(expected, dtype=float)
-        if got.shape != want.shape:
-            return False, None
-    except (TypeError, ValueError):
-        return False, None
-    return bool(np.allclose(got, want, rtol=rtol, atol=atol)), float(np.max(np.abs(got - want)))
+    """Rebuild a fixture case (:func:`shared.fixtures.replay`) and return the names in ``case["returns"]``."""
+    return replay(case, impl).returns
 
 
 def describe(value, limit: int = 4) -> str:
     """Short readable form of a value: numbers to 8 significant digits, long lists elided."""
-    value = _to_plain(value)
+    value = to_plain(value)
     if isinstance(value, float):
         return f"{value:.8g}"
     if isinstance(value, list) and value and all(isinstance(v, (int, float)) and not isinstance(v, bool)
@@ -196,20 +126,17 @@ def reference_checks(fixture: Mapping, impl: Mapping[str, Callable] = COURSE_IMP
             error = None
         except Exception as exc:  # a broken implementation must show up as failed rows, not a crash
             env, error = {}, f"{type(exc).__name__}: {exc}"
-        for item in case["expected"]:
-            rtol = item.get("rtol", case.get("rtol", 1e-7))
-            atol = item.get("atol", case.get("atol", 1e-8))
+        for item in expectations(case):
             if error is None:
                 try:
-                    actual = eval(item["expr"], {"np": np, "__builtins__": {"len": len}}, dict(env))  # noqa: S307
-                    ok, err = compare(actual, item["value"], rtol, atol)
+                    actual = evaluate(item.expr, env)
+                    ok, err = compare(actual, item.value, item.rtol, item.atol)
                     got = describe(actual)
                 except Exception as exc:
                     ok, err, got = False, None, f"{type(exc).__name__}: {exc}"
             else:
                 ok, err, got = False, None, error
-            tol = "exact" if _is_integral(item["value"]) or _is_textual(item["value"]) else f"rtol {rtol:g}, atol {atol:g}"
-            rows.append(Check(group, case["id"], item["expr"], describe(item["value"]), got, err, tol, ok))
+            rows.append(Check(group, case["id"], item.expr, describe(item.value), got, err, item.tolerance, ok))
     return rows
 
 
@@ -451,14 +378,4 @@ def keras_checks(cfg: CheckConfig = CheckConfig(), impl: Mapping[str, Callable] 
         seq_native = native(xk, initial_state=state)[0].numpy().transpose(2, 0, 1)
         row(case, "a from Keras-initialised weights (from_keras)",
             impl[f"{kind}_forward"](x, a0, back)[0], seq_native)
-    return rows
-
-
-# --------------------------------------------------------------------------- all of it
-
-def all_checks(fixture: Mapping, cfg: CheckConfig = CheckConfig(), keras: bool = True) -> list[Check]:
-    """Reference, fast, gradient and (optionally) Keras checks, in report order."""
-    rows = reference_checks(fixture) + fast_checks(cfg, fixture) + gradient_checks(cfg)
-    if keras:
-        rows += keras_checks(cfg)
     return rows
