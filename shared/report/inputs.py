@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_JSON_NAMES = {dict: "object", list: "array", str: "string", int: "number", float: "number", bool: "boolean",
+               type(None): "null"}
 
 
 @dataclass
@@ -66,8 +68,10 @@ class Inputs:
             self.warn(relative, f"is not valid JSON (line {exc.lineno}: {exc.msg})")
             return None
         if not isinstance(value, kind):
-            expected = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
-            self.warn(relative, f"has an unexpected shape (a JSON {type(value).__name__}, expected {expected})")
+            kinds = kind if isinstance(kind, tuple) else (kind,)
+            expected = " or ".join(_JSON_NAMES.get(k, k.__name__) for k in kinds)
+            found = _JSON_NAMES.get(type(value), type(value).__name__)
+            self.warn(relative, f"has an unexpected shape (a JSON {found}, expected {expected})")
             return None
         return value
 
@@ -97,7 +101,7 @@ class Inputs:
             with wave.open(str(path), "rb") as handle:
                 frames, rate = handle.getnframes(), handle.getframerate()
         except (wave.Error, EOFError, OSError) as exc:
-            self.warn(relative, f"is not a readable WAV file ({exc})")
+            self.warn(relative, f"is not a readable WAV file ({str(exc) or 'truncated'})")
             return None
         if rate <= 0 or frames <= 0:
             self.warn(relative, "is an empty WAV file")

@@ -70,7 +70,8 @@ def build(inputs: Inputs) -> Section:
     title = "Jazz improvisation (assignment 3)"
     known = ["my_music.midi", "metrics.json", "run_card.json", "my_music.wav", "pianoroll.png"]
     if not any(inputs.exists(f"{FOLDER}/{f}") for f in known):
-        return Section("jazz", title, "make jazz", False, missing("The jazz run (output/jazz/)", "make jazz"), "not run")
+        return Section("jazz", title, "make jazz", False, missing("The jazz run (output/jazz/)", "make jazz"),
+                       "not run")
     card = as_dict(inputs.json(f"{FOLDER}/run_card.json"))
     metrics = inputs.json(f"{FOLDER}/metrics.json")
     s, r = as_dict(card.get("settings")), as_dict(card.get("results"))
@@ -101,7 +102,8 @@ def build(inputs: Inputs) -> Section:
         note("metrics.json was not written by this run." if not inputs.exists(f"{FOLDER}/metrics.json")
              else "metrics.json could not be used (see the warning above)."),
         el("h3", "Training"),
-        figure(inputs, f"{FOLDER}/loss.png", loss_alt, "Training loss (sum of the cross-entropies of the 30 steps) per epoch.",
+        figure(inputs, f"{FOLDER}/loss.png", loss_alt,
+               "Training loss (sum of the cross-entropies of the 30 steps) per epoch.",
                "The loss curve"),
         _settings(card),
         el("h3", "Files"),

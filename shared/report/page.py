@@ -45,7 +45,8 @@ def build_page(root: Path, shown_root: str) -> Page:
                   aria_labelledby="contents-heading")
     built = _dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z").strip()
     header = el("header", el("h1", TITLE),
-                el("p", "The three programming assignments of week 1 of deeplearning.ai's ", el("em", "Sequence Models"),
+                el("p", "The three programming assignments of week 1 of deeplearning.ai's ",
+                   el("em", "Sequence Models"),
                    " course on Keras 3: what each run under ", el("code", shown_root), " wrote — sound, pictures and "
                    "numbers, beside the course's own. Built ", built, " by ", el("code", "make report"), "."),
                 contents)

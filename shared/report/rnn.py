@@ -37,7 +37,8 @@ def build(inputs: Inputs) -> Section:
         if not rows:
             continue
         ok = sum(c.get("ok") is True for c in rows)
-        body.append(el("details", el("summary", el("strong", f"{group} {ok}/{len(rows)}"), f" — {GROUPS.get(group, '')}"),
+        summary = el("summary", el("strong", f"{group} {ok}/{len(rows)}"), f" — {GROUPS.get(group, '')}")
+        body.append(el("details", summary,
                        table(f"{group}: {GROUPS.get(group, 'checks')}",
                              ["case", "check", "expected", "got", "error", "tolerance", "result"],
                              ([c.get("case", ""), c.get("name", ""), el("code", c.get("expected", "")),

@@ -32,7 +32,8 @@ def figure(inputs: Inputs, relative: str, alt: str, caption: Any, what: str) -> 
     """An image beside the page with its size from the PNG header; a line instead when it is missing or broken."""
     size = inputs.png_size(relative)
     if size is None:
-        problem = "could not be shown (see the warning above)" if inputs.exists(relative) else "was not written by this run"
+        problem = "could not be shown (see the warning above)" if inputs.exists(relative) else \
+            "was not written by this run"
         return note(join([f"{what} (", el("code", relative), f") {problem}."]))
     width, height = size
     return el("figure", el("img", src=href(relative), alt=alt, width=width, height=height),
@@ -50,16 +51,18 @@ def audio(inputs: Inputs, wav: str, midi: Iterable[str], label: str, detail: str
         if inputs.exists(wav):
             reason = "the WAV file could not be read (see the warning above)"
         elif midi:
-            reason = "no WAV: FluidSynth was not found when the run was made (install it with make system-deps)"
+            reason = join(["no WAV: FluidSynth was not found when the run was made (install it with ",
+                           el("code", "make system-deps"), ")"])
         else:
             reason = "not in this run's folder (a current make jazz writes it)"
         extra = [" — listen to the ", midi_links[0], " file instead"] if midi_links else []
         return el("div", heading, el("p", detail, class_="player-detail"),
                   el("p", reason, *extra, ".", class_="missing"), class_="player")
     minutes, rest = divmod(int(seconds), 60)  # as the player shows it
+    length = f"{minutes}:{rest:02d}" if seconds >= 10 else f"{seconds:.1f} s"
     links = join([link(wav, "WAV"), *midi_links], " · ")
     fallback = join(["Your browser cannot play this here: ", link(wav, "download the WAV"), "."])
-    return el("div", heading, el("p", detail, " · ", f"{minutes}:{rest:02d}", " · ", links, class_="player-detail"),
+    return el("div", heading, el("p", detail, " · ", length, " · ", links, class_="player-detail"),
               el("audio", fallback, controls=True, preload="metadata", src=href(wav), aria_labelledby=id_,
                  data_seconds=f"{seconds:.3f}"),
               class_="player")
