@@ -1,0 +1,161 @@
+"""``make compare`` (assignments.compare): counts, summary.json's shape, the summary line, a wrong expected value,
+bad input, the optional model skipped, and the dinosaur and jazz sections on cheap inputs."""
+from __future__ import annotations
+
+import copy
+import json
+import re
+import shutil
+
+import pytest
+
+from assignments.compare import Context, parse_only, run_comparison
+from assignments.compare import dinos as dinos_section
+from assignments.compare import shakespeare as shakespeare_section
+from assignments.compare.__main__ import main
+from shared.cli import run
+from shared.errors import UserError
+
+SUMMARY_LINE = re.compile(r"^(\d+)/(\d+) reference values match$")
+
+
+def _summary(out):
+    return json.loads((out / "summary.json").read_text(encoding="utf-8"))
+
+
+def _check_shape(summary, keys):
+    assert set(summary) == {"matched", "total", "seconds", "assignments"}
+    assert list(summary["assignments"]) == keys
+    assert isinstance(summary["seconds"], (int, float)) and summary["seconds"] >= 0
+    for entry in summary["assignments"].values():
+        assert set(entry) == {"title", "matched", "total", "rows", "notes"}
+        assert all(set(row) == {"what", "expected", "got", "ok"} for row in entry["rows"])
+        assert all(row["ok"] in (True, False, None) for row in entry["rows"])
+        assert entry["total"] == sum(row["ok"] is not None for row in entry["rows"])
+        assert entry["matched"] == sum(row["ok"] is True for row in entry["rows"])
+    assert summary["matched"] == sum(e["matched"] for e in summary["assignments"].values())
+    assert summary["total"] == sum(e["total"] for e in summary["assignments"].values())
+
+
+def test_rnn_only_counts_json_and_summary_line(tmp_path, capsys, load_fixture):
+    out = tmp_path / "cmp"
+    assert run(main, ["--only", "rnn", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out.strip().splitlines()
+    summary = _summary(out)
+    _check_shape(summary, ["rnn_step_by_step"])
+    rows = summary["assignments"]["rnn_step_by_step"]["rows"]
+    n_expected = sum(len(case["expected"]) for case in load_fixture("step_by_step.json")["cases"])
+    gradient = [r for r in rows if r["what"].startswith("finite differences:")]
+    assert len(rows) - len(gradient) == n_expected == 89 and len(gradient) == 57
+    assert summary["matched"] == summary["total"] == len(rows)
+    assert printed[-1] == f"{len(rows)}/{len(rows)} reference values match"
+    assert SUMMARY_LINE.match(printed[-1])
+    assert "== Assignment 1" in printed[0] and any(line.startswith("rnn_step_by_step: 146/146") for line in printed)
+    card = json.loads((out / "run_card.json").read_text(encoding="utf-8"))
+    assert card["results"]["matched"] == 146 and card["settings"]["only"] == ["rnn_step_by_step"]
+
+
+def test_a_wrong_expected_value_fails_its_row(tmp_path, capsys, monkeypatch, reference):
+    copied = tmp_path / "reference"
+    shutil.copytree(reference, copied)
+    fixture = json.loads((copied / "step_by_step.json").read_text(encoding="utf-8"))
+    case, item = fixture["cases"][0], fixture["cases"][0]["expected"][0]
+    item["value"][0] += 1e-3  # far outside atol 1e-8
+    (copied / "step_by_step.json").write_text(json.dumps(fixture), encoding="utf-8")
+    monkeypatch.setenv("REFERENCE_DIR", str(copied))
+    out = tmp_path / "cmp"
+    assert run(main, ["--only", "rnn", "--out", str(out), "--quiet"]) == 1
+    printed = capsys.readouterr().out.strip().splitlines()
+    summary = _summary(out)
+    rows = summary["assignments"]["rnn_step_by_step"]["rows"]
+    failed = [r for r in rows if r["ok"] is False]
+    assert [r["what"] for r in failed] == [f"{case['id']}: {item['expr']}"]
+    assert "error 1.0e-03" in failed[0]["got"]
+    assert summary["matched"] == summary["total"] - 1
+    assert printed[-1] == f"{summary['total'] - 1}/{summary['total']} reference values match"
+    assert any("FAIL" in line and case["id"] in line for line in printed)  # --quiet still shows the failure
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--only", "rnn,nope"], "unknown assignment 'nope'"),
+    (["--only", ","], "--only needs at least one"),
+    (["--bogus"], "unrecognized arguments"),
+])
+def test_bad_options_are_one_line(tmp_path, capsys, argv, message):
+    assert run(main, argv + ["--out", str(tmp_path / "cmp")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ") and message in err[0]
+    assert not (tmp_path / "cmp").exists()
+
+
+def test_missing_or_broken_reference_file_stops_before_any_work(tmp_path, capsys, monkeypatch, reference):
+    copied = tmp_path / "reference"
+    shutil.copytree(reference, copied)
+    (copied / "dinos.json").write_text("{not json", encoding="utf-8")
+    (copied / "jazz_corpus.json").unlink()
+    monkeypatch.setenv("REFERENCE_DIR", str(copied))
+    for only, message in (("dinos", "is not valid JSON"), ("jazz", "reference file not found")):
+        out = tmp_path / f"cmp-{only}"
+        assert run(main, ["--only", f"rnn,{only}", "--out", str(out)]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == ""  # not even the rnn table: inputs are read before any comparison
+        assert captured.err.strip().splitlines()[-1].startswith("error: reference file") and message in captured.err
+        assert not out.exists()
+
+
+def test_parse_only_order_and_aliases():
+    assert parse_only(None) == ["rnn_step_by_step", "dinos", "shakespeare", "jazz"]
+    assert parse_only("jazz, rnn") == ["rnn_step_by_step", "jazz"]
+    assert parse_only("rnn_step_by_step,rnn") == ["rnn_step_by_step"]
+    with pytest.raises(UserError):
+        parse_only("shakespear")
+
+
+def test_dinos_section_on_a_short_run(load_fixture, monkeypatch, reference):
+    """The section's logic on 2001 iterations: counted checkpoints, an informational machine-dependent line."""
+    fixture = copy.deepcopy(load_fixture("dinos.json"))
+    fixture["model"]["settings"]["num_iterations"] = 2001
+    fixture["model"]["checkpoints"] = fixture["model"]["checkpoints"][:1]  # j = 0 counted
+    monkeypatch.setitem(dinos_section.COURSE_22000, "iteration", 2000)  # j = 2000 shown as the machine line
+    context = Context(reference_dir=reference, quiet=True)
+    prepared = dict(dinos_section.prepare(context), fixture=fixture)
+    section = dinos_section.compare(prepared, context)
+    assert section.failed == [] and section.matched == section.total
+    n_cases = sum(len(c["expected"]) for c in fixture["cases"])
+    assert section.total == 3 + n_cases + 3 + 2 + 2  # data, cases, shuffle + initial loss, iteration 0, checkpoint 0
+    informational = [r for r in section.rows if r.ok is None]
+    assert [r.what.split(":")[0] for r in informational] == ["iteration 2000", "iteration 2000"]
+    assert informational[0].got.startswith("27.884160 … ")  # the course's 2000 row, shown, not counted
+    assert any("not counted" in n and "BLAS" in n for n in section.notes)
+
+
+def test_dinos_cases_catch_a_wrong_value(load_fixture, data_dir):
+    from assignments.dinos.data import load_names
+
+    cases = copy.deepcopy(load_fixture("dinos.json")["cases"])
+    char_to_ix = load_names(data_dir / "dinos.txt").char_to_ix
+    assert all(r.ok for r in dinos_section.case_rows(cases, char_to_ix))
+    sample = next(c for c in cases if c["function"] == "sample")
+    sample["expected"][0]["value"][0] = 22  # the first sampled index is 23
+    rows = dinos_section.case_rows(cases, char_to_ix)
+    assert [r.what for r in rows if not r.ok] == [f"{sample['id']}: {sample['expected'][0]['expr']}"]
+
+
+def test_shakespeare_without_the_optional_model_skips(tmp_path, monkeypatch, data_dir, reference):
+    (tmp_path / "shakespeare.txt").symlink_to(data_dir / "shakespeare.txt")
+    monkeypatch.setattr(shakespeare_section, "DATA_DIR", tmp_path)
+    context = Context(reference_dir=reference, quiet=True)
+    section = shakespeare_section.compare(shakespeare_section.prepare(context), context)
+    assert (section.matched, section.total) == (1, 1)  # the printed number of training examples
+    skipped = [r for r in section.rows if r.ok is None]
+    assert len(skipped) == 3 and all(r.got.startswith("skipped: ") for r in skipped)
+    assert any("skipped, not failed" in n for n in section.notes)
+
+
+def test_jazz_section_matches_both_eras(reference):
+    context = Context(reference_dir=reference, quiet=True)
+    [section] = run_comparison(["jazz"], context)
+    assert section.failed == []
+    assert section.total == 2 * 17 - 1 + 1  # per era 11 corpus/array rows + printout + parameters; the solo file
+    assert any(r.what.startswith("era 2018") and r.expected == "41,678" for r in section.rows)
+    assert all(r.ok is None for r in section.rows if r.what.startswith("solo metric"))
