@@ -206,8 +206,10 @@ def test_page_text_and_escaping(runs, page):
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;quotes&quot;" in page
     # the scoreboard: totals per assignment, every row, informational rows apart
     assert "<strong>3/4</strong> of the course&#x27;s reference values match" in page
-    assert "<strong>2/2</strong> reference values match" in page and "<strong>1/2</strong> reference values" in page
-    assert "✗ mismatch" in page and "· info" in page and "(1 informational rows)" in page
+    assert "</strong> — 2/2 match, 2 rows</summary>" in page and "</strong> — 1/2 match, 3 rows</summary>" in page
+    assert '<details id="compare-rnn_step_by_step" class="group">' in page  # all match: collapsed
+    assert '<details id="compare-dinos" class="group" open>' in page  # a mismatch: open
+    assert "✗ mismatch" in page and "· info" in page
     # jazz: two players, the missing WAV said and its MIDI linked, settings from the run card
     assert 'src="jazz/my_music.wav"' in page and 'src="jazz/course_my_music.wav"' in page
     assert "FluidSynth was not found" in page and 'href="jazz/original_excerpt.midi"' in page
@@ -372,6 +374,10 @@ def test_page_in_chromium(browser, runs, page):
                 assert abs(float(text) - value) <= 5e-4, (name, key, text, value)
     assert all(shown[k][2] == "–" for k in ("longest_copied_run", "values_per_chunk"))
 
+    # the scoreboard: one line per assignment, then its rows as in summary.json
+    assert cells(browser, "compare-overview")[1:] == [
+        ["Assignment 1", "2/2", "0", "✓ all match"],
+        [f"Dinosaur Island {HOSTILE}", "1/2", "1", "✗ 1 differ"]]
     # the scoreboard tables show summary.json's rows (expected and got as text, result as a word); a reader
     # opens the collapsed tables first
     browser.execute_script("document.querySelectorAll('details').forEach(d => { d.open = true; })")

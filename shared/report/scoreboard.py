@@ -13,25 +13,41 @@ def _count(matched, total) -> str:
     return f"{matched}/{total}" if isinstance(matched, int) and isinstance(total, int) else "?/?"
 
 
-def _assignment(key: str, entry: dict) -> Html:
+def _counts(entry: dict) -> tuple[list[dict], int, int]:
+    """The rows of one assignment, how many are counted (ok true/false) and how many of those match."""
     rows = [r for r in as_list(entry.get("rows")) if isinstance(r, dict)]
-    title = entry.get("title") or key
     counted = [r for r in rows if r.get("ok") is not None]
-    all_ok = bool(counted) and all(r.get("ok") is True for r in counted)
-    line = el("p", el("strong", _count(entry.get("matched"), entry.get("total"))), " reference values match",
-              f" ({len(rows) - len(counted)} informational rows)" if len(rows) > len(counted) else "",
-              class_="score " + ("score-ok" if all_ok else "score-bad" if counted else "score-info"))
-    body = [el("h3", title, id=f"compare-{key}"), line]
-    if rows:
-        body.append(el("details", el("summary", f"{len(rows)} rows: what, expected, got"),
-                       table(f"{title}: every compared value", ["what", "expected", "got", "result"],
-                             ([r.get("what", ""), long_value(r.get("expected")), long_value(r.get("got")),
-                               status(r.get("ok"))] for r in rows), id_=f"compare-table-{key}"),
-                       open=not all_ok and bool(counted)))
+    return rows, len(counted), sum(r.get("ok") is True for r in counted)
+
+
+def _overview(assignments: dict, keys: list[str]) -> Html:
+    """One row per assignment: N/M, informational rows, and the verdict."""
+    rows = []
+    for key in keys:
+        entry = as_dict(assignments[key])
+        listed, counted, matched = _counts(entry)
+        verdict = status(matched == counted if counted else None, "all match", f"{counted - matched} differ",
+                         "nothing counted")
+        rows.append([el("a", entry.get("title") or key, href=f"#compare-{key}"),
+                     _count(entry.get("matched"), entry.get("total")), str(len(listed) - counted), verdict])
+    return table("Reference values per assignment (make compare)", ["assignment", "match", "informational", "result"],
+                 rows, numeric=(1, 2), id_="compare-overview")
+
+
+def _assignment(key: str, entry: dict) -> Html:
+    rows, counted, matched = _counts(entry)
+    title = entry.get("title") or key
+    summary = el("summary", el("strong", title), f" — {_count(entry.get('matched'), entry.get('total'))} match, "
+                 f"{len(rows)} rows")
     notes = [n for n in as_list(entry.get("notes")) if n]
+    body = [summary]
     if notes:
         body.append(el("ul", *(el("li", n) for n in notes), class_="notes"))
-    return el("div", *body, class_="card")
+    if rows:
+        body.append(table(f"{title}: every compared value", ["what", "expected", "got", "result"],
+                          ([r.get("what", ""), long_value(r.get("expected")), long_value(r.get("got")),
+                            status(r.get("ok"))] for r in rows), id_=f"compare-table-{key}"))
+    return el("details", *body, id=f"compare-{key}", class_="group", open=matched < counted)
 
 
 def build(inputs: Inputs) -> Section:
@@ -50,7 +66,6 @@ def build(inputs: Inputs) -> Section:
                " of the course's reference values match",
                f" (make compare took {number(seconds, 1)} s)" if isinstance(seconds, (int, float)) else "",
                class_="score-total")
-    cards = [_assignment(k, as_dict(assignments[k])) for k in keys]
-    body = Html(total + el("div", *cards, class_="cards"))
+    body = Html(total + _overview(assignments, keys) + "".join(_assignment(k, as_dict(assignments[k])) for k in keys))
     return Section("compare", title, "make compare", True, body,
                    f"{_count(summary.get('matched'), summary.get('total'))} match")
