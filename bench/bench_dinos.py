@@ -113,7 +113,7 @@ def quality(data, iterations: int, epochs: int, cells: Sequence[str], seed: int)
             best = int(np.argmin(result.held_out_bpc))
             rows[f"keras {cell}"] = {
                 "held_out_bpc": result.held_out_bpc[-1], "best_held_out_bpc": result.held_out_bpc[best],
-                "best_epoch": best + 1, "train_bpc": km.bits_per_char_keras(result.model, enc_train),
+                "best_epoch": best + 1, "train_bpc": bits_per_char(km.log_probs_keras(result.model, enc_train), enc_train),
                 "wall_s": result.wall_time, "per_epoch_held_out_bpc": result.held_out_bpc,
                 "per_epoch_seconds": result.seconds,
                 "beats_numpy_at_epoch": None if beat is None else beat + 1,

@@ -86,7 +86,7 @@ def test_model_start(fixture, dinos):
     assert raw == pytest.approx(block["iteration0"]["raw_loss"], abs=1e-8)
 
 
-DEBUG_PREFIXES = ("j = ", "single_example", "X = ")  # verbose=True lines
+DEBUG_PREFIXES = ("j = ", "single_example", " X = ")  # verbose=True lines
 
 
 def parse_checkpoints(lines):
@@ -121,12 +121,15 @@ def test_checkpoints_0_to_14000(fixture, fast_run):
 
 
 def test_printout_matches_the_notebook_format(fast_run):
+    """The 2021 notebook's verbose lines as its print() calls write them (print("j = ", j, ...) doubles spaces)."""
     lines = fast_run[2]
-    assert lines[:3] == ["j = 0 idx = 0", "single_example_chars turiasaurus",
-                         "single_example_ix [20, 21, 18, 9, 1, 19, 1, 21, 18, 21, 19]"]
+    assert lines[:4] == ["j =  0 idx =  0", "single_example_chars turiasaurus",
+                         "single_example_ix [20, 21, 18, 9, 1, 19, 1, 21, 18, 21, 19]",
+                         " X =  [None, 20, 21, 18, 9, 1, 19, 1, 21, 18, 21, 19] \n"
+                         " Y =        [20, 21, 18, 9, 1, 19, 1, 21, 18, 21, 19, 0] \n"]
     start = lines.index("Iteration: 0, Loss: 23.087336\n")
-    assert lines[start + 1] == "Nkzxwtdmfqoeyhsqwasjkjvu" and lines[start + 8] == "\n"
-    assert "j = 1535 idx = 1535" in lines and "j = 1536 idx = 0" in lines
+    assert start == 4 and lines[start + 1] == "Nkzxwtdmfqoeyhsqwasjkjvu" and lines[start + 8] == "\n"
+    assert "j =  1535 idx =  1535" in lines and "j =  1536 idx =  0" in lines
 
 
 def test_course_structured_path_prints_the_same_and_is_bit_identical(fixture, dinos, fast_run):
@@ -166,6 +169,46 @@ def test_fast_optimize_equals_course_optimize_on_random_parameters(dinos):
         for key in params:
             assert np.array_equal(course_params[key], rnn.parameters[key]), (name, key)
         a_prev = a_c
+
+
+def test_fast_optimize_is_the_course_optimize(dinos):
+    """FastOptimize has course.optimize's signature and results (loss, clipped gradients, a_last), bit for bit,
+    and updates the caller's parameters dict in place."""
+    course_params = course.initialize_parameters(20, 27, 27)
+    params = copy.deepcopy(course_params)
+    step = fast.FastOptimize()
+    a_course = a_fast = np.zeros((20, 1))
+    for name in ["aachenosaurus", "zuul", "aachenosaurus", "x" * 70]:  # a repeated name reuses its plan
+        X = [None] + [dinos.char_to_ix[c] for c in name]
+        Y = X[1:] + [0]
+        loss_c, grads_c, a_course = course.optimize(X, Y, a_course, course_params, 0.3)
+        loss_f, grads_f, a_fast = step(X, Y, a_fast, params, 0.3)
+        assert loss_c == loss_f and np.array_equal(a_course, a_fast)
+        assert list(grads_f) == list(grads_c) == ["dWaa", "dWax", "dWya", "db", "dby"]
+        for key in grads_c:
+            assert np.array_equal(grads_c[key], grads_f[key]), (name, key)
+        for key in course_params:
+            assert np.array_equal(course_params[key], params[key]), (name, key)
+    fresh = {k: v.copy() for k, v in params.items()}  # a dict with new arrays is taken over, not ignored
+    step(X, Y, a_fast, fresh, 0.3)
+    assert not np.array_equal(fresh["Wya"], params["Wya"])
+
+
+def test_model_takes_a_pluggable_optimize_and_records_checkpoints(dinos):
+    calls = []
+
+    def counting_optimize(X, Y, a_prev, parameters, learning_rate=0.01):
+        calls.append((X[1:] + [0] == Y, learning_rate))
+        return course.optimize(X, Y, a_prev, parameters, learning_rate)
+
+    checkpoints = []
+    params, last = course.model(list(dinos.names), dinos.ix_to_char, dinos.char_to_ix, 3, sample_every=2,
+                                optimize=counting_optimize, checkpoints=checkpoints, out=lambda *_: None)
+    assert calls == [(True, 0.01)] * 3
+    assert [c["iteration"] for c in checkpoints] == [0, 2]
+    assert checkpoints[0]["names"][:2] == ["Nkzxwtdmfqoeyhsqwasjkjvu", "Kneb"] and len(checkpoints[0]["names"]) == 7
+    assert checkpoints[0]["loss"] == "23.087336" and last == checkpoints[-1]["names"][-1] + "\n"
+    assert abs(checkpoints[0]["smoothed_loss"] - 23.087336085484605) < 1e-12
 
 
 def test_get_sample_and_print_sample(dinos, capsys):

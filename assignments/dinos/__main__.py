@@ -15,6 +15,7 @@ seed s uses s + 1, s and s..s+6. Sampling after training uses ``np.random.defaul
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import sys
 import time
@@ -26,13 +27,16 @@ import numpy as np
 from shared.cli import ArgumentParser, non_negative_int, positive_float, positive_int, run
 from shared.errors import UserError
 from shared.io import atomic_path, ensure_output_dir, write_text_atomic
+from shared.paths import display_path
 from shared.runcard import write_run_card
 
+from .cli import check_top_k, say, temperature
 from .config import CELLS, IMPLS, MODELS, DinosConfig
-from .data import DinoData, encode, load_names, split_names
+from .data import CHARS, VOCAB_SIZE, DinoData, encode, load_names, split_names
 from .sample import SampleReport, bits_per_char, classify, decode, log_probs_numpy, sample_numpy
 
 COMMAND = "python -m assignments.dinos"
+PLOT_POINTS = 2000  # points of the loss curve drawn: a curve sampled finer than the figure's pixels looks the same
 
 
 def _fraction(text: str) -> float:
@@ -64,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n-a", type=positive_int, default=d.n_a, help="hidden units")
     p.add_argument("--learning-rate", type=positive_float, default=d.learning_rate,
                    help="SGD step (numpy, course 0.01) or Adam learning rate (keras)")
-    p.add_argument("--temperature", type=positive_float, default=d.temperature,
+    p.add_argument("--temperature", type=temperature, default=d.temperature,
                    help="sampling temperature for the final names (<1: safer, >1: wilder)")
     p.add_argument("--top-k", type=non_negative_int, default=d.top_k,
                    help="sample only among the k likeliest characters (0: all 27)")
@@ -84,15 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def parse_config(argv: Sequence[str] | None) -> DinosConfig:
     args = build_parser().parse_args(argv)
-    if args.top_k > 27:
-        raise UserError(f"--top-k must be between 0 and 27 (the vocabulary size), got {args.top_k}")
+    check_top_k(args.top_k, VOCAB_SIZE)
     return DinosConfig(**{k: v for k, v in vars(args).items()})
-
-
-def _say(config: DinosConfig, *lines: str) -> None:
-    if not config.quiet:
-        for line in lines:
-            print(line)
 
 
 def _shown(name: str) -> str:
@@ -123,42 +120,82 @@ def _sampled_names(parameters_or_step, config: DinosConfig, data: DinoData, kera
     return [decode(ix, data.ix_to_char) for ix in indices]
 
 
-def run_numpy(config: DinosConfig, data: DinoData) -> dict:
+def _progress_bar(config: DinosConfig):
+    """A tqdm bar on stderr when it is a terminal and the run is not quiet (tqdm is imported only then)."""
+    if config.quiet or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=config.iterations, unit="it", file=sys.stderr, mininterval=0.5, leave=False)
+
+
+def _curve_points(history: Sequence[float], points: int = PLOT_POINTS) -> tuple[list[int], list[float]]:
+    """Every k-th iteration of ``history`` (and the last), so that the curve has about ``points`` points."""
+    every = max(1, math.ceil(len(history) / points))
+    xs = list(range(0, len(history), every))
+    if xs[-1] != len(history) - 1:
+        xs.append(len(history) - 1)
+    return xs, [history[i] for i in xs]
+
+
+def write_checkpoints(path: Path, checkpoints: list[dict], config: DinosConfig) -> Path:
+    """``checkpoints.json``: every printed checkpoint (iteration, loss as printed, smoothed loss, names)."""
+    payload = {"command": COMMAND, "impl": config.impl, "seed": config.seed, "iterations": config.iterations,
+               "sample_every": config.sample_every, "dino_names": config.dino_names,
+               "reference": "data/reference/dinos.json: model.checkpoints (the course's published rows 0-14000)",
+               "checkpoints": checkpoints}
+    return write_text_atomic(path, json.dumps(payload, indent=1) + "\n")
+
+
+def _train_numpy(config: DinosConfig, data: DinoData):
+    """The course's training run (``--impl``), printing the notebook's lines; BLAS on one thread meanwhile."""
+    from shared.blas import get_blas_threads, set_blas_threads
+
     from . import course, fast
 
     impl = fast if config.impl == "fast" else course
     history: list[float] = []
-    checkpoints: list[str] = []
-    bar = None
-    if not config.quiet:
-        from tqdm import tqdm
-        bar = tqdm(total=config.iterations, unit="it", file=sys.stderr, mininterval=0.5, leave=False,
-                   disable=None)  # None: no bar when stderr is not a terminal (logs stay clean)
+    checkpoints: list[dict] = []
+    printout: list[str] = []
+    bar = _progress_bar(config)
 
     def out(line: str) -> None:
-        checkpoints.append(line)
+        printout.append(line)
         if bar is not None:
             bar.write(line)  # the notebook's printout, above the progress bar
+        elif not config.quiet:
+            print(line)
 
-    start = time.perf_counter()
-    parameters, last_name = impl.model(list(data.names), data.ix_to_char, data.char_to_ix, config.iterations,
-                                       n_a=config.n_a, dino_names=config.dino_names, sample_every=config.sample_every,
-                                       seed=config.seed, learning_rate=config.learning_rate, history=history,
-                                       progress=(lambda j: bar.update(1)) if bar is not None else None, out=out)
-    wall = time.perf_counter() - start
-    if bar is not None:
-        bar.close()
-    if not all(math.isfinite(v) for v in parameters["Waa"].ravel()):
-        raise UserError("training diverged (non-finite parameters); try a smaller --learning-rate")
+    threads = get_blas_threads()  # these products are tiny: one thread is several times faster than two
+    set_blas_threads(1)
+    try:
+        start = time.perf_counter()
+        parameters, last_name = impl.model(
+            list(data.names), data.ix_to_char, data.char_to_ix, config.iterations, n_a=config.n_a,
+            dino_names=config.dino_names, sample_every=config.sample_every, seed=config.seed,
+            learning_rate=config.learning_rate, history=history, checkpoints=checkpoints,
+            progress=(lambda j: bar.update(1)) if bar is not None else None, out=out)
+        wall = time.perf_counter() - start
+        if bar is not None:
+            bar.close()
+        if not all(math.isfinite(v) for v in parameters["Waa"].ravel()):
+            raise UserError("training diverged (non-finite parameters); try a smaller --learning-rate")
+        encoded = [encode(s, data.char_to_ix) for s in data.names]
+        train_bpc = bits_per_char(log_probs_numpy(parameters, encoded), encoded)
+        names = _sampled_names(parameters, config, data)
+    finally:
+        if threads:
+            set_blas_threads(threads)
+    return parameters, last_name, history, checkpoints, printout, wall, train_bpc, names
 
-    names = _sampled_names(parameters, config, data)
+
+def run_numpy(config: DinosConfig, data: DinoData) -> dict:
+    parameters, last_name, history, checkpoints, printout, wall, train_bpc, names = _train_numpy(config, data)
     report = classify(names, data.names, train_label="real dinosaur")
-    encoded = [encode(s, data.char_to_ix) for s in data.names]
-    train_bpc = bits_per_char(log_probs_numpy(parameters, encoded), encoded)
-    _say(config, f"Final smoothed loss: {history[-1]:.6f} (last checkpoint name: {last_name.strip()})",
-         f"Training names: {train_bpc:.4f} bits per character (zero initial state)",
-         f"Sampled {report.summary()}:")
-    _say(config, *_name_lines(report, indent="  "))
+    say(config.quiet, f"Final smoothed loss: {history[-1]:.6f} (last checkpoint name: {last_name.strip()})",
+        f"Training names: {train_bpc:.4f} bits per character (zero initial state)",
+        f"Sampled {report.summary()}:")
+    say(config.quiet, *_name_lines(report, indent="  "))
 
     files = {}
     with atomic_path(config.out / "parameters.npz") as tmp:
@@ -168,15 +205,16 @@ def run_numpy(config: DinosConfig, data: DinoData) -> dict:
     files["names"] = config.out / "names.txt"
     write_names(files["names"], report, f"{config.samples} names from the numpy model (seed {config.seed}, "
                 f"temperature {config.temperature}, top-k {config.top_k or 'off'})")
+    files["checkpoints"] = write_checkpoints(config.out / "checkpoints.json", checkpoints, config)
     from shared.plotting import plot_curves
-    files["loss_curve"] = plot_curves(config.out / "loss.png",
-                                      {"smoothed loss": (range(len(history)), history)},
+
+    files["loss_curve"] = plot_curves(config.out / "loss.png", {"smoothed loss": _curve_points(history)},
                                       f"Dinosaur names, numpy RNN (n_a={config.n_a})", "iteration",
                                       "smoothed loss (nats per name)")
     results = {"final_smoothed_loss": history[-1], "last_dino_name": last_name.strip(),
                "train_bits_per_char": train_bpc, "training_wall_time_s": wall,
                "samples": {"counts": report.counts, "unique": report.unique, "names": list(report.names)},
-               "checkpoint_printout": "\n".join(checkpoints)}
+               "checkpoints": checkpoints, "checkpoint_printout": "\n".join(printout)}
     return {"files": files, "results": results}
 
 
@@ -185,8 +223,8 @@ def run_keras(config: DinosConfig, data: DinoData) -> dict:
     from .convert import keras_to_numpy
 
     train_names, held_out_names = split_names(data.names, config.held_out, config.split_seed)
-    _say(config, f"Held-out split (seed {config.split_seed}): {len(train_names)} training names, "
-                 f"{len(held_out_names)} held out")
+    say(config.quiet, f"Held-out split (seed {config.split_seed}): {len(train_names)} training names, "
+                      f"{len(held_out_names)} held out")
     enc_train = [encode(s, data.char_to_ix) for s in train_names]
     enc_held = [encode(s, data.char_to_ix) for s in held_out_names]
     result = km.train(enc_train, enc_held, n_a=config.n_a, cell=config.cell, epochs=config.epochs,
@@ -196,18 +234,19 @@ def run_keras(config: DinosConfig, data: DinoData) -> dict:
     if not all(math.isfinite(v) for v in result.train_loss):
         raise UserError("training diverged (non-finite loss); try a smaller --learning-rate")
     model = result.model
-    train_bpc = km.bits_per_char_keras(model, enc_train)
+    train_bpc = bits_per_char(km.log_probs_keras(model, enc_train), enc_train)
     names = _sampled_names(None, config, data, keras_model=model)
     report = classify(names, train_names, held_out_names)
-    _say(config, f"Held-out: {result.held_out_bpc[-1]:.4f} bits per character "
-                 f"(training names {train_bpc:.4f}); training took {result.wall_time:.1f} s",
-         f"Sampled {report.summary()}:")
-    _say(config, *_name_lines(report, indent="  "))
+    say(config.quiet, f"Held-out: {result.held_out_bpc[-1]:.4f} bits per character "
+                      f"(training names {train_bpc:.4f}); training took {result.wall_time:.1f} s",
+        f"Sampled {report.summary()}:")
+    say(config.quiet, *_name_lines(report, indent="  "))
 
-    files = {}
-    with atomic_path(config.out / "keras_model.keras") as tmp:
-        model.save(tmp)
-    files["model"] = config.out / "keras_model.keras"
+    from .keras_io import save_model
+
+    files = {"model": save_model(model, config.out / "keras_model.keras",
+                                 {"chars": list(CHARS), "cell": config.cell, "n_a": config.n_a, "seed": config.seed})}
+    files["model_sidecar"] = config.out / "keras_model.json"
     if config.cell == "simple_rnn":
         with atomic_path(config.out / "keras_parameters.npz") as tmp:
             with open(tmp, "wb") as handle:
@@ -217,6 +256,7 @@ def run_keras(config: DinosConfig, data: DinoData) -> dict:
     write_names(files["names"], report, f"{config.samples} names from the Keras {config.cell} model "
                 f"(seed {config.seed}, temperature {config.temperature}, top-k {config.top_k or 'off'})")
     from shared.plotting import plot_curves
+
     files["loss_curve"] = plot_curves(
         config.out / "keras_loss.png",
         {"training loss": (result.epochs, [v / math.log(2) for v in result.train_loss]),
@@ -233,10 +273,10 @@ def run_keras(config: DinosConfig, data: DinoData) -> dict:
 
 def main(argv: Sequence[str] | None = None) -> int:
     config = parse_config(argv)
-    _say(config, "Settings: " + ", ".join(f"{k}={v}" for k, v in config.relevant().items()))
+    say(config.quiet, "Settings: " + ", ".join(f"{k}={v}" for k, v in config.relevant().items()))
     ensure_output_dir(config.out)
     data = load_names(config.data)
-    _say(config, data.summary())
+    say(config.quiet, data.summary())
     start = time.perf_counter()
     outcome = run_numpy(config, data) if config.model == "numpy" else run_keras(config, data)
     wall = time.perf_counter() - start
@@ -245,7 +285,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     card = write_run_card(config.out / f"{prefix}run_card.json", COMMAND, config.relevant(), config.seed,
                           [config.data], results)
     files = dict(outcome["files"], run_card=card)
-    print(f"Wrote {', '.join(str(p) for p in files.values())} ({wall:.1f} s)")
+    print(f"Wrote {', '.join(display_path(p) for p in files.values())} ({wall:.1f} s)")
     return 0
 
 

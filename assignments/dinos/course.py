@@ -163,7 +163,7 @@ def sample(parameters, char_to_ix, seed):
         z = np.dot(Wya, a) + by  # (vocab_size, 1)
         y = softmax(z)
         np.random.seed(counter + seed)  # the course re-seeds before every draw ...
-        idx = np.random.choice(list(range(vocab_size)), p=y.ravel())
+        idx = int(np.random.choice(list(range(vocab_size)), p=y.ravel()))  # a Python int prints as the course's
         indices.append(idx)
         x = np.zeros((vocab_size, 1))
         x[idx] = 1
@@ -184,26 +184,37 @@ def optimize(X, Y, a_prev, parameters, learning_rate=0.01):
     return loss, gradients, a[len(X) - 1]
 
 
+def _printed(*items) -> str:
+    """The line ``print(*items)`` writes (items separated by one space), for the ``out`` callback."""
+    return " ".join(str(item) for item in items)
+
+
 def print_checkpoint(j, loss, parameters, ix_to_char, char_to_ix, dino_names, seeds, out=print):
-    """The notebook's checkpoint printout; returns the last name (with its ``'\\n'``)."""
+    """The notebook's checkpoint printout; returns the names as ``get_sample`` gives them (with their ``'\\n'``)."""
     out("Iteration: %d, Loss: %f" % (j, loss) + "\n")
-    last_dino_name = ""
+    names = []
     for seed in seeds.names(dino_names):
         sampled_indices = sample(parameters, char_to_ix, seed)
-        last_dino_name = get_sample(sampled_indices, ix_to_char)
-        out(last_dino_name.replace("\n", ""))
+        names.append(get_sample(sampled_indices, ix_to_char))
+        out(names[-1].replace("\n", ""))
     out("\n")
-    return last_dino_name
+    return names
 
 
 def model(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_names=7, vocab_size=27,
-          verbose=False, *, sample_every=2000, seed=0, learning_rate=0.01,
-          history: list | None = None, progress: Callable[[int], None] | None = None, out=print):
+          verbose=False, *, sample_every=2000, seed=0, learning_rate=0.01, optimize: Callable = optimize,
+          history: list | None = None, checkpoints: list | None = None,
+          progress: Callable[[int], None] | None = None, out=print):
     """Train the course's RNN on ``data_x`` (a list of names); returns ``(parameters, last_dino_name)``.
 
-    Prints ``Iteration: j, Loss: L`` and ``dino_names`` sampled names every ``sample_every`` iterations.
-    ``history`` (if given) receives the smoothed loss after every iteration; ``progress(j)`` is called
-    after every iteration (for a progress bar).
+    The 2021 notebook's loop and printout (``verbose`` debug lines included), with keyword-only additions
+    whose defaults are the course: ``sample_every`` (the checkpoint period), ``seed`` (see :class:`SeedPlan`),
+    ``learning_rate``, and ``optimize`` -- the training step, called as the course calls it,
+    ``optimize(X, Y, a_prev, parameters, learning_rate)`` -> ``(loss, gradients, a_last)`` (default: this
+    module's :func:`optimize`; :class:`assignments.dinos.fast.FastOptimize` is the bit-identical fast one).
+    ``history`` (if given) receives the smoothed loss after every iteration, ``checkpoints`` one dict per
+    printed checkpoint (``iteration``, ``loss`` as printed, ``smoothed_loss``, ``names``), and
+    ``progress(j)`` is called after every iteration (for a progress bar); ``out`` prints each line.
     """
     seeds = SeedPlan(seed)
     n_x, n_y = vocab_size, vocab_size
@@ -214,24 +225,29 @@ def model(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_nam
     np.random.shuffle(examples)
     a_prev = np.zeros((n_a, 1))  # (n_a, 1), carried across names
     last_dino_name = "abc"
+    ix_newline = [char_to_ix["\n"]]
     for j in range(num_iterations):
         idx = j % len(examples)
         single_example_chars = examples[idx]
-        single_example_ix = [char_to_ix[ch] for ch in single_example_chars]
+        single_example_ix = [char_to_ix[c] for c in single_example_chars]
         X = [None] + single_example_ix
-        Y = X[1:] + [char_to_ix["\n"]]
-        if verbose and j in [0, len(examples) - 1, len(examples)]:
-            out("j = %d idx = %d" % (j, idx))
-        if verbose and j == 0:
-            out("single_example_chars %s" % single_example_chars)
-            out("single_example_ix %s" % single_example_ix)
-            out("X = %s\nY = %s\n" % (X, Y))
+        Y = X[1:] + ix_newline
         curr_loss, gradients, a_prev = optimize(X, Y, a_prev, parameters, learning_rate)
+        if verbose and j in [0, len(examples) - 1, len(examples)]:
+            out(_printed("j = ", j, "idx = ", idx))
+        if verbose and j in [0]:
+            out(_printed("single_example_chars", single_example_chars))
+            out(_printed("single_example_ix", single_example_ix))
+            out(_printed(" X = ", X, "\n", "Y =       ", Y, "\n"))
         loss = smooth(loss, curr_loss)
         if history is not None:
             history.append(float(loss))
         if j % sample_every == 0:
-            last_dino_name = print_checkpoint(j, loss, parameters, ix_to_char, char_to_ix, dino_names, seeds, out)
+            names = print_checkpoint(j, loss, parameters, ix_to_char, char_to_ix, dino_names, seeds, out)
+            last_dino_name = names[-1] if names else last_dino_name
+            if checkpoints is not None:
+                checkpoints.append({"iteration": j, "loss": "%f" % loss, "smoothed_loss": float(loss),
+                                    "names": [name.replace("\n", "") for name in names]})
         if progress is not None:
             progress(j)
     return parameters, last_dino_name

@@ -15,7 +15,10 @@ keeping every operation whose rounding could differ exactly as the course does i
 - the softmax, clip and update are elementwise (or per-column reductions of the same 27 numbers), done for all
   steps, or all parameters (one flat buffer), at once.
 
-What is *not* kept: the gradients dict returned by ``optimize`` (only the loss and last hidden state are).
+The training loop itself is the course's: :class:`FastOptimize` has the signature of
+``course.optimize`` and is plugged into :func:`assignments.dinos.course.model` (``optimize=``), so
+:func:`model` is ``course.model`` with a faster step. Its gradients dict holds views of the clipped
+gradients that the next step overwrites (the course returns fresh arrays).
 Run with ``python -m assignments.dinos`` (the default ``--impl fast``).
 """
 from __future__ import annotations
@@ -31,7 +34,7 @@ except ImportError:  # pragma: no cover - other numpy layouts
 _dot = getattr(np.dot, "_implementation", np.dot)  # the same C function, without the __array_function__ hop
 _clip = getattr(getattr(np, "_core", None), "umath", np).clip  # the ufunc behind np.clip
 
-from .course import SeedPlan, get_initial_loss, initialize_parameters, print_checkpoint, smooth
+from . import course
 
 _KEYS = ("Wax", "Waa", "Wya", "b", "by")
 
@@ -50,11 +53,15 @@ class FastRNN:
         sizes = [int(np.prod(s)) for s in shapes]
         self._offsets = np.cumsum([0] + sizes)
         self._flat = np.empty(sum(sizes))
-        self._grad = np.empty(sum(sizes))
+        self._grad = np.empty(sum(sizes))  # the clipped gradients of the last step
+        self._step = np.empty(sum(sizes))  # -learning_rate * gradients
         self.parameters = {}
         for key, shape, lo, hi in zip(_KEYS, shapes, self._offsets[:-1], self._offsets[1:]):
             self.parameters[key] = self._flat[lo:hi].reshape(shape)
             self.parameters[key][...] = parameters[key]
+        views = {f"d{key}": self._grad[lo:hi].reshape(shape)
+                 for key, shape, lo, hi in zip(_KEYS, shapes, self._offsets[:-1], self._offsets[1:])}
+        self.gradients = {key: views[key] for key in ("dWaa", "dWax", "dWya", "db", "dby")}  # course clip()'s order
         self.n_a = shapes[1][0]
         self.n_x = shapes[0][1]
         self.vocab_size = shapes[4][0]
@@ -105,7 +112,10 @@ class FastRNN:
 
     def optimize(self, X: list, Y: list, a_prev: np.ndarray, learning_rate: float = 0.01,
                  plan: "_Plan | None" = None) -> tuple[float, np.ndarray]:
-        """Exactly ``course.optimize(X, Y, a_prev, parameters, learning_rate)``; returns ``(loss, a[len(X)-1])``."""
+        """Exactly ``course.optimize(X, Y, a_prev, parameters, learning_rate)``; returns ``(loss, a[len(X)-1])``.
+
+        The clipped gradients are in :attr:`gradients` until the next call.
+        """
         T = len(X)
         if T > self._max_len:
             self._allocate(max(T, 2 * self._max_len))
@@ -162,8 +172,8 @@ class FastRNN:
 
         # clip(gradients, 5) and P += -lr * dP, on all parameters at once
         _clip(grad, -5, 5, grad)  # the ufunc np.clip calls
-        multiply(grad, -learning_rate, grad)
-        self._flat += grad
+        multiply(grad, -learning_rate, self._step)
+        self._flat += self._step
         return loss, self._A[T].copy()
 
 
@@ -175,51 +185,54 @@ class _Plan:
     def __init__(self, X: list, Y: list, row: int, offsets, n_a: int, n_x: int):
         T = len(X)
         o_wax, o_b, o_by = int(offsets[0]), int(offsets[3]), int(offsets[4])
-        k_of = lambda t: T - 1 - t  # noqa: E731 - row k holds time step T-1-k
-        self.target_at = np.array([k_of(t) * row + o_by + Y[t] for t in range(T)], dtype=np.intp)
-        wax, daraw = [], []
-        for t in range(T):
-            if X[t] is not None:
-                base = k_of(t) * row
-                wax += [base + o_wax + i * n_x + X[t] for i in range(n_a)]
-                daraw += [base + o_b + i for i in range(n_a)]
-        self.wax_at = np.array(wax, dtype=np.intp)
-        self.daraw_at = np.array(daraw, dtype=np.intp)
+        base = (T - 1 - np.arange(T, dtype=np.intp)) * row  # row k holds time step T-1-k
+        self.target_at = base + o_by + np.asarray(Y, dtype=np.intp)  # t = 0, 1, ... (the loss's order)
+        steps = [t for t in range(T) if X[t] is not None]
+        units = np.arange(n_a, dtype=np.intp)[None, :]  # (1, n_a)
+        with_input = base[steps][:, None]  # (steps, 1)
+        columns = np.asarray([X[t] for t in steps], dtype=np.intp)[:, None]
+        self.wax_at = (with_input + o_wax + units * n_x + columns).ravel()  # step by step, unit by unit
+        self.daraw_at = (with_input + o_b + units).ravel()
+
+
+def _same_arrays(a: dict, b: dict) -> bool:
+    return (a["Wax"] is b["Wax"] and a["Waa"] is b["Waa"] and a["Wya"] is b["Wya"] and a["b"] is b["b"]
+            and a["by"] is b["by"])
+
+
+class FastOptimize:
+    """A drop-in for ``course.optimize`` -- same arguments, same results, bit for bit -- built on :class:`FastRNN`.
+
+    ``optimize(X, Y, a_prev, parameters, learning_rate=0.01)`` -> ``(loss, gradients, a[len(X)-1])``. On the
+    first call with a parameters dict it copies the arrays into one flat buffer and puts views of that
+    buffer back into the dict, so the caller's ``parameters`` see every update, as with the course's
+    in-place SGD; a dict whose arrays were replaced is taken over again. Index plans are kept per name.
+    """
+
+    MAX_PLANS = 1 << 14
+
+    def __init__(self):
+        self.rnn: FastRNN | None = None
+        self._plans: dict[tuple, _Plan] = {}
+
+    def __call__(self, X, Y, a_prev, parameters, learning_rate=0.01):
+        rnn = self.rnn
+        if rnn is None or not _same_arrays(parameters, rnn.parameters):
+            rnn = self.rnn = FastRNN(parameters)
+            parameters.update(rnn.parameters)
+            self._plans.clear()
+        key = (tuple(X), tuple(Y))
+        plan = self._plans.get(key)
+        if plan is None:
+            if len(self._plans) >= self.MAX_PLANS:
+                self._plans.clear()
+            plan = self._plans[key] = rnn.prepare(X, Y)
+        loss, a_last = rnn.optimize(X, Y, a_prev, learning_rate, plan)
+        return loss, rnn.gradients, a_last
 
 
 def model(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_names=7, vocab_size=27,
-          verbose=False, *, sample_every=2000, seed=0, learning_rate=0.01,
-          history: list | None = None, progress: Callable[[int], None] | None = None, out=print):
-    """:func:`assignments.dinos.course.model`, same arguments, same printout, same numbers -- faster."""
-    seeds = SeedPlan(seed)
-    parameters = initialize_parameters(n_a, vocab_size, vocab_size, seed=seeds.init)
-    loss = get_initial_loss(vocab_size, dino_names)
-    examples = [x.strip() for x in data_x]
-    np.random.seed(seeds.shuffle)
-    np.random.shuffle(examples)
-    newline = char_to_ix["\n"]
-    encoded = [[None] + [char_to_ix[ch] for ch in name] for name in examples]
-    targets = [X[1:] + [newline] for X in encoded]
-    rnn = FastRNN(parameters, max_len=max(len(X) for X in encoded))
-    plans = [rnn.prepare(X, Y) for X, Y in zip(encoded, targets)]
-    parameters = rnn.parameters
-    a_prev = np.zeros((n_a, 1))  # (n_a, 1), carried across names
-    last_dino_name = "abc"
-    for j in range(num_iterations):
-        idx = j % len(examples)
-        X, Y = encoded[idx], targets[idx]
-        if verbose and j in [0, len(examples) - 1, len(examples)]:
-            out("j = %d idx = %d" % (j, idx))
-        if verbose and j == 0:
-            out("single_example_chars %s" % examples[idx])
-            out("single_example_ix %s" % X[1:])
-            out("X = %s\nY = %s\n" % (X, Y))
-        curr_loss, a_prev = rnn.optimize(X, Y, a_prev, learning_rate, plans[idx])
-        loss = smooth(loss, curr_loss)
-        if history is not None:
-            history.append(float(loss))
-        if j % sample_every == 0:
-            last_dino_name = print_checkpoint(j, loss, parameters, ix_to_char, char_to_ix, dino_names, seeds, out)
-        if progress is not None:
-            progress(j)
-    return {k: v.copy() for k, v in parameters.items()}, last_dino_name
+          verbose=False, **options):
+    """:func:`assignments.dinos.course.model` with :class:`FastOptimize` as its step: same printout, same bits."""
+    return course.model(data_x, ix_to_char, char_to_ix, num_iterations, n_a, dino_names, vocab_size, verbose,
+                        optimize=FastOptimize(), **options)

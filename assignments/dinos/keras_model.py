@@ -25,7 +25,7 @@ import numpy as np
 from shared.seed import set_seed
 
 from .data import VOCAB_SIZE
-from .sample import NEWLINE, StepFn
+from .sample import NEWLINE, StepFn, bits_per_char
 
 CELL_LAYERS = {"simple_rnn": keras.layers.SimpleRNN, "gru": keras.layers.GRU, "lstm": keras.layers.LSTM}
 
@@ -101,11 +101,6 @@ def log_probs_keras(model: keras.Model, encoded: Sequence[Sequence[int]], batch_
     return out
 
 
-def bits_per_char_keras(model: keras.Model, encoded: Sequence[Sequence[int]]) -> float:
-    n_chars = sum(len(e) + 1 for e in encoded)
-    return float(-log_probs_keras(model, encoded).sum() / n_chars / math.log(2))
-
-
 def keras_step(model: keras.Model) -> StepFn:
     """A ``step`` for :func:`.sample.generate`: one cell call per character (state = the cell's states)."""
     rnn, dense = model.get_layer("rnn"), model.get_layer("next_char")
@@ -150,7 +145,7 @@ class HeldOutBits(keras.callbacks.Callback):
         self.encoded, self.result, self.report = encoded_held_out, result, report
 
     def on_epoch_end(self, epoch, logs=None):
-        bpc = bits_per_char_keras(self.model, self.encoded)
+        bpc = bits_per_char(log_probs_keras(self.model, self.encoded), self.encoded)
         loss = float((logs or {}).get("loss", float("nan")))
         self.result.epochs.append(epoch + 1)
         self.result.train_loss.append(loss)

@@ -15,6 +15,8 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
+from shared.sampling import check_sampling
+
 NEWLINE = 0
 MAX_LENGTH = 50  # the course's cap on sampled characters
 
@@ -22,9 +24,11 @@ StepFn = Callable[[np.ndarray | None, object], tuple[np.ndarray, object]]
 
 
 def adjust(probabilities: np.ndarray, temperature: float = 1.0, top_k: int | None = None) -> np.ndarray:
-    """Re-weight next-character distributions (m, vocab): ``p ** (1 / T)``, keep the ``top_k`` largest, renormalise."""
-    if temperature <= 0:
-        raise ValueError(f"temperature must be > 0, got {temperature}")
+    """Re-weight next-character distributions (m, vocab): ``p ** (1 / T)``, keep the ``top_k`` largest, renormalise.
+
+    ``ValueError`` outside :func:`shared.sampling.check_sampling`'s ranges.
+    """
+    check_sampling(temperature, top_k, probabilities.shape[1])
     logp = np.log(np.clip(probabilities, 1e-300, None)) / temperature  # (m, vocab)
     if top_k is not None and 0 < top_k < logp.shape[1]:
         kth = np.partition(logp, -top_k, axis=1)[:, -top_k][:, None]  # (m, 1)
