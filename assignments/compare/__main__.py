@@ -39,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="comma-separated assignments: rnn, dinos, shakespeare, jazz (default: all)")
     parser.add_argument("--long", action="store_true",
                         help="also run the comparisons that need a long run (the Shakespeare model's extra "
-                             "training epoch, about 90 s) and count them")
+                             "training epoch, 1.5 to 2.5 minutes on 2 cores) and count them")
     parser.add_argument("--out", type=Path, default=OUTPUT_DIR / "compare",
                         help="folder for summary.json and run_card.json (default output/compare)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only failing rows and the summary line")

@@ -1,8 +1,7 @@
 """Dinosaur Island: the data block, the function cases and every published checkpoint of ``dinos.json``.
 
 - the function cases (``get_initial_loss``, ``initialize_parameters``, ``clip``, ``sample``, ``optimize``) are
-  rebuilt like the RNN cases (seed, draws in order) with :func:`assignments.rnn_step_by_step.checks.run_case`
-  and called on :mod:`assignments.dinos.course`;
+  replayed (seed, draws in order) with :mod:`shared.fixtures` and called on :mod:`assignments.dinos.course`;
 - the course run, ``model(..., 22001)``, goes through the fast path (:func:`assignments.dinos.fast.model`,
   bit-identical to the course loop): the checkpoints 0-14000 are compared (names exactly, loss to the
   fixture's ``loss_atol``), and the 22000 line is shown beside the 2021 notebook's, not counted, because from
@@ -29,8 +28,6 @@ FIXTURE = "dinos.json"
 COURSE_22000 = {"iteration": 22000, "loss": "22.728886",
                 "names": ["Onustreofkelus", "Llecagosaurus", "Mystolojmiaterltasaurus", "Ola", "Yuskeolongus",
                           "Eiacosaurus", "Trodonosaurus"]}
-_BUILTINS = {"len": len, "sorted": sorted, "int": int, "float": float, "chr": chr, "list": list}
-_DEBUG = ("j = ", "single_example", "X = ")  # the verbose lines of the 2021 model()
 
 
 def prepare(context) -> dict:
@@ -46,40 +43,28 @@ def prepare(context) -> dict:
 def case_rows(cases: list, char_to_ix: dict) -> list[Row]:
     """One row per expected value of every function case (``char_to_ix`` is the names file's)."""
     from assignments.dinos import course
-    from assignments.rnn_step_by_step.checks import compare, describe, run_case
+    from assignments.rnn_step_by_step.checks import describe
+    from shared.fixtures import compare, evaluate, expectations, replay
 
     rows = []
     for case in cases:
-        case = dict(case, args=[char_to_ix if a == "char_to_ix" else a for a in case["args"]])
         function = getattr(course, case["function"], None)
         try:
             if function is None:
                 raise LookupError(f"no function {case['function']} in assignments.dinos.course")
-            env, error = run_case(case, {case["function"]: function}), None
+            returns, error = replay(case, {case["function"]: function}, {"char_to_ix": char_to_ix}).returns, None
         except Exception as exc:  # a broken implementation shows as failed rows, not a crash
-            env, error = {}, f"{type(exc).__name__}: {exc}"
-        for item in case["expected"]:
-            rtol, atol = item.get("rtol", case.get("rtol", 1e-7)), item.get("atol", case.get("atol", 1e-8))
+            returns, error = {}, f"{type(exc).__name__}: {exc}"
+        for item in expectations(case):
             ok, got = False, error
             if error is None:
                 try:
-                    actual = eval(item["expr"], {"np": np, "__builtins__": _BUILTINS}, dict(env))  # noqa: S307
-                    ok, err = compare(actual, item["value"], rtol, atol)
-                    got = describe(actual) + ("" if ok or err is None else f" (error {err:.1e})")
+                    actual = evaluate(item.expr, returns)
+                    ok, err = compare(actual, item.value, item.rtol, item.atol)
+                    got = describe(actual) + ("" if ok or err is None else f" (error {err:.1e}, {item.tolerance})")
                 except Exception as exc:
                     got = f"{type(exc).__name__}: {exc}"
-            rows.append(Row(f"{case['id']}: {item['expr']}", describe(item["value"]), got, bool(ok)))
-    return rows
-
-
-def parse_checkpoints(lines: list[str]) -> dict[int, tuple[str, list[str]]]:
-    """``{iteration: (printed loss, [names])}`` from the notebook printout of ``model``."""
-    text = "\n".join(line for line in lines if not line.startswith(_DEBUG))
-    rows = {}
-    for block in text.split("Iteration: ")[1:]:
-        head, *rest = block.split("\n")
-        iteration, loss = head.split(", Loss: ")
-        rows[int(iteration)] = (loss.strip(), [line for line in rest if line.strip()])
+            rows.append(Row(f"{case['id']}: {item.expr}", describe(item.value), got, bool(ok)))
     return rows
 
 
@@ -97,28 +82,37 @@ def blas_kernel() -> str:
     return f"{name} {version}{kernel}".strip()
 
 
-def train(data, settings: dict, quiet: bool) -> tuple[list[str], list[float], str, float]:
-    """The course run on the fast path: (printout, smoothed loss per iteration, last name, seconds)."""
+def train(data, settings: dict, quiet: bool) -> tuple[dict[int, dict], list[float], str, float]:
+    """The course run on the fast path: ({iteration: printed checkpoint}, smoothed losses, last name, seconds).
+
+    numpy's BLAS runs on one thread meanwhile, as in ``make dinos`` (these products are tiny).
+    """
     from tqdm import tqdm
 
     from assignments.dinos import fast
+    from shared.blas import get_blas_threads, set_blas_threads
 
     iterations = int(settings["num_iterations"])
-    lines: list[str] = []
+    records: list[dict] = []
     history: list[float] = []
     bar = None if quiet else tqdm(total=iterations, unit="it", desc="dinosaur run", file=sys.stderr,
-                                  mininterval=0.5, leave=False, disable=None)
+                                  mininterval=0.5, leave=False, disable=None)  # None: no bar off a terminal
+    threads = get_blas_threads()
+    set_blas_threads(1)
     start = time.perf_counter()
     try:
         _, last = fast.model(list(data.names), data.ix_to_char, data.char_to_ix, iterations,
                              n_a=int(settings.get("n_a", 50)), dino_names=int(settings.get("dino_names", 7)),
                              vocab_size=int(settings.get("vocab_size", 27)),
                              learning_rate=float(settings.get("learning_rate", 0.01)), history=history,
-                             progress=(lambda j: bar.update(1)) if bar is not None else None, out=lines.append)
+                             checkpoints=records, progress=(lambda j: bar.update(1)) if bar is not None else None,
+                             out=lambda line: None)
     finally:
+        if threads:
+            set_blas_threads(threads)
         if bar is not None:
             bar.close()
-    return lines, history, last, time.perf_counter() - start
+    return {r["iteration"]: r for r in records}, history, last, time.perf_counter() - start
 
 
 def compare(prepared: dict, context) -> Section:
@@ -146,15 +140,15 @@ def compare(prepared: dict, context) -> Section:
              within("model: initial loss get_initial_loss(27, 7)", model["initial_loss"],
                     course.get_initial_loss(27, 7), 1e-12, "{:.15f}")]
 
-    lines, history, last, seconds = train(data, model["settings"], context.quiet)
+    checkpoints, history, last, seconds = train(data, model["settings"], context.quiet)
     raw0 = (history[0] - 0.999 * model["initial_loss"]) / 0.001
     rows += [within("iteration 0: smoothed loss", model["iteration0"]["smoothed_loss"], history[0], 1e-12, "{:.15f}"),
              within("iteration 0: loss of the first name", model["iteration0"]["raw_loss"], raw0, 1e-8, "{:.12f}")]
-    checkpoints = parse_checkpoints(lines)
     atol = float(model["loss_atol"])
     for expected in model["checkpoints"]:
         j = int(expected["iteration"])
-        loss, names = checkpoints.get(j, ("missing", []))
+        record = checkpoints.get(j, {"loss": "missing", "names": []})
+        loss, names = record["loss"], record["names"]
         try:
             rows.append(within(f"iteration {j}: loss", float(expected["loss"]), float(loss), atol))
         except ValueError:
@@ -164,7 +158,7 @@ def compare(prepared: dict, context) -> Section:
     kernel = blas_kernel()
     j = COURSE_22000["iteration"]
     if j in checkpoints:
-        loss, names = checkpoints[j]
+        loss, names = checkpoints[j]["loss"], checkpoints[j]["names"]
         rows += [info(f"iteration {j}: loss … last name (machine-dependent, not counted)",
                       f"{COURSE_22000['loss']} … {COURSE_22000['names'][-1]}", f"{loss} … {names[-1] if names else '-'}"),
                  info(f"iteration {j}: names (machine-dependent, not counted)", " ".join(COURSE_22000["names"]),
@@ -176,9 +170,9 @@ def compare(prepared: dict, context) -> Section:
             f"last_name == 'Trodonosaurus\\n' fails on some machines); this machine ({kernel}) gives "
             f"{loss} … {names[-1] if names else '-'}.")
     section.notes.insert(0, (
-        f"{FIXTURE}: the data block, {len(fixture['cases'])} function cases (rebuilt with the course's seeds and draws) "
+        f"{FIXTURE}: the data block, {len(fixture['cases'])} function cases (replayed with the course's seeds and draws) "
         f"and the checkpoints {', '.join(str(c['iteration']) for c in model['checkpoints'])} of the course run "
         f"(names exactly, loss within loss_atol = {atol:g} of the printed value; these rows are the same on every "
         f"BLAS kernel tested). The run: {len(history)} iterations of the fast path, bit-identical to the course "
-        f"loop, in {seconds:.1f} s (last name {last.strip()})."))
+        f"loop, in {seconds:.1f} s with numpy's BLAS on one thread (last name {last.strip()})."))
     return section

@@ -4,7 +4,7 @@ Counted: the notebook's printed number of training examples, that the course's p
 under Keras 3 (rebuilt by :func:`assignments.dinos.shakespeare.model.load_course_model` with the Keras 2
 ``hard_sigmoid`` it was trained with) with the course's 221,990 parameters, and that its input matches the
 text's vocabulary. The notebook's own loss is the training loss of one more epoch (``model.fit(x, y,
-batch_size=128, epochs=1)``): that takes about 90 s, so it runs only with ``--long`` and is counted only then.
+batch_size=128, epochs=1)``): that takes minutes (1.5 to 2.5 on 2 cores), so it runs only with ``--long`` and is counted only then.
 Without ``--long`` two teacher-forced losses of the model are shown instead, as information.
 The model file is optional (``make data`` may not find it): without it those rows say so and are skipped.
 """
@@ -112,8 +112,8 @@ def compare(prepared: dict, context) -> Section:
         rows.append(Row(f"{epoch_what} (published range ± {EPOCH_LOSS_MARGIN:g})", published,
                         f"{loss:.4f} ({seconds:.0f} s)", bool(low <= loss <= high)))
     else:
-        rows.append(info(epoch_what, published, "not run: add --long (one training epoch, about 90 s)"))
-        section.notes.append("The notebook's own loss needs a whole training epoch (about 90 s here): it runs with "
+        rows.append(info(epoch_what, published, "not run: add --long (one training epoch, a few minutes)"))
+        section.notes.append("The notebook's own loss needs a whole training epoch (1.5 to 2.5 minutes on 2 cores): it runs with "
                              "--long and is counted only then, so it is not in this run's count.")
     section.notes.append(
         f"The extra epoch's loss is a training loss (dropout on, batches in a random order), so it is compared with "
