@@ -24,9 +24,9 @@ import pytest
 
 from shared.cli import run
 from shared.paths import OUTPUT_DIR, REPO_ROOT
+from shared.report import browser as browser_tools
 from shared.report.__main__ import main
 
-CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 HOSTILE = "<script>alert('x')</script> & \"quotes\""
 MISSING_TARGETS = {"compare": "make compare", "jazz": "make jazz", "dinos": "make dinos",
                    "shakespeare": "make shakespeare", "rnn": "make rnn"}
@@ -303,34 +303,19 @@ def test_report_imports_no_heavy_library(tmp_path):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
-        reason = f"Chromium ({CHROMIUM}) or ChromeDriver ({CHROMEDRIVER}) not installed (make system-deps)"
+    """One headless Chromium for the module (fresh profile); skipped without it, except in CI."""
+    reason = browser_tools.missing()
+    if reason:
         if os.environ.get("CI"):
-            pytest.fail(reason + "; in CI the browser test must run")
+            pytest.fail(f"{reason}; in CI the browser test must run")
         pytest.skip(reason)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
     profile = tempfile.mkdtemp(prefix="report-chromium-")
-    options = Options()
-    options.binary_location = str(CHROMIUM)
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", "--hide-scrollbars", "--window-size=1280,900", f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver = browser_tools.start(profile)
     try:
         yield driver
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
-
-
-def open_page(driver, path: Path):
-    driver.get(path.resolve().as_uri())
-    driver.execute_script("return document.readyState")
 
 
 def cells(driver, table_id: str) -> list[list[str]]:
@@ -341,13 +326,8 @@ def cells(driver, table_id: str) -> list[list[str]]:
 
 
 def test_page_in_chromium(browser, runs, page):
-    from selenium.webdriver.support.ui import WebDriverWait
-
     root = runs["root"]
-    open_page(browser, root / "index.html")
-    WebDriverWait(browser, 15).until(lambda d: d.execute_script(
-        "return [...document.images].every(i => i.complete) && "
-        "[...document.querySelectorAll('audio')].every(a => a.readyState >= 1 || a.error)"))
+    browser_tools.open_page(browser, root / "index.html")  # waits for images and audio metadata
     images = browser.execute_script("return [...document.images].map(i => [i.getAttribute('src'), i.naturalWidth])")
     assert len(images) == 3 and all(width > 0 for _, width in images), images
     players = browser.execute_script(
@@ -415,19 +395,40 @@ def test_page_in_chromium(browser, runs, page):
 
     errors = [entry for entry in browser.get_log("browser") if entry["level"] in ("SEVERE", "ERROR")]
     assert errors == []
-    open_page(browser, root / "index.html")  # as it opens: tables collapsed
-    height = browser.execute_script("return document.documentElement.scrollHeight")
-    browser.set_window_size(1280, min(height, 16000))
-    OUTPUT_DIR.mkdir(exist_ok=True)
-    assert browser.save_screenshot(str(OUTPUT_DIR / "report-test.png"))
-    browser.set_window_size(1280, 900)
+    browser_tools.open_page(browser, root / "index.html")  # as it opens: tables collapsed
+    shot = browser_tools.save_png(browser_tools.full_page_png(browser), OUTPUT_DIR / "report-test.png", colors=64)
+    with open(shot, "rb") as handle:
+        head = handle.read(24)
+    assert head[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">I", head[16:20])[0] == 1280
 
 
 def test_missing_runs_in_chromium(browser, tmp_path):
     assert run(main, ["--output", str(tmp_path), "--quiet"]) == 0
-    open_page(browser, tmp_path / "index.html")
+    browser_tools.open_page(browser, tmp_path / "index.html")
     for section, target in MISSING_TARGETS.items():
         text = browser.find_element("id", section).text
         assert f"Run {target} to produce it" in text, (section, text)
     assert browser.execute_script("return document.images.length + document.querySelectorAll('audio').length") == 0
     assert [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "ERROR")] == []
+
+
+def test_screenshot_option(browser, tmp_path, capsys):
+    """``--screenshot``: the command's own browser saves the whole page (how docs/report.png is made)."""
+    shot = tmp_path / "docs" / "page.png"
+    assert run(main, ["--output", str(tmp_path), "--quiet", "--screenshot", str(shot), "--colors", "64"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].endswith("page.png")
+    head = shot.read_bytes()[:26]
+    width, height, depth, colour_type = struct.unpack(">IIBB", head[16:26])
+    assert head[:8] == b"\x89PNG\r\n\x1a\n" and width == 1280 and height > 900 and colour_type == 3  # palette
+    assert not list(shot.parent.glob(".*"))  # no temporary file left
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--colors", "64"], "error: --colors needs --screenshot"),
+    (["--screenshot", "page.jpg"], "error: --screenshot must name a .png file, got page.jpg"),
+    (["--screenshot", "page.png", "--colors", "300"], "error: --colors must be between 2 and 256, got 300"),
+    (["--colors", "0"], "error: argument --colors: '0' must be > 0 (see --help)"),
+])
+def test_bad_screenshot_options(tmp_path, capsys, args, message):
+    assert run(main, ["--output", str(tmp_path), *args]) == 2
+    assert capsys.readouterr().err == message + "\n" and not list(tmp_path.iterdir())
