@@ -223,6 +223,7 @@ def test_page_text_and_escaping(runs, page):
         assert f'<span class="name">{name}</span> <span class="tag' in page
         assert label.strip() in ("new", "real dinosaur")
     assert page.count("✓ same") == 2 and "✗ differs" not in page
+    assert "This run&#x27;s checkpoints are read from checkpoints.json." in page
     # Shakespeare: the prompt marked, the poem escaped, the settings
     assert '<strong class="prompt">Forsooth this maketh no sense </strong>' in page
     assert "<dt>temperature</dt><dd>0.5</dd>" in page and "<dt>seed</dt><dd>3</dd>" in page
@@ -373,12 +374,16 @@ def test_page_in_chromium(browser, runs, page):
     # the checkpoint table: this run's losses as the run printed them, the course's beside them
     card = json.loads((root / "dinos" / "run_card.json").read_text())
     printout = card["results"]["checkpoint_printout"]
+    recorded = root / "dinos" / "checkpoints.json"  # written by current runs; older ones have the printout only
+    printed = {c["iteration"]: c["loss"] for c in json.loads(recorded.read_text())["checkpoints"]} \
+        if recorded.is_file() else {}
     course = {c["iteration"]: c for c in json.loads((REPO_ROOT / "data" / "reference" / "dinos.json").read_text())
               ["model"]["checkpoints"]}
     rows = {int(r[0]): r for r in cells(browser, "dinos-checkpoints")[1:]}
     assert sorted(rows) == sorted(set(course) | {0, 2000})
     for iteration in (0, 2000):
         assert f"Iteration: {iteration}, Loss: {rows[iteration][1]}" in printout
+        assert printed.get(iteration, rows[iteration][1]) == rows[iteration][1]
         assert rows[iteration][2] == course[iteration]["loss"] and rows[iteration][5] == "✓ same"
         assert rows[iteration][3].split(" · ") == course[iteration]["names"]
     assert rows[4000][1] == "–" and rows[4000][5].endswith("not run")

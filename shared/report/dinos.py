@@ -13,7 +13,7 @@ from pathlib import Path
 
 from shared.paths import display_path, reference_dir
 
-from .html import Html, el, missing, note, number, status, table
+from .html import Html, el, join, missing, note, number, status, table
 from .inputs import Inputs, as_dict, as_list
 from .section import Section, figure, files_list, settings
 
@@ -118,7 +118,7 @@ def _names(inputs: Inputs, relative: str, id_: str) -> Html:
     items = [el("li", el("span", name, class_="name"), " ",
                 el("span", label or "?", class_="tag " + ("tag-new" if label == "new" else "tag-known")))
              for name, label in names]
-    return Html(el("p", " — ".join(header), class_="lead") + el("ul", *items, class_="names", id=id_))
+    return join([el("p", " — ".join(header), class_="lead"), el("ul", *items, class_="names", id=id_)])
 
 
 def build(inputs: Inputs) -> Section:
@@ -182,5 +182,5 @@ def build(inputs: Inputs) -> Section:
                                  (f"{FOLDER}/run_card.json", "the run card: command, settings, versions, data hashes"),
                                  (f"{FOLDER}/parameters.npz", "the trained parameters")])]
     counted = sum(1 for row in run if row)
-    return Section("dinos", title, "make dinos", True, Html("".join(body)),
+    return Section("dinos", title, "make dinos", True, join(body),
                    f"{counted} checkpoints" if counted else "run found")

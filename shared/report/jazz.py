@@ -2,7 +2,7 @@
 the metrics table of ``metrics.json``, the loss curve, the run's settings and links to its files."""
 from __future__ import annotations
 
-from .html import Html, el, missing, note, number, table
+from .html import Html, el, join, missing, note, number, table
 from .inputs import Inputs, as_dict
 from .section import Section, audio, figure, files_list, settings
 
@@ -41,7 +41,7 @@ def _metrics_table(metrics: dict) -> Html:
                    numeric=range(1, len(columns) + 1), id_="jazz-metrics")]
     if metrics.get("note"):
         parts.append(note(metrics["note"]))
-    return Html("".join(parts))
+    return join(parts)
 
 
 def _settings(card: dict) -> Html:
@@ -119,5 +119,5 @@ def build(inputs: Inputs) -> Section:
     status = f"{len(as_dict(notes))} solos measured" if notes else "run found"
     if not inputs.exists(f"{FOLDER}/my_music.wav"):
         status += ", no WAV"
-    return Section("jazz", title, "make jazz", True, Html("".join(body)), status)
+    return Section("jazz", title, "make jazz", True, join(body), status)
 

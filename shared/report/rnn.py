@@ -1,7 +1,7 @@
 """The assignment-1 section: every check of ``make rnn`` (``rnn_step_by_step/checks.json``), one table per group."""
 from __future__ import annotations
 
-from .html import Html, el, missing, note, status, table
+from .html import el, join, missing, note, status, table
 from .inputs import Inputs, as_dict
 from .section import Section, files_list
 
@@ -47,4 +47,4 @@ def build(inputs: Inputs) -> Section:
                              row_headers=False, numeric=(4,), id_=f"rnn-{group}"),
                        open=ok < len(rows), class_="group"))
     body.append(files_list(inputs, [(relative, "every check"), (f"{FOLDER}/run_card.json", "the run card")]))
-    return Section("rnn", title, "make rnn", True, Html("".join(body)), f"{passed}/{len(checks)} checks pass")
+    return Section("rnn", title, "make rnn", True, join(body), f"{passed}/{len(checks)} checks pass")

@@ -1,7 +1,7 @@
 """The report's first section: the ``make compare`` scoreboard (``compare/summary.json``), N/M per assignment."""
 from __future__ import annotations
 
-from .html import Html, el, long_value, missing, note, number, status, table
+from .html import Html, el, join, long_value, missing, note, number, status, table
 from .inputs import Inputs, as_dict, as_list
 from .section import Section
 
@@ -66,6 +66,6 @@ def build(inputs: Inputs) -> Section:
                " of the course's reference values match",
                f" (make compare took {number(seconds, 1)} s)" if isinstance(seconds, (int, float)) else "",
                class_="score-total")
-    body = Html(total + _overview(assignments, keys) + "".join(_assignment(k, as_dict(assignments[k])) for k in keys))
+    body = join([total, _overview(assignments, keys), *(_assignment(k, as_dict(assignments[k])) for k in keys)])
     return Section("compare", title, "make compare", True, body,
                    f"{_count(summary.get('matched'), summary.get('total'))} match")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from .html import Html, el, esc, href, join, link, note
+from .html import Html, el, href, join, link, note
 from .inputs import Inputs
 
 
@@ -80,5 +80,3 @@ def warnings_box(warnings: list[str]) -> Html:
     return el("div", el("p", el("strong", "Some files of this run could not be used:")),
               el("ul", *(el("li", w) for w in warnings)), class_="warning", role="note")
 
-
-__all__ = ["Section", "audio", "esc", "figure", "files_list", "settings", "warnings_box"]

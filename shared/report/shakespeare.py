@@ -1,7 +1,7 @@
 """The Shakespeare section: the poem (``poem.txt``) with its prompt marked, and the run's settings."""
 from __future__ import annotations
 
-from .html import Html, el, missing, note, number
+from .html import el, join, missing, note, number
 from .inputs import Inputs, as_dict
 from .section import Section, figure, files_list, settings
 
@@ -24,7 +24,7 @@ def build(inputs: Inputs) -> Section:
     else:
         poem = poem.rstrip("\n")
         if prompt and poem.startswith(prompt):
-            text = Html(el("strong", prompt, class_="prompt") + el("span", poem[len(prompt):]))
+            text = join([el("strong", prompt, class_="prompt"), el("span", poem[len(prompt):])])
         else:
             text = el("span", poem)
         body.append(el("figure", el("pre", text, class_="poem"),
@@ -42,5 +42,5 @@ def build(inputs: Inputs) -> Section:
                            "Training loss (cross-entropy, nats per character) of the extra epochs.", "The loss curve"))
     body.append(files_list(inputs, [(f"{FOLDER}/poem.txt", "the poem"),
                                     (f"{FOLDER}/run_card.json", "the run card")]))
-    return Section("shakespeare", title, "make shakespeare", True, Html("".join(body)),
+    return Section("shakespeare", title, "make shakespeare", True, join(body),
                    f"{len(poem)} characters" if poem else "run found")
