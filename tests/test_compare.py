@@ -156,6 +156,6 @@ def test_jazz_section_matches_both_eras(reference):
     context = Context(reference_dir=reference, quiet=True)
     [section] = run_comparison(["jazz"], context)
     assert section.failed == []
-    assert section.total == 2 * 17 - 1 + 1  # per era 11 corpus/array rows + printout + parameters; the solo file
+    assert section.total == 2 * 18 - 1 + 1  # per era 10 corpus/array rows, the printout, 2 models; the solo file
     assert any(r.what.startswith("era 2018") and r.expected == "41,678" for r in section.rows)
     assert all(r.ok is None for r in section.rows if r.what.startswith("solo metric"))

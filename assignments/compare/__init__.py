@@ -1,4 +1,4 @@
-"""``make compare``: a clone checks itself against every published course value, all three assignments.
+"""make compare: a clone checks itself against every published course value, all three assignments.
 
     python -m assignments.compare                   # everything but the long run; about 30 s
     python -m assignments.compare --only rnn,jazz   # some assignments

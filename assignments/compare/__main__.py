@@ -17,20 +17,16 @@ from .report import format_section, summary, summary_line
 from .runner import SECTIONS, Context, parse_only, run_comparison
 
 COMMAND = "python -m assignments.compare"
-DATA_FILES = {"rnn_step_by_step": ("step_by_step.json",), "dinos": ("dinos.json", "dinos.txt"),
-              "shakespeare": ("shakespeare.txt", "model_shakespeare_kiank_350_epoch.h5"),
-              "jazz": ("jazz_corpus.json", "outputs/course_my_music.midi", "original_metheny.mid")}
 
 
 def _inputs(keys: Sequence[str], references: Path) -> list[Path]:
-    """The files this run read, for the run card (those present)."""
+    """The files this run read, for the run card (those present: the pretrained model is optional)."""
     paths = []
     for key in keys:
-        for name in DATA_FILES[key]:
-            path = (references / name) if name.endswith((".json", ".midi")) else DATA_DIR / name
-            if path.is_file():
-                paths.append(path)
-    return paths
+        section = SECTIONS[key]
+        paths += [references / name for name in section.REFERENCE_FILES]
+        paths += [DATA_DIR / name for name in section.DATA_FILES]
+    return [p for p in paths if p.is_file()]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

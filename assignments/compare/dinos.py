@@ -22,6 +22,8 @@ from .rows import Row, Section, info, same, within
 KEY = "dinos"
 TITLE = "Assignment 2: Dinosaur Island, character-level language model"
 FIXTURE = "dinos.json"
+REFERENCE_FILES = (FIXTURE,)  # what this section reads (for the run card)
+DATA_FILES = ("dinos.txt",)
 # Printed by the 2021 notebook (Dinosaurus_Island_Character_level_language_model.ipynb, section 3.2 - Training
 # the Model, Expected Output; amanchadha/coursera-deep-learning-specialization@e9de0f4d). Machine-dependent:
 # never counted, and deliberately not in dinos.json.

@@ -22,6 +22,8 @@ KEY = "jazz"
 TITLE = "Assignment 3: Improvise a Jazz Solo with an LSTM Network"
 FIXTURE = "jazz_corpus.json"
 COURSE_SOLO = "outputs/course_my_music.midi"
+REFERENCE_FILES = (FIXTURE, COURSE_SOLO)  # what this section reads (for the run card)
+DATA_FILES = ("original_metheny.mid",)
 ERAS = {"2021": "music21_6.7.1", "2018": "music21_5.5.0"}
 TOL = 1e-9
 # What the notebooks print after load_music_utils (section 1.1 - Dataset): the 2021 notebook as run in
@@ -33,7 +35,8 @@ COURSE_PRINTOUT = {
     "2018": ["shape of X: (60, 30, 78)", "number of training examples: 60", "Tx (length of sequence): 30",
              "total # of unique values: 78", "Shape of Y: (30, 60, 78)"],
 }
-# djmodel's "Total params" (section 2 - Building the Model, Exercise 1; the 2021 grader expects 45530).
+# djmodel's "Total params" (section 2 - Building the Model, Exercise 1); music_inference_model shares its layers
+# (section 3.1 - Predicting & Sampling, Exercise 2). The 2021 grader expects 45530 for both.
 COURSE_PARAMETERS = {90: 45530, 78: 41678}
 METRICS = ("notes", "pitch_low", "pitch_high", "pitch_range", "pc_distance_training", "scale_consistency",
            "chord_tone_rate", "note_density")
@@ -84,7 +87,7 @@ def printout(X, Y, n_values: int, chords, era: str) -> dict[str, str]:
 
 def era_rows(era: str, corpus, ref: dict, midi) -> list[Row]:
     from assignments.jazz.corpus import load_music_utils, window_starts
-    from assignments.jazz.model import count_params, djmodel, make_layers
+    from assignments.jazz.model import count_params, djmodel, make_layers, music_inference_model
 
     name = f"era {era} ({ERAS[era].replace('_', ' ')})"
     n_chords = sum(len(g) for g in ref["chord_groups"])
@@ -110,9 +113,15 @@ def era_rows(era: str, corpus, ref: dict, midi) -> list[Row]:
         rows.append(same(f"{name}: load_music_utils printout", line, ours.get(label, "(not printed)")))
     reshaper, LSTM_cell, densor = make_layers(n_values)
     expected = COURSE_PARAMETERS.get(int(ref["n_values"]))
-    rows.append(same(f"{name}: djmodel parameters (Tx=30, n_a=64)", expected, count_params(
-        djmodel(30, LSTM_cell, densor, reshaper)), show=lambda v: "-" if v is None else f"{v:,}"))
+    rows += [same(f"{name}: djmodel parameters (Tx=30, n_a=64)", expected,
+                  count_params(djmodel(30, LSTM_cell, densor, reshaper)), show=_count),
+             same(f"{name}: music_inference_model parameters (Ty=50, the same layers)", expected,
+                  count_params(music_inference_model(LSTM_cell, densor, Ty=50)), show=_count)]
     return rows
+
+
+def _count(value) -> str:
+    return "-" if value is None else f"{value:,}"
 
 
 def _metric(value) -> str:
@@ -124,7 +133,7 @@ def _metric(value) -> str:
 def generated_metrics(path) -> tuple[dict | None, str | None]:
     """The generated column of ``output/jazz/metrics.json``, or why there is none."""
     if not path.is_file():
-        return None, f"no generated solo yet ({path.relative_to(OUTPUT_DIR.parent)} is written by 'make jazz')"
+        return None, "no generated solo yet (output/jazz/metrics.json is written by 'make jazz')"
     try:
         return dict(json.loads(path.read_text(encoding="utf-8"))["columns"]["generated"]), None
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
@@ -164,5 +173,5 @@ def compare(prepared: dict, context) -> Section:
         f"{FIXTURE}: the corpus recorded from the course's own preprocess.py, grammar.py and data_processing, "
         f"under music21 6.7.1 (era 2021, the current notebook: 90 values) and 5.5.0 (era 2018, the 2018-2020 "
         f"notebooks: 78 values); ours is rebuilt on music21 10. The printout rows are the notebooks' own print "
-        f"lines (section 1.1 - Dataset), the parameter counts djmodel's 'Total params'."))
+        f"lines (section 1.1 - Dataset), the parameter counts the models' 'Total params'."))
     return section

@@ -12,6 +12,8 @@ from .rows import Row, Section
 KEY = "rnn_step_by_step"
 TITLE = "Assignment 1: Building a Recurrent Neural Network, step by step"
 FIXTURE = "step_by_step.json"
+REFERENCE_FILES = (FIXTURE,)  # what this section reads (for the run card)
+DATA_FILES = ()
 
 
 def prepare(context) -> dict:

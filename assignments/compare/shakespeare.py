@@ -21,6 +21,8 @@ from .rows import Row, Section, info, same
 KEY = "shakespeare"
 TITLE = "Assignment 2 (optional part): Writing like Shakespeare"
 MODEL_FILE = "model_shakespeare_kiank_350_epoch.h5"
+REFERENCE_FILES = ()  # what this section reads (for the run card)
+DATA_FILES = ("shakespeare.txt", MODEL_FILE)
 # Printed by the notebook's section 4 - Writing like Shakespeare (2021 Dinosaurus_Island_Character_level_
 # language_model.ipynb), when shakespeare_utils is imported ("number of training examples: 31412"); the
 # pretrained model's size is its Keras 2.0.6 config: LSTM(128) -> LSTM(128) -> Dense(38), 221,990 parameters.
