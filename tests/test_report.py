@@ -401,7 +401,7 @@ def test_page_in_chromium(browser, runs, page):
     errors = [entry for entry in browser.get_log("browser") if entry["level"] in ("SEVERE", "ERROR")]
     assert errors == []
     browser_tools.open_page(browser, root / "index.html")  # as it opens: tables collapsed
-    shot = browser_tools.save_png(browser_tools.full_page_png(browser), OUTPUT_DIR / "report-test.png", colors=64)
+    shot = browser_tools.save_png(browser_tools.full_page_png(browser), OUTPUT_DIR / "report-test.png")
     with open(shot, "rb") as handle:
         head = handle.read(24)
     assert head[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">I", head[16:20])[0] == 1280
@@ -417,8 +417,22 @@ def test_missing_runs_in_chromium(browser, tmp_path):
     assert [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "ERROR")] == []
 
 
-def test_screenshot_option(browser, tmp_path, capsys):
-    """``--screenshot``: the command's own browser saves the whole page (how docs/report.png is made)."""
+class Borrowed:
+    """The module's browser lent to the command: its ``quit`` leaves the browser running for the other tests."""
+
+    def __init__(self, driver):
+        self._driver = driver
+
+    def __getattr__(self, name):
+        return getattr(self._driver, name)
+
+    def quit(self):
+        pass
+
+
+def test_screenshot_option(browser, tmp_path, capsys, monkeypatch):
+    """``--screenshot``: the page opened and saved whole (how docs/report.png is made), in the module's browser."""
+    monkeypatch.setattr(browser_tools, "start", lambda profile, width=1280, height=900: Borrowed(browser))
     shot = tmp_path / "docs" / "page.png"
     assert run(main, ["--output", str(tmp_path), "--quiet", "--screenshot", str(shot), "--colors", "64"]) == 0
     assert capsys.readouterr().out.splitlines()[-1].endswith("page.png")

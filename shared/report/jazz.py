@@ -44,6 +44,13 @@ def _metrics_table(metrics: dict) -> Html:
     return join(parts)
 
 
+def _short_commit(commit) -> str | None:
+    """``2cd110851c9c-dirty`` for a run card's ``git_commit`` (None when the run was outside git)."""
+    if not isinstance(commit, str) or not commit:
+        return None
+    return commit[:12] + ("-dirty" if commit.endswith("-dirty") else "")
+
+
 def _settings(card: dict) -> Html:
     s, r = as_dict(card.get("settings")), as_dict(card.get("results"))
     decoding = None
@@ -62,7 +69,7 @@ def _settings(card: dict) -> Html:
          if "loss_first" in r and "loss_last" in r else None),
         ("training time", f"{number(r['train_seconds'], 1)} s" if "train_seconds" in r else None),
         ("run created", card.get("created")),
-        ("git commit", (card.get("git_commit") or "")[:12] or None),
+        ("git commit", _short_commit(card.get("git_commit"))),
     ])
 
 

@@ -30,7 +30,7 @@ def build(inputs: Inputs) -> Section:
         body.append(el("figure", el("pre", text, class_="poem"),
                        el("figcaption", "The prompt in bold, then " +
                           (f"{r['generated_characters']} characters" if "generated_characters" in r else "the text") +
-                          " written by the course's pretrained LSTM."), class_="poem-figure"))
+                          " written by the model named below."), class_="poem-figure"))
     body.append(settings([
         ("prompt", el("code", prompt) if prompt else None), ("seed", card.get("seed", s.get("seed"))),
         ("temperature", s.get("temperature")), ("mode", s.get("mode")), ("length", s.get("length")),
