@@ -1,18 +1,37 @@
 """The command-line convention every assignment follows.
 
-Bad input is reported as ONE line on stderr (``error: ...``) with exit status 2 --
-never a traceback from inside a library. Code raises :class:`shared.errors.UserError` for anything
-a user can fix; :func:`run` turns it into that line. Argument validators for
-``argparse`` live here too, so every CLI rejects out-of-range options the same way.
+Bad input is reported as ONE line on stderr (``error: ...``) with exit status 2 -- never a traceback
+from inside a library. Code raises :class:`shared.errors.UserError` for anything a user can fix;
+:func:`run` turns it into that line. Around the command, :func:`run` also
+
+* makes SIGTERM behave like Ctrl-C: one line ``error: interrupted``, exit status 130 (SIGINT) or 143
+  (SIGTERM), instead of a traceback or an abrupt exit -15 (:mod:`shared.signals`);
+* turns an ``OSError`` of the environment (full disk, read-only or forbidden folder) into one line;
+* starts that ``error:`` line on a fresh line when a progress bar was drawing (:mod:`shared.console`);
+* on the way out -- however the run ends -- stops the child processes the run started, removes its
+  temporary files and, after a failure, the output folders it created and left empty (:mod:`shared.cleanup`).
+
+A Ctrl-C can only be turned into that line once :func:`run` is running, so a command's ``__main__``
+must import nothing heavy at module level: :func:`run_module` imports the command's module inside
+:func:`run` (``sys.exit(run_module("assignments.dinos.cli"))``), so a Ctrl-C during ``import tensorflow``
+ends quietly too. Argument types for ``argparse`` live here as well, so every CLI rejects out-of-range
+options the same way, before any work starts.
 """
 from __future__ import annotations
 
 import argparse
+import importlib
+import math
+import os
 import sys
+from pathlib import Path
 from typing import Callable, Sequence
 
+from . import cleanup, console, signals
 from .errors import UserError
-from .io import discard_created_dirs, forget_created_dirs
+from .io import discard_created_dirs, forget_created_dirs, is_write_error, os_error_reason  # noqa: F401
+
+SEED_MAX = 2 ** 32 - 1  # = shared.seed.SEED_MAX (not imported: shared.seed imports numpy)
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -23,29 +42,58 @@ class ArgumentParser(argparse.ArgumentParser):
 
 
 def run(main: Callable[[Sequence[str] | None], int | None], argv: Sequence[str] | None = None) -> int:
-    """Call ``main(argv)``; map :class:`UserError` to ``error: ...`` + exit 2, Ctrl-C to exit 130.
+    """Call ``main(argv)`` and return its exit status; see the module docstring for what happens around it.
 
-    On either, output folders that the run created and left empty are removed again.
+    :class:`UserError` -> ``error: MESSAGE``, 2; Ctrl-C / SIGTERM -> ``error: interrupted``, 130 / 143;
+    an environment ``OSError`` (``ENOSPC``, ``EROFS``, ``EACCES``, ...) -> ``error: REASON: PATH``, 2.
     """
-    forget_created_dirs()
+    cleanup.reset()
+    previous = signals.install()
+    saved_streams = console.track_streams()
+    failure: tuple[int, str] | None = None
     try:
-        return int(main(argv) or 0)
-    except UserError as exc:
-        discard_created_dirs()
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        discard_created_dirs()
-        print("error: interrupted", file=sys.stderr)
-        return 130
+        try:
+            try:
+                code = int(main(argv) or 0)
+            finally:
+                signals.ignore()  # from here on nothing may cut the clean-up short
+        except UserError as exc:
+            failure = (2, str(exc))
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (signals.Interrupted)
+            failure = (signals.exit_status(exc), "interrupted")
+        except OSError as exc:
+            if not is_write_error(exc):
+                raise
+            where = f": {exc.filename}" if exc.filename else ""
+            failure = (2, f"{os_error_reason(exc)}{where}")
+        cleanup.clean_up(failed=failure is not None)
+        if failure is None:
+            return code
+        console.end_lines()
+        print(f"error: {failure[1]}", file=sys.stderr, flush=True)
+        return failure[0]
+    finally:
+        cleanup.clean_up(failed=failure is not None)  # after an unexpected exception too (a no-op otherwise)
+        console.untrack_streams(saved_streams)
+        signals.restore(previous)
 
 
-def _typed(kind: type, check: Callable[[float], bool], what: str):
+def run_module(module: str, function: str = "main", argv: Sequence[str] | None = None) -> int:
+    """:func:`run` on ``module.function``, importing ``module`` inside the run (Ctrl-C during imports is quiet)."""
+    def main(args):
+        return getattr(importlib.import_module(module), function)(args)
+
+    return run(main, argv)
+
+
+def _typed(kind: type, check: Callable[[float], bool], what: str, finite: bool = False):
     def parse(text: str):
         try:
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a valid {kind.__name__}") from None
+        if finite and not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{text!r} must be a finite number {what}")
         if not check(value):
             raise argparse.ArgumentTypeError(f"{text!r} must be {what}")
         return value
@@ -56,4 +104,40 @@ def _typed(kind: type, check: Callable[[float], bool], what: str):
 
 positive_int = _typed(int, lambda v: v > 0, "> 0")
 non_negative_int = _typed(int, lambda v: v >= 0, ">= 0")
-positive_float = _typed(float, lambda v: v > 0, "> 0")
+positive_float = _typed(float, lambda v: v > 0, "> 0", finite=True)
+non_negative_float = _typed(float, lambda v: v >= 0, ">= 0", finite=True)
+finite_float = _typed(float, lambda v: True, "", finite=True)
+
+
+def bounded_int(lo: int, hi: int):
+    """An ``int`` type accepting ``lo <= value <= hi`` (sizes: a huge value is one line up front, not a MemoryError)."""
+    if lo > hi:
+        raise ValueError(f"bounded_int: lo {lo} > hi {hi}")
+    return _typed(int, lambda v: lo <= v <= hi, f"between {lo} and {hi}")
+
+
+def bounded_float(lo: float, hi: float, lo_open: bool = False, hi_open: bool = False):
+    """A finite ``float`` type in the interval from ``lo`` to ``hi`` (each end open or closed)."""
+    left, right = "(" if lo_open else "[", ")" if hi_open else "]"
+
+    def inside(v: float) -> bool:
+        return (v > lo if lo_open else v >= lo) and (v < hi if hi_open else v <= hi)
+
+    return _typed(float, inside, f"in {left}{lo:g}, {hi:g}{right}", finite=True)
+
+
+seed_int = bounded_int(0, SEED_MAX)
+seed_int.__name__ = "seed (0 .. 2**32-1)"
+
+
+def output_dir(text: str) -> Path:
+    """An ``--out`` folder: not empty, and not an existing file (created later by the run, not here)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty; give a folder name")
+    path = Path(os.path.expanduser(text))
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a file, not a folder")
+    return path
+
+
+output_dir.__name__ = "folder"

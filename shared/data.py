@@ -10,6 +10,11 @@ public repository and commit it was published at (see ``SOURCES``). Every file i
 its committed sha256 before it is moved into place, so nothing half-copied or wrong stays
 behind. The pretrained Shakespeare model is optional: when it cannot be had, the run says so
 and goes on. Standard library only, so it runs before the virtual environment exists.
+
+:func:`verify_course_file` is what a command calls on its input: a course file inside ``data/``
+whose bytes no longer match ``data/SHA256SUMS`` (one byte changed in ``dinos.txt``) is refused in
+one line that says how to restore it, instead of being trained on without a word; a user's own
+file (any other path or name) is not checked.
 """
 from __future__ import annotations
 
@@ -61,6 +66,38 @@ def read_checksums(path: Path = DATA_DIR / "SHA256SUMS") -> dict[str, str]:
     if not sums:
         raise UserError(f"checksum list is empty: {path}; {restore}")
     return sums
+
+
+def verify_course_file(path: str | os.PathLike, data_dir: Path = DATA_DIR) -> Path:
+    """Check a course file against ``SHA256SUMS``; return ``path``.
+
+    Only a file that *is* one of the course's -- directly inside ``data_dir`` under a name listed in
+    its ``SHA256SUMS`` -- is checked (a sha256 of a few MB at most); any other file is the user's
+    own and passes as it is. A missing course file, or one whose sha256 differs, is a :class:`UserError`.
+    """
+    path = Path(path)
+    try:
+        inside = path.resolve().parent == Path(data_dir).resolve()
+    except OSError:
+        inside = False
+    if not inside:
+        return path
+    sums = read_checksums(Path(data_dir) / "SHA256SUMS")
+    expected = sums.get(path.name)
+    if expected is None:
+        return path
+    shown = display_path(path)
+    if not path.is_file():
+        raise UserError(f"course file not found: {shown} (run 'make data' to fetch it)")
+    try:
+        actual = sha256_file(path)
+    except OSError as exc:
+        raise UserError(f"cannot read course file {shown}: {exc.strerror or exc}") from None
+    if actual != expected:
+        raise UserError(f"course file {shown} was changed or damaged (sha256 {actual[:12]}…, SHA256SUMS says "
+                        f"{expected[:12]}…): run 'make data' to restore it (it replaces the changed file), "
+                        f"or copy it outside {display_path(data_dir)}/ and pass that copy to use your own version")
+    return path
 
 
 def _download(url: str, dest: Path, timeout: float) -> None:

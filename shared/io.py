@@ -1,17 +1,72 @@
-"""Safe file input and output: clear errors on bad input, no half-written files on failure."""
+"""Safe file input and output: clear errors on bad input, no half-written files on failure.
+
+* :func:`read_text` -- a UTF-8 input file, or one :class:`UserError` line (missing, empty, not UTF-8, unreadable).
+* :func:`atomic_path` / :func:`write_text_atomic` -- one output file written under a temporary name and
+  moved into place only when complete; the temporary name is recorded (:mod:`shared.cleanup`) so even an
+  interrupted run removes it. An ``OSError`` while writing (a full disk, a read-only folder, a folder
+  where the file should go) becomes one ``cannot write PATH: REASON`` line.
+* :func:`atomic_dir` -- the same for a folder of files that belong together (a checkpoint and its sidecar).
+* :func:`ensure_output_dir` -- create and check an output folder before any long work.
+* :func:`spawn` / :func:`run_child` -- child processes that an interrupted run stops (:mod:`shared.children`).
+
+A whole run's outputs (several files, one run card) are made all-or-nothing by
+:class:`shared.outputs.OutputSet`, built on these. The course wrote every file in place.
+"""
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
+import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Iterator
 
+from . import cleanup
+from .children import run_child, spawn  # noqa: F401  (re-exported: shared.io.spawn / shared.io.run_child)
 from .errors import UserError
+from .paths import display_path
+from .signals import deferred
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
+
+# errno values that mean "this place cannot take the output" (not a bug in the program)
+WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM,
+                          errno.EIO, errno.EISDIR, errno.ENOTDIR, errno.ENAMETOOLONG})
+_ERRNO_IN_TEXT = re.compile(r"errno\s*=\s*(\d+)")  # h5py's OSError text: "... errno = 28, error message = ..."
+_created_dirs = cleanup._created_dirs  # kept for code that looked at it
+
+
+def os_errno(exc: OSError) -> int | None:
+    """``exc.errno``, or the errno h5py writes into its message."""
+    if exc.errno is not None:
+        return exc.errno
+    found = _ERRNO_IN_TEXT.search(str(exc))
+    return int(found.group(1)) if found else None
+
+
+def os_error_reason(exc: OSError) -> str:
+    """A short reason: ``No space left on device`` (the errno's text), else the first line of the message."""
+    number = os_errno(exc)
+    if exc.strerror:
+        return exc.strerror
+    if number is not None:
+        return os.strerror(number)
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__
+
+
+def is_write_error(exc: BaseException) -> bool:
+    """True for an ``OSError`` caused by where the output goes (full disk, read-only, no permission, ...)."""
+    return isinstance(exc, OSError) and os_errno(exc) in WRITE_ERRNOS
+
+
+def write_error(path: str | os.PathLike, exc: OSError) -> UserError:
+    """The one-line :class:`UserError` for an ``OSError`` while writing ``path``."""
+    return UserError(f"cannot write {display_path(path)}: {os_error_reason(exc)}")
 
 
 def sha256_file(path: str | os.PathLike) -> str:
@@ -24,11 +79,16 @@ def sha256_file(path: str | os.PathLike) -> str:
 
 
 def read_text(path: str | os.PathLike, what: str = "file") -> str:
-    """Read a UTF-8 text file, raising :class:`UserError` if it is missing, empty or not UTF-8."""
+    """Read a UTF-8 text file, raising :class:`UserError` if it is missing, empty, unreadable or not UTF-8."""
     path = Path(path)
     if not path.is_file():
+        if path.is_dir():
+            raise UserError(f"{what} is a folder, not a file: {path}")
         raise UserError(f"{what} not found: {path} (run 'make data' to fetch the course data)")
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"cannot read {what} {path}: {os_error_reason(exc)}") from None
     if not raw.strip():
         raise UserError(f"{what} is empty: {path}")
     try:
@@ -43,38 +103,47 @@ def ensure_output_dir(path: str | os.PathLike) -> Path:
     Call this before any long work so an unwritable ``--out`` fails at once.
     """
     path = Path(path)
+    if str(path).strip() == "":
+        raise UserError("the output folder is an empty string; give a folder name")
     missing = [p for p in (path, *path.parents) if not p.exists()]
     try:
         path.mkdir(parents=True, exist_ok=True)
-        _created_dirs.extend(missing)
+        cleanup.track_created_dirs(missing)
         with tempfile.NamedTemporaryFile(dir=path, prefix=".write-test-"):
             pass
     except OSError as exc:
         discard_created_dirs()
-        raise UserError(f"cannot write to output folder {path}: {exc.strerror or exc}") from None
+        blocker = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
+        reason = f"{display_path(blocker)} is a file, not a folder" if blocker is not None else os_error_reason(exc)
+        raise UserError(f"cannot write to output folder {display_path(path)}: {reason}") from None
     return path
-
-
-_created_dirs: list[Path] = []
 
 
 def forget_created_dirs() -> None:
     """Start a run with no folders recorded (called by :func:`shared.cli.run`)."""
-    _created_dirs.clear()
+    cleanup.forget_created_dirs()
 
 
 def discard_created_dirs() -> None:
     """Remove the folders :func:`ensure_output_dir` created that are still empty (deepest first).
 
-    :func:`shared.cli.run` calls this when a run stops on a :class:`UserError`, so a run that fails
-    after checking its output folder leaves nothing behind, not even an empty folder.
+    :func:`shared.cli.run` calls this when a run stops on a :class:`UserError` or is interrupted, so a run
+    that fails after checking its output folder leaves nothing behind, not even an empty folder.
     """
-    for folder in sorted(set(_created_dirs), key=lambda p: len(p.parts), reverse=True):
-        try:
-            folder.rmdir()
-        except OSError:
-            pass
-    _created_dirs.clear()
+    cleanup.discard_created_dirs()
+
+
+def check_output_target(path: str | os.PathLike) -> Path:
+    """Raise :class:`UserError` if a file cannot go to ``path``: a folder is there, or a file is one of its parents."""
+    path = Path(path)
+    if path.is_dir():
+        raise UserError(f"cannot write {display_path(path)}: a folder of that name is in the way")
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise UserError(f"cannot write {display_path(path)}: {display_path(parent)} is a file, not a folder")
+            break
+    return path
 
 
 @contextlib.contextmanager
@@ -83,20 +152,35 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
 
     Libraries that insist on writing to a filename (matplotlib, Keras, music21) write to
     the yielded path; on any exception the temporary file is removed and ``path`` is untouched.
-    The temporary name keeps ``path``'s suffix, which some writers use to pick a format.
+    The temporary name keeps ``path``'s suffix, which some writers use to pick a format. An ``OSError``
+    from writing (full disk, permissions, ...) becomes a :class:`UserError` naming ``path``.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix="".join(path.suffixes))
-    os.close(fd)
-    tmp_path = Path(tmp)
-    os.chmod(tmp_path, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs get the usual permissions
+    path = check_output_target(path)
     try:
-        yield tmp_path
-        os.replace(tmp_path, path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix="".join(path.suffixes))
+    except OSError as exc:
+        raise write_error(path, exc) from None
+    tmp_path = cleanup.track_temp(tmp)
+    try:
+        os.close(fd)
+        os.chmod(tmp_path, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs get the usual permissions
+        try:
+            yield tmp_path
+        except OSError as exc:
+            if is_write_error(exc):
+                raise write_error(path, exc) from None
+            raise
+        try:
+            os.replace(tmp_path, path)
+        except OSError as exc:
+            raise write_error(path, exc) from None
     finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
+        try:
+            tmp_path.unlink(missing_ok=True)
+        except OSError:
+            pass
+        cleanup.untrack_temp(tmp_path)
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
@@ -104,3 +188,43 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return Path(path)
+
+
+@contextlib.contextmanager
+def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield an empty temporary folder beside ``path``; it replaces ``path`` (a folder) only if the block succeeds.
+
+    Everything written into it appears at ``path`` together or not at all. An existing folder at
+    ``path`` is moved aside, the new one renamed in, the old one removed (signals wait meanwhile).
+    """
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise UserError(f"cannot write {display_path(path)}: a file of that name is in the way")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp_path = cleanup.track_temp(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}."))
+    except OSError as exc:
+        raise write_error(path, exc) from None
+    old = path.parent / f".{path.name}.old-{os.getpid()}"
+    try:
+        os.chmod(tmp_path, 0o777 & ~_UMASK)
+        try:
+            yield tmp_path
+        except OSError as exc:
+            if is_write_error(exc):
+                raise write_error(path, exc) from None
+            raise
+        cleanup.track_temp(old)
+        try:
+            with deferred():
+                if path.exists():
+                    os.rename(path, old)
+                os.rename(tmp_path, path)
+        except OSError as exc:
+            if old.exists() and not path.exists():
+                os.rename(old, path)
+            raise write_error(path, exc) from None
+    finally:
+        for leftover in (tmp_path, old):
+            shutil.rmtree(leftover, ignore_errors=True)
+            cleanup.untrack_temp(leftover)

@@ -1,4 +1,10 @@
-"""Run cards: a JSON record left by every run (settings, seed, library versions, data hashes, results)."""
+"""Run cards: a JSON record left by every run (settings, seed, library versions, data hashes, results).
+
+:func:`write_run_card` writes one card on its own. A run that writes its outputs through
+:class:`shared.outputs.OutputSet` gets its card from there instead: the same fields plus ``run_id`` and
+``files`` (every output of the run with its sha256 and size), written last, so the card always
+describes the files beside it. The course kept no record of its runs.
+"""
 from __future__ import annotations
 
 import datetime as _dt
@@ -47,9 +53,10 @@ def machine() -> dict[str, Any]:
 
 
 def run_card(command: str, settings: dict[str, Any], seed: int | None,
-             data_files: Iterable[str | os.PathLike] = (), results: dict[str, Any] | None = None) -> dict:
-    """Build a run card as a dict."""
-    return {
+             data_files: Iterable[str | os.PathLike] = (), results: dict[str, Any] | None = None,
+             extra: dict[str, Any] | None = None) -> dict:
+    """Build a run card as a dict (``extra`` keys, e.g. ``run_id`` and ``files``, are added at the end)."""
+    card = {
         "command": command,
         "argv": sys.argv,
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
@@ -61,10 +68,17 @@ def run_card(command: str, settings: dict[str, Any], seed: int | None,
         "machine": machine(),
         "results": results or {},
     }
+    card.update(extra or {})
+    return card
+
+
+def card_json(card: dict) -> str:
+    """A run card as the JSON text written to disk."""
+    return json.dumps(card, indent=2, default=str) + "\n"
 
 
 def write_run_card(path: str | os.PathLike, command: str, settings: dict[str, Any], seed: int | None,
                    data_files: Iterable[str | os.PathLike] = (), results: dict[str, Any] | None = None) -> Path:
     """Write a run card to ``path`` (atomically) and return the path."""
     card = run_card(command, settings, seed, data_files, results)
-    return write_text_atomic(path, json.dumps(card, indent=2, default=str) + "\n")
+    return write_text_atomic(path, card_json(card))

@@ -1,18 +1,29 @@
-"""One seed for every random source: Python's ``random``, numpy's global state and TensorFlow/Keras."""
+"""One seed for every random source: Python's ``random``, numpy's global state and TensorFlow/Keras.
+
+String hashing is *not* seeded here: ``PYTHONHASHSEED`` is read once, when the interpreter starts, so
+setting it at run time (as an earlier version did) changed nothing in the running process. Nothing in
+this project depends on hash order -- vocabularies are sorted, never taken in ``set`` order -- so runs
+are reproducible whatever ``PYTHONHASHSEED`` is; the tests check the orders that matter (e.g. the jazz
+corpus' value indices). The course seeded numpy only, in a few places.
+"""
 from __future__ import annotations
 
-import os
 import random
 
 import numpy as np
+
+SEED_MAX = 2 ** 32 - 1  # the largest seed numpy's legacy generator (and Keras' set_random_seed) accepts
 
 
 def set_seed(seed: int, tensorflow: bool = True) -> None:
     """Seed Python, numpy's legacy global generator and (if ``tensorflow``) Keras/TensorFlow.
 
+    ``seed`` must be in 0 .. 2**32 - 1 (``shared.cli.seed_int`` checks a ``--seed`` option up front).
     TensorFlow is imported only when asked, so numpy-only code stays fast to start.
     """
-    os.environ["PYTHONHASHSEED"] = str(seed)
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or not 0 <= seed <= SEED_MAX:
+        raise ValueError(f"seed must be an integer in 0 .. {SEED_MAX}, got {seed!r}")
+    seed = int(seed)
     random.seed(seed)
     np.random.seed(seed)
     if tensorflow:

@@ -1,0 +1,115 @@
+"""What one run must undo when it stops early: its temporary files, the folders it created, its children.
+
+:func:`shared.cli.run` calls :func:`reset` when a run starts and :func:`clean_up` when it ends. The other
+shared modules register what they create here: :func:`shared.io.atomic_path` and
+:class:`shared.outputs.OutputSet` their temporary paths, :func:`shared.io.ensure_output_dir` the folders
+it made, :mod:`shared.children` the processes it started. The course wrote its files in place and
+started no processes, so it had nothing to undo; a run that is interrupted here (Ctrl-C, SIGTERM) or
+stops on a :class:`~shared.errors.UserError` leaves no temporary file, no empty folder it made and no
+child process behind.
+
+Standard library only: it is imported before anything heavy, so a Ctrl-C during start-up is handled.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+_temp_paths: dict[Path, None] = {}  # insertion-ordered set
+_created_dirs: list[Path] = []
+_children: list[subprocess.Popen] = []
+
+CHILD_GRACE_S = 2.0  # seconds a child gets to exit after SIGTERM before it is killed
+
+
+def reset() -> None:
+    """Start a run with nothing recorded (temporary paths, folders, children)."""
+    _temp_paths.clear()
+    _created_dirs.clear()
+    _children.clear()
+
+
+def track_temp(path: str | os.PathLike) -> Path:
+    """Record a temporary file or folder to be removed if the run stops before it is moved into place."""
+    path = Path(path)
+    _temp_paths[path] = None
+    return path
+
+
+def untrack_temp(path: str | os.PathLike) -> None:
+    _temp_paths.pop(Path(path), None)
+
+
+def track_created_dirs(paths) -> None:
+    """Record folders this run created (removed again at a failed run's end if still empty)."""
+    _created_dirs.extend(Path(p) for p in paths)
+
+
+def track_child(process: subprocess.Popen) -> subprocess.Popen:
+    _children.append(process)
+    return process
+
+
+def untrack_child(process: subprocess.Popen) -> None:
+    if process in _children:
+        _children.remove(process)
+
+
+def remove_temp_paths() -> None:
+    """Remove every temporary path still recorded (files and folders)."""
+    for path in reversed(list(_temp_paths)):
+        try:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass
+    _temp_paths.clear()
+
+
+def discard_created_dirs() -> None:
+    """Remove the recorded folders that are still empty (deepest first), then forget them."""
+    for folder in sorted(set(_created_dirs), key=lambda p: len(p.parts), reverse=True):
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
+    _created_dirs.clear()
+
+
+def forget_created_dirs() -> None:
+    _created_dirs.clear()
+
+
+def stop_children(grace: float = CHILD_GRACE_S) -> list[int]:
+    """SIGTERM every recorded child still running, SIGKILL those alive after ``grace`` s, reap all.
+
+    Returns the pids that had to be stopped.
+    """
+    running = [p for p in _children if p.poll() is None]
+    for process in running:
+        try:
+            process.terminate()
+        except OSError:
+            pass
+    for process in running:
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    _children.clear()
+    return [p.pid for p in running]
+
+
+def clean_up(failed: bool) -> None:
+    """End of a run: stop children and remove temporary paths; after a failure also the empty folders it made."""
+    stop_children()
+    remove_temp_paths()
+    if failed:
+        discard_created_dirs()
+    else:
+        forget_created_dirs()

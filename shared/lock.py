@@ -1,0 +1,98 @@
+"""One run at a time per output folder: a ``.lock`` file held with ``fcntl.flock``.
+
+Two runs writing into one ``--out`` used to mix their files. :class:`FolderLock` takes an exclusive,
+non-blocking ``flock`` on ``FOLDER/.lock`` (which holds the owner's pid, for the message); a second
+run stops at once with one line naming that pid. The kernel drops the lock when its process dies,
+however it dies, so a ``.lock`` left by a killed run (SIGKILL, power loss) never blocks the next one:
+it is simply taken over. The file is removed when the lock is released. POSIX only (``fcntl``), like
+the rest of the project's process handling. The course had no locking.
+"""
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import time
+from pathlib import Path
+
+from .errors import UserError
+from .paths import display_path
+
+LOCK_NAME = ".lock"
+
+
+class FolderLock:
+    """``with FolderLock(folder):`` -- or :meth:`acquire` / :meth:`release`."""
+
+    def __init__(self, folder: str | os.PathLike, what: str = "output folder"):
+        self.folder = Path(folder)
+        self.path = self.folder / LOCK_NAME
+        self.what = what
+        self._fd: int | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def acquire(self) -> "FolderLock":
+        for _ in range(10):  # retried only when the file was replaced between open and flock
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            except OSError as exc:
+                raise UserError(f"cannot lock {self.what} {display_path(self.folder)}: "
+                                f"{exc.strerror or exc}") from None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                owner = _read_pid(fd)
+                os.close(fd)
+                if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                    raise UserError(f"cannot lock {self.what} {display_path(self.folder)}: "
+                                    f"{exc.strerror or exc}") from None
+                raise UserError(f"{self.what} {display_path(self.folder)} is in use by another run "
+                                f"(pid {owner or '?'}); wait for it to end or choose another --out") from None
+            if not _same_file(fd, self.path):  # the previous owner removed it as we opened it: try again
+                os.close(fd)
+                continue
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+            self._fd = fd
+            return self
+        raise UserError(f"cannot lock {self.what} {display_path(self.folder)}: it keeps changing")
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        try:
+            if _same_file(self._fd, self.path):
+                self.path.unlink()
+        except OSError:
+            pass
+        os.close(self._fd)  # closing drops the flock
+        self._fd = None
+
+    def __enter__(self) -> "FolderLock":
+        return self.acquire()
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        a, b = os.fstat(fd), os.stat(path)
+    except OSError:
+        return False
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
+
+
+def _read_pid(fd: int) -> str | None:
+    for _ in range(5):  # the owner writes its pid right after taking the lock
+        try:
+            text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+        except OSError:
+            return None
+        if text:
+            return text if text.isdigit() else None
+        time.sleep(0.01)
+    return None

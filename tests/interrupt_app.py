@@ -1,0 +1,71 @@
+"""The body of ``python -m tests.interrupt_cli`` (see there): writes a few JSON outputs through OutputSet."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+
+def hook(point: str) -> None:
+    """At ``$INTERRUPT_AT``: say READY and wait for a line on stdin (or for a signal)."""
+    if os.environ.get("INTERRUPT_AT") == point:
+        print(f"READY {point}", flush=True)
+        sys.stdin.readline()
+
+
+hook("startup")  # stands in for a slow `import tensorflow` at the top of a command's module
+
+from shared import outputs as _outputs  # noqa: E402
+from shared.cli import ArgumentParser, bounded_int, output_dir, seed_int  # noqa: E402
+from shared.io import spawn  # noqa: E402
+from shared.outputs import OutputSet  # noqa: E402
+
+
+def main(argv=None) -> int:
+    parser = ArgumentParser(prog="python -m tests.interrupt_cli")
+    parser.add_argument("--out", type=output_dir, required=True)
+    parser.add_argument("--seed", type=seed_int, default=0)
+    parser.add_argument("--extra", action="store_true", help="also write extra.json")
+    parser.add_argument("--checkpoints", type=bounded_int(0, 20), default=0)
+    parser.add_argument("--child", action="store_true", help="start a `sleep 60` child")
+    parser.add_argument("--bar", action="store_true", help="draw progress bars")
+    args = parser.parse_args(argv)
+    settings = {"extra": args.extra, "checkpoints": args.checkpoints}
+
+    def payload(name: str) -> str:
+        return json.dumps({"name": name, "seed": args.seed}) + "\n"
+
+    with OutputSet(args.out, command="python -m tests.interrupt_cli", seed=args.seed, settings=settings) as out:
+        out.write_text("a.json", payload("a.json"))
+        if args.bar:
+            from tqdm import tqdm
+
+            bar = tqdm(total=10, file=sys.stderr, disable=False, mininterval=0, leave=True)
+            bar.update(4)
+            sys.stdout.write("\b" * 10 + "\r 3/10 [=====>........] - loss: 1.2")  # as Keras' Progbar does
+            sys.stdout.flush()
+        hook("progress")
+        if args.child:
+            child = spawn(["sleep", "60"])
+            print(f"CHILD {child.pid}", flush=True)
+        hook("child")
+        with out.atomic("sub/b.json") as tmp:
+            with open(tmp, "w", encoding="utf-8") as handle:
+                handle.write(payload("sub/b.json")[:5])
+                handle.flush()
+                hook("writing")
+                handle.write(payload("sub/b.json")[5:])
+        if args.checkpoints:
+            store = out.checkpoints("checkpoints")
+            for epoch in range(1, args.checkpoints + 1):
+                with store.write(f"epoch-{epoch:03d}") as unit:
+                    (unit / "model.json").write_text(payload(f"model {epoch}"), encoding="utf-8")
+                    (unit / "state.json").write_text(payload(f"state {epoch}"), encoding="utf-8")
+                hook("checkpoint")
+        if args.extra:
+            out.write_text("extra.json", payload("extra.json"))
+        out.results["files"] = 3 if args.extra else 2
+        _outputs._commit_hook = lambda point: hook("commit") if point == "first file moved" else None
+        hook("staged")
+    print(f"wrote {len(out.files)} files", flush=True)
+    return 0

@@ -1,0 +1,245 @@
+"""All-or-nothing runs, from the outside: real processes of ``tests/interrupt_cli.py`` sent SIGINT/SIGTERM.
+
+Each case starts the small test command (built on ``shared.cli.run`` + ``shared.outputs.OutputSet``)
+into an empty ``--out`` or into one holding a previous run, waits until it reports ``READY`` at a
+chosen point, sends the signal, and then checks: exit status 130 / 143, one ``error: interrupted``
+line on a fresh line and no traceback, the ``sleep 60`` child gone, no temporary file, every file
+parses, and the folder holds exactly one run's set (its run card lists the files with their
+sha256): the previous run's, untouched -- or, when the signal came during the commit (signals wait),
+the new run's, complete. Plus two runs into one folder, a stale lock, and a SIGKILL mid-commit.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from shared.outputs import verify_output_set
+
+REPO = Path(__file__).resolve().parent.parent
+POINTS = ("progress", "child", "writing", "checkpoint", "staged", "commit")
+SIGNALS = {"SIGINT": (signal.SIGINT, 130), "SIGTERM": (signal.SIGTERM, 143)}
+CASES = ([("startup", s, "empty") for s in SIGNALS]
+         + [(p, s, start) for p in POINTS for s in SIGNALS for start in ("empty", "previous")])
+TIMEOUT = 20
+
+
+class Cli:
+    """One ``python -m tests.interrupt_cli`` process with its stdout read line by line in a thread."""
+
+    def __init__(self, out: Path, seed: int, *args: str, point: str | None = None):
+        env = dict(os.environ, INTERRUPT_AT=point or "")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.interrupt_cli", "--out", str(out), "--seed", str(seed), *args],
+            cwd=REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.lines: list[bytes] = []
+        self._new_line = threading.Condition()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        for line in iter(self.process.stdout.readline, b""):
+            with self._new_line:
+                self.lines.append(line)
+                self._new_line.notify_all()
+
+    def wait_ready(self, point: str) -> None:
+        deadline = time.monotonic() + TIMEOUT
+        with self._new_line:
+            while not any(f"READY {point}".encode() in line for line in self.lines):
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"no READY {point}: {b''.join(self.lines)!r} "
+                                         f"{self.process.stderr.read() if self.process.poll() is not None else ''}")
+                self._new_line.wait(0.05)
+
+    def close_stdin(self) -> None:
+        """No pause: a READY point reads end-of-file and goes on."""
+        self.process.stdin.close()
+        self.process.stdin = None
+
+    def resume(self) -> None:
+        self.process.stdin.write(b"\n")
+        self.process.stdin.flush()
+
+    def finish(self) -> tuple[int, bytes, bytes]:
+        try:
+            err = self.process.communicate(timeout=TIMEOUT)[1]
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise
+        self._reader.join(TIMEOUT)
+        return self.process.returncode, b"".join(self.lines), err
+
+    def child_pid(self) -> int | None:
+        for line in self.lines:
+            if b"CHILD " in line:
+                return int(line.split(b"CHILD ")[1].split()[0])
+        return None
+
+
+def run_to_end(out: Path, seed: int, *args: str) -> tuple[int, bytes, bytes]:
+    cli = Cli(out, seed, *args)
+    cli.close_stdin()
+    return cli.finish()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _seeds(folder: Path, names) -> set[int]:
+    """The seed inside each named JSON output (every file must parse)."""
+    return {json.loads((folder / n).read_text())["seed"] for n in names}
+
+
+def _card(folder: Path) -> dict:
+    return json.loads((folder / "run_card.json").read_text())
+
+
+def _unit_seeds(folder: Path) -> dict[str, set]:
+    seeds = {}
+    for unit in sorted((folder / "checkpoints").iterdir()):
+        seeds[unit.name] = _seeds(unit, ["model.json", "state.json"])
+        json.loads((unit / "unit.json").read_text())
+    return seeds
+
+
+def _assert_one_error_line(err: bytes, out: bytes) -> None:
+    text = err.decode()
+    assert "Traceback" not in text and text.count("error:") == 1, text
+    assert text.endswith("error: interrupted\n"), text
+    at = text.index("error: interrupted")
+    assert at == 0 or text[at - 1] == "\n", text  # on a fresh line, not glued to a bar
+    assert not out or out.endswith(b"\n"), out  # a bar left unfinished on stdout was ended too
+
+
+@pytest.fixture(scope="module")
+def previous_run(tmp_path_factory) -> Path:
+    """A finished run (seed 1, with extra.json and 3 checkpoints) to copy into ``--out``."""
+    out = tmp_path_factory.mktemp("previous") / "out"
+    rc, _, err = run_to_end(out, 1, "--extra", "--checkpoints", "3")
+    assert rc == 0, err
+    assert verify_output_set(out, strict=True) == []
+    assert sorted(_card(out)["files"]) == ["a.json", "extra.json", "sub/b.json"]
+    return out
+
+
+@pytest.mark.parametrize("point,signame,start", CASES, ids=[f"{p}-{s}-{st}" for p, s, st in CASES])
+def test_interrupted_run_leaves_one_consistent_set(tmp_path, previous_run, point, signame, start):
+    signum, status = SIGNALS[signame]
+    out = tmp_path / "out"
+    if start == "previous":
+        shutil.copytree(previous_run, out)
+    before = _snapshot(out) if out.exists() else {}
+    cli = Cli(out, 2, "--bar", "--child", "--checkpoints", "2", point=point)
+    cli.wait_ready(point)
+    cli.process.send_signal(signum)
+    if point == "commit":  # the signal waits until the commit is done
+        time.sleep(0.3)
+        assert cli.process.poll() is None, "the commit was cut short by the signal"
+        cli.resume()
+    rc, stdout, err = cli.finish()
+    assert rc == status, err
+    _assert_one_error_line(err, stdout)
+    child = cli.child_pid()
+    if child is not None:
+        assert not _alive(child), f"child {child} outlived the run"
+
+    new_units = point in ("checkpoint", "staged")  # the interrupted run's checkpoint units survive it
+    if point == "commit":  # the new set, complete
+        assert verify_output_set(out, strict=True) == []
+        card = _card(out)
+        assert card["seed"] == 2 and sorted(card["files"]) == ["a.json", "sub/b.json"]  # extra.json: gone
+        assert _seeds(out, card["files"]) == {2}
+        assert _unit_seeds(out) == {"epoch-001": {2}, "epoch-002": {2}}
+    elif start == "previous":  # the previous set, untouched (checkpoint units aside)
+        assert verify_output_set(out, strict=True) == []
+        after = _snapshot(out)
+        kept = {n: b for n, b in before.items() if not n.startswith("checkpoints/")}
+        assert {n: b for n, b in after.items() if not n.startswith("checkpoints/")} == kept
+        assert _seeds(out, _card(out)["files"]) == {1}
+        units = _unit_seeds(out)
+        if new_units:  # one lineage: the new run's units replaced the previous run's, none mixed
+            assert units == {f"epoch-{e:03d}": {2} for e in range(1, 2 + (point == "staged"))}
+        else:
+            assert units == {f"epoch-{e:03d}": {1} for e in (1, 2, 3)}
+    elif new_units:  # an empty --out: only the checkpoint units, complete, no other file
+        names = sorted(_snapshot(out))
+        assert all(n.startswith("checkpoints/epoch-") for n in names), names
+        assert _unit_seeds(out) == {f"epoch-{e:03d}": {2} for e in range(1, 2 + (point == "staged"))}
+        assert not [p for p in out.rglob(".*")]
+    else:  # an empty --out: the folder the run made is gone again
+        assert not out.exists(), sorted(_snapshot(out))
+
+
+def test_second_run_into_a_busy_folder_stops_at_once(tmp_path):
+    out = tmp_path / "out"
+    first = Cli(out, 1, point="staged")
+    first.wait_ready("staged")
+    started = time.monotonic()
+    rc, stdout, err = run_to_end(out, 2)
+    assert rc == 2 and time.monotonic() - started < 10
+    assert err.decode() == (f"error: output folder {out} is in use by another run (pid {first.process.pid}); "
+                            f"wait for it to end or choose another --out\n")
+    first.resume()
+    rc, _, err = first.finish()
+    assert rc == 0, err
+    assert verify_output_set(out, strict=True) == [] and _seeds(out, _card(out)["files"]) == {1}
+
+
+def test_concurrent_runs_never_mix_their_files(tmp_path):
+    out = tmp_path / "out"
+    for trial in range(3):
+        seeds = (10 + 2 * trial, 11 + 2 * trial)
+        clis = [Cli(out, s, *(["--extra"] if s % 2 else [])) for s in seeds]
+        for cli in clis:
+            cli.close_stdin()
+        results = [cli.finish() for cli in clis]
+        assert any(rc == 0 for rc, _, _ in results), results
+        for rc, _, err in results:
+            assert rc == 0 or (rc == 2 and b"is in use by another run" in err), err
+        assert verify_output_set(out, strict=True) == []
+        card = _card(out)
+        assert card["seed"] in seeds and _seeds(out, card["files"]) == {card["seed"]}
+
+
+def test_a_stale_lock_does_not_block(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    (out / ".lock").write_text(f"{dead.pid}\n")  # left by a run that was killed
+    rc, _, err = run_to_end(out, 3)
+    assert rc == 0, err
+    assert not (out / ".lock").exists() and verify_output_set(out, strict=True) == []
+
+
+def test_sigkill_mid_commit_is_cleaned_up_by_the_next_run(tmp_path, previous_run):
+    out = tmp_path / "out"
+    shutil.copytree(previous_run, out)
+    cli = Cli(out, 2, point="commit")
+    cli.wait_ready("commit")
+    cli.process.kill()  # SIGKILL: nothing can run; the old card is gone, one new file is in
+    cli.finish()
+    assert not (out / "run_card.json").exists() and (out / ".commit-run_card.json").is_file()
+    rc, _, err = run_to_end(out, 4, "--checkpoints", "1")  # no --extra: the first run's extra.json must go too
+    assert rc == 0, err
+    assert verify_output_set(out, strict=True) == []
+    assert sorted(_card(out)["files"]) == ["a.json", "sub/b.json"] and _seeds(out, ["a.json", "sub/b.json"]) == {4}
+    assert _unit_seeds(out) == {"epoch-001": {4}}
