@@ -14,11 +14,22 @@ values and optional per-item ``rtol``/``atol``. This module is the one implement
 - :func:`compare` applies the schema's rules: strings, booleans and values written with JSON integers only
   (shapes, lengths, indices) must be equal; any other number is ``np.allclose(actual, value, rtol, atol)``.
 
+Two more checks against what the course published, used by the notebook tests:
+
+- :func:`printout_mismatches` compares a printout with a notebook's *Expected Output* text: the text around
+  the numbers must be the same (whitespace aside: numpy's line wrapping and padding changed between
+  versions), and every number must be within a tolerance;
+- :func:`signature_mismatches` compares a function's signature with the course's ``def`` line: the same
+  positional parameters and defaults; anything added must be keyword-only with a default.
+
 Used by ``assignments.rnn_step_by_step.checks`` (``make rnn``), the dinosaur tests and ``make compare``.
 """
 from __future__ import annotations
 
+import ast
 import copy
+import inspect
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
@@ -26,7 +37,8 @@ import numpy as np
 
 DEFAULT_RTOL = 1e-7
 DEFAULT_ATOL = 1e-8
-_BUILTINS = {f.__name__: f for f in (len, sorted, float, int, sum, abs, chr, list, tuple, min, max, round)}
+_BUILTINS = {f.__name__: f for f in (len, sorted, float, int, sum, abs, chr, list, tuple, min, max, round,
+                                     __import__)}  # numpy's C code imports through the caller's builtins
 
 
 @dataclass
@@ -147,3 +159,58 @@ def compare(actual, expected, rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_
     if got.shape != want.shape:
         return False, None
     return bool(np.allclose(got, want, rtol=rtol, atol=atol)), float(np.max(np.abs(got - want))) if got.size else 0.0
+
+
+_NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+
+
+def _split_printout(text: str) -> tuple[str, list[float]]:
+    """The text with every number replaced by ``#`` and all whitespace removed, and the numbers."""
+    numbers = [float(m) for m in _NUMBER.findall(text)]
+    return re.sub(r"\s+", "", _NUMBER.sub("#", text)), numbers
+
+
+def printout_mismatches(got: str, expected: str, rtol: float = 1e-9, atol: float = 1e-8) -> list[str]:
+    """How ``got`` differs from the course's printed ``expected``; empty when it matches.
+
+    The words and symbols must be the same, whitespace aside; each number within ``atol + rtol * |expected|``
+    (the notebooks printed 8 to 12 significant digits, numpy 2 prints all of them).
+    """
+    text_got, numbers_got = _split_printout(got)
+    text_expected, numbers_expected = _split_printout(expected)
+    if text_got != text_expected:
+        return [f"text differs: got {text_got!r}, expected {text_expected!r}"]
+    if len(numbers_got) != len(numbers_expected):
+        return [f"{len(numbers_got)} numbers printed, expected {len(numbers_expected)}"]
+    return [f"number {i}: got {g!r}, expected {e!r}" for i, (g, e) in enumerate(zip(numbers_got, numbers_expected))
+            if not abs(g - e) <= atol + rtol * abs(e)]
+
+
+def signature_mismatches(function, course_def: str) -> list[str]:
+    """How ``function``'s signature differs from the course's ``def name(args):`` line; empty when it fits.
+
+    The course's parameters must come first, in order, positional, with the course's defaults; any
+    parameter the project adds must be keyword-only with a default (or ``**kwargs`` passed on).
+    """
+    tree = ast.parse(course_def.strip().rstrip(":") + ": pass").body[0]
+    names = [a.arg for a in tree.args.args]
+    defaults = dict(zip(names[len(names) - len(tree.args.defaults):],
+                        (ast.literal_eval(d) for d in tree.args.defaults)))
+    params = list(inspect.signature(function).parameters.values())
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    problems = []
+    if function.__name__ != tree.name:
+        problems.append(f"named {function.__name__}, the course's is {tree.name}")
+    if [p.name for p in positional] != names:
+        problems.append(f"positional parameters {[p.name for p in positional]}, the course's are {names}")
+    for p in positional:
+        if p.name in defaults and (p.default is p.empty or p.default != defaults[p.name]):
+            problems.append(f"{p.name}: default {p.default!r}, the course's is {defaults[p.name]!r}")
+        if p.name not in defaults and p.default is not p.empty:
+            problems.append(f"{p.name}: default {p.default!r}, the course's has none")
+    for p in params:
+        if p.kind is p.KEYWORD_ONLY and p.default is p.empty:
+            problems.append(f"added parameter {p.name} has no default")
+        if p.kind is p.VAR_POSITIONAL:
+            problems.append(f"*{p.name} takes extra positional arguments the course does not")
+    return problems

@@ -5,12 +5,17 @@ the hidden bias is keyed ``b`` (gradient ``db``), the loss is a *sum* over time 
 is carried from one name to the next, and ``sample`` re-seeds numpy's global generator before every
 draw with ``seed + counter`` while also incrementing ``seed`` -- so step k uses seed ``seed0 + 2k``.
 
-Additions that do not change the course run (all keyword-only, defaults reproduce it):
-``initialize_parameters(..., seed=1)``; ``model(..., sample_every=2000, seed=0, learning_rate=0.01,
-history=None, progress=None)``. ``seed`` shifts every seed the course uses at once (see :class:`SeedPlan`).
+Additions that do not change the course run (defaults reproduce it): ``initialize_parameters(..., seed=1)``;
+``model(..., *, sample_every=2000, seed=0, learning_rate=0.01, optimize=optimize, history=None,
+checkpoints=None, progress=None, out=print)``. ``seed`` shifts every seed the course uses at once (see
+:class:`SeedPlan`). ``sample`` returns Python ints (numpy 2 prints ``np.int64(23)`` where the course printed 23).
 
-This is the readable reference; :mod:`assignments.dinos.fast` runs the same loop bit for bit, faster.
-Run with ``python -m assignments.dinos --impl course``.
+``from assignments.dinos.course import *`` gives a Python session exactly the course's names (``__all__``:
+the ``utils.py`` helpers and the four graded functions), so the notebook's cells run as written
+(``tests/test_notebook_dinos.py``); :class:`SeedPlan` and :func:`print_checkpoint` are the project's.
+
+This is the readable reference; :mod:`assignments.dinos.fast` plugs a bit-identical, faster step into
+:func:`model`. Run with ``python -m assignments.dinos --impl course``.
 """
 from __future__ import annotations
 
@@ -21,6 +26,12 @@ from typing import Callable
 import numpy as np
 
 from shared.rnn_utils import softmax
+
+__all__ = [
+    "softmax", "smooth", "print_sample", "get_sample", "get_initial_loss", "initialize_parameters",  # utils.py
+    "rnn_step_forward", "rnn_step_backward", "update_parameters", "rnn_forward", "rnn_backward",  # utils.py
+    "clip", "sample", "optimize", "model",  # the graded functions (UNQ_C1..C4)
+]
 
 
 # ---------------------------------------------------------------- seeds
@@ -67,7 +78,7 @@ def print_sample(sample_ix, ix_to_char):
     print(get_sample(sample_ix, ix_to_char), end="")
 
 
-def initialize_parameters(n_a, n_x, n_y, seed=1):
+def initialize_parameters(n_a, n_x, n_y, *, seed=1):
     """``np.random.seed(seed)``, then Wax, Waa, Wya ~ randn * 0.01 in that order; b, by zeros."""
     np.random.seed(seed)
     Wax = np.random.randn(n_a, n_x) * 0.01  # (n_a, n_x) input to hidden

@@ -65,7 +65,11 @@ class WindowPredictor:
 
     def __call__(self, indices: list[int]) -> np.ndarray:
         """Next-character probabilities after the window of ``indices`` (n_x,)."""
-        return self._call(window_input(indices, self.Tx, self.n_x)).numpy()[0]
+        return self.probabilities(window_input(indices, self.Tx, self.n_x))
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        """Next-character probabilities (n_x,) for one one-hot window ``x`` (1, Tx, n_x), float32."""
+        return self._call(x).numpy()[0]
 
 
 def generate(model: keras.Model, prompt: list[int], length: int, temperature: float,
