@@ -6,11 +6,19 @@ import os
 import sys
 
 
-def hook(point: str) -> None:
-    """At ``$INTERRUPT_AT``: say READY and wait for a line on stdin (or for a signal)."""
+def hook(point: str, then=None) -> None:
+    """At ``$INTERRUPT_AT``: say READY, call ``then`` and wait for a line on stdin (or for a signal)."""
     if os.environ.get("INTERRUPT_AT") == point:
         print(f"READY {point}", flush=True)
+        if then is not None:
+            then()
         sys.stdin.readline()
+
+
+def keras_bar() -> None:
+    """An unfinished line on stdout, as Keras' Progbar leaves one mid-epoch."""
+    sys.stdout.write("\b" * 10 + "\r 3/10 [=====>........] - loss: 1.2")
+    sys.stdout.flush()
 
 
 hook("startup")  # stands in for a slow `import tensorflow` at the top of a command's module
@@ -37,14 +45,11 @@ def main(argv=None) -> int:
 
     with OutputSet(args.out, command="python -m tests.interrupt_cli", seed=args.seed, settings=settings) as out:
         out.write_text("a.json", payload("a.json"))
-        if args.bar:
+        if args.bar:  # a tqdm bar mid-way on stderr, then (after READY) a Keras-style one on stdout
             from tqdm import tqdm
 
-            bar = tqdm(total=10, file=sys.stderr, disable=False, mininterval=0, leave=True)
-            bar.update(4)
-            sys.stdout.write("\b" * 10 + "\r 3/10 [=====>........] - loss: 1.2")  # as Keras' Progbar does
-            sys.stdout.flush()
-        hook("progress")
+            tqdm(total=10, file=sys.stderr, disable=False, mininterval=0, leave=False).update(4)
+        hook("progress", then=keras_bar if args.bar else None)
         if args.child:
             child = spawn(["sleep", "60"])
             print(f"CHILD {child.pid}", flush=True)
