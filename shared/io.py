@@ -102,9 +102,9 @@ def ensure_output_dir(path: str | os.PathLike) -> Path:
 
     Call this before any long work so an unwritable ``--out`` fails at once.
     """
-    path = Path(path)
-    if str(path).strip() == "":
+    if isinstance(path, str) and not path.strip():  # Path("") would silently be the working folder
         raise UserError("the output folder is an empty string; give a folder name")
+    path = Path(path)
     missing = [p for p in (path, *path.parents) if not p.exists()]
     try:
         path.mkdir(parents=True, exist_ok=True)

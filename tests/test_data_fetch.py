@@ -135,3 +135,46 @@ def test_data_folder_files_verify(data_dir):
     sums = fetch.read_checksums(data_dir / "SHA256SUMS")
     for name in ("dinos.txt", "shakespeare.txt", "original_metheny.mid"):
         assert hashlib.sha256((data_dir / name).read_bytes()).hexdigest() == sums[name]
+
+
+def test_a_changed_course_file_is_refused_in_one_line(tmp_path, capsys):
+    dest = _dest_with_sums(tmp_path, {"dinos.txt": b"aachenosaurus\nzuul\n"})
+    names = dest / "dinos.txt"
+    names.write_bytes(b"aachenosaurus\nzuul\n")
+    assert fetch.verify_course_file(names, dest) == names
+    names.write_bytes(b"aachenosaurus\nzuum\n")  # one byte changed
+
+    def main(argv):
+        fetch.verify_course_file(names, dest)
+
+    assert run(main, []) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: course file {names} was changed or damaged") and err.count("\n") == 1
+    assert "run 'make data' to restore it" in err and "copy it outside" in err
+    names.unlink()
+    with pytest.raises(UserError, match="course file not found"):
+        fetch.verify_course_file(names, dest)
+
+
+def test_a_users_own_file_is_not_checked(tmp_path):
+    dest = _dest_with_sums(tmp_path, {"dinos.txt": b"aachenosaurus\n"})
+    own = tmp_path / "dinos.txt"  # same name, outside the data folder
+    own.write_bytes(b"my own names\n")
+    other = dest / "my_names.txt"  # inside it, but not a course file
+    other.write_bytes(b"x\n")
+    assert fetch.verify_course_file(own, dest) == own and fetch.verify_course_file(other, dest) == other
+
+
+def test_the_repos_course_files_verify(data_dir):
+    for name in ("dinos.txt", "shakespeare.txt", "original_metheny.mid"):
+        assert fetch.verify_course_file(data_dir / name) == data_dir / name
+
+
+def test_make_data_restores_a_changed_file(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_bytes(FILES["a.txt"])
+    dest = _dest_with_sums(tmp_path, {"a.txt": FILES["a.txt"]})
+    (dest / "a.txt").write_bytes(FILES["a.txt"][:-1] + b"!")  # what the error message says to fix this way
+    assert fetch.fetch_all(dest, src, quiet=True) == {"a.txt": "copied"}
+    assert fetch.verify_course_file(dest / "a.txt", dest) == dest / "a.txt"

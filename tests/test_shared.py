@@ -1,14 +1,23 @@
-"""The shared utilities: course rnn_utils semantics, one-line CLI errors, atomic writes, run cards, tables."""
+"""The shared utilities: course rnn_utils semantics, one-line CLI errors, atomic writes, run cards, tables,
+output sets and checkpoint units, signals, locks, full disks, option types (real signals sent from outside:
+tests/test_interrupts.py)."""
 from __future__ import annotations
 
+import errno
 import json
+import os
 import random
+import re
+import signal
+import sys
 
 import numpy as np
 import pytest
 
 from shared import cli, io, rnn_utils, runcard, table
+from shared import outputs as outputs_module
 from shared.errors import UserError
+from shared.outputs import OutputSet, verify_output_set
 from shared.seed import set_seed
 
 
@@ -144,3 +153,372 @@ def test_format_table():
     lines = text.splitlines()
     assert lines[0].startswith("check") and set(lines[1]) <= {"-", " "}
     assert lines[2].split() == ["a", "1.235e-09", "ok"] and lines[3].split()[-1] == "FAIL"
+
+
+# ---- one run, one set of outputs (shared.outputs, shared.checkpoints) --------------------------------
+
+def _set(out, seed, names, **kwargs):
+    """Commit a set with ``names`` (each file holds the seed) and return it."""
+    with OutputSet(out, command="test", seed=seed, **kwargs) as outputs:
+        for name in names:
+            outputs.write_text(name, f"{seed}\n")
+    return outputs
+
+
+def test_output_set_commits_the_set_and_drops_the_previous_runs_other_files(tmp_path):
+    out = tmp_path / "out"
+    first = _set(out, 1, ["a.txt", "sub/b.txt", "old.txt"])
+    assert first.committed and sorted(first.files) == ["a.txt", "old.txt", "sub/b.txt"]
+    (out / "mine.txt").write_text("the user's own file")  # listed in no card: never touched
+    second = _set(out, 2, ["a.txt", "sub/b.txt"])
+    card = json.loads(second.card_path.read_text())
+    assert sorted(card["files"]) == ["a.txt", "sub/b.txt"] and card["run_id"] == second.run_id != first.run_id
+    assert card["files"]["a.txt"]["sha256"] == io.sha256_file(out / "a.txt")
+    assert not (out / "old.txt").exists() and (out / "mine.txt").is_file()
+    assert (out / "a.txt").read_text() == "2\n" and verify_output_set(out) == []
+    assert sorted(p.name for p in out.iterdir()) == ["a.txt", "mine.txt", "run_card.json", "sub"]  # no lock, staging
+
+
+def test_output_set_removes_the_old_card_first_and_writes_the_new_one_last(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    _set(out, 1, ["a.txt", "b.txt"])
+    seen = []
+    monkeypatch.setattr(outputs_module, "_commit_hook",
+                        lambda point: seen.append((point, (out / "run_card.json").exists(),
+                                                   (out / "a.txt").read_text())))
+    _set(out, 2, ["a.txt", "b.txt"])
+    assert seen == [("card removed", False, "1\n"), ("first file moved", False, "2\n")]
+
+
+def test_a_failed_run_leaves_the_previous_set_untouched(tmp_path):
+    out = tmp_path / "out"
+    _set(out, 1, ["a.txt"])
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    with pytest.raises(RuntimeError):
+        with OutputSet(out, command="test", seed=2) as outputs:
+            outputs.write_text("a.txt", "2\n")
+            staging = outputs.path("a.txt").parent
+            raise RuntimeError("training diverged")
+    assert not staging.exists() and {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_files_read_from_the_folder_stay_in_the_new_set(tmp_path):
+    out = tmp_path / "out"
+    _set(out, 1, ["model.keras", "names.txt"])
+    with OutputSet(out, command="test", seed=2, data_files=[out / "model.keras"]) as outputs:  # --load
+        outputs.write_text("names.txt", "2\n")
+    assert (out / "model.keras").read_text() == "1\n" and sorted(outputs.files) == ["model.keras", "names.txt"]
+    assert verify_output_set(out, strict=True) == []
+
+
+def test_two_card_names_share_one_folder(tmp_path):
+    out = tmp_path / "out"
+    _set(out, 1, ["parameters.npz"])
+    _set(out, 2, ["keras_model.keras"], card_name="keras_run_card.json")
+    _set(out, 3, ["parameters.npz"])
+    assert (out / "keras_model.keras").read_text() == "2\n"
+    assert verify_output_set(out) == [] and verify_output_set(out, "keras_run_card.json") == []
+
+
+def test_outputs_are_readable_back_before_the_commit(tmp_path):
+    with OutputSet(tmp_path / "out", command="test") as outputs:
+        midi = outputs.path("my_music.midi")
+        midi.write_bytes(b"MThd")
+        assert outputs.path("my_music.midi").read_bytes() == b"MThd"  # e.g. handed to FluidSynth
+        assert not outputs.final("my_music.midi").exists()
+    assert outputs.files["my_music.midi"].read_bytes() == b"MThd"
+
+
+def test_a_folder_in_the_way_of_an_output_is_one_line_before_any_work(tmp_path):
+    out = tmp_path / "out"
+    (out / "loss.png").mkdir(parents=True)
+    with OutputSet(out, command="test") as outputs:
+        with pytest.raises(UserError, match=r"cannot write .*loss\.png: a folder of that name is in the way"):
+            outputs.path("loss.png")
+    with pytest.raises(UserError, match="a folder of that name is in the way"):
+        io.write_text_atomic(out / "loss.png", "x")
+
+
+def test_an_empty_out_is_an_error(tmp_path):
+    import argparse
+
+    with pytest.raises(argparse.ArgumentTypeError, match="empty"):
+        cli.output_dir("")
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(argparse.ArgumentTypeError, match="is a file, not a folder"):
+        cli.output_dir(str(tmp_path / "f"))
+    assert cli.output_dir(str(tmp_path / "new")) == tmp_path / "new"
+    for make in (lambda: OutputSet("", command="test"), lambda: io.ensure_output_dir("")):
+        with pytest.raises(UserError, match="empty string"):
+            make()
+
+
+def _enospc(*args, **kwargs):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def test_a_full_disk_is_one_line_naming_the_output_and_keeps_the_previous_set(tmp_path, capsys):
+    out = tmp_path / "out"
+    _set(out, 1, ["a.txt", "loss.png"])
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def main(argv):
+        with OutputSet(out, command="test", seed=2) as outputs:
+            outputs.write_text("a.txt", "2\n")
+            with outputs.atomic("loss.png") as tmp:
+                tmp.write_bytes(b"\x89PNG half")
+                _enospc()  # what savefig raises when the disk fills
+
+    assert cli.run(main, []) == 2
+    assert capsys.readouterr().err == f"error: cannot write {out / 'loss.png'}: No space left on device\n"
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+    def writes_to_a_handle(argv):  # np.savez into an open file: the OSError names no file
+        with OutputSet(out, command="test", seed=3) as outputs:
+            with open(outputs.path("parameters.npz"), "wb"):
+                _enospc()
+
+    assert cli.run(writes_to_a_handle, []) == 2
+    assert capsys.readouterr().err == f"error: cannot write {out}: No space left on device\n"
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_h5py_style_os_errors_are_read_for_their_errno():
+    exc = OSError("Unable to synchronously create file (file write failed: time = x, errno = 28, "
+                  "error message = 'No space left on device')")
+    assert io.is_write_error(exc) and io.os_error_reason(exc) == "No space left on device"
+
+
+def test_run_reports_an_environment_os_error_in_one_line(capsys):
+    def main(argv):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), "/mnt/ro/out/x.json")
+
+    assert cli.run(main, []) == 2
+    assert capsys.readouterr().err == "error: Read-only file system: /mnt/ro/out/x.json\n"
+
+
+@pytest.fixture()
+def tiny_tmpfs(tmp_path):
+    """A 64 KiB tmpfs (root only), for a real ENOSPC."""
+    import subprocess
+
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("needs root and a mountable tmpfs (the monkeypatched ENOSPC test covers the logic)")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_a_really_full_disk_is_one_line(tiny_tmpfs, capsys):
+    out = tiny_tmpfs / "out"
+
+    def main(argv):
+        with OutputSet(out, command="test", seed=1) as outputs:
+            outputs.write_text("names.txt", "ok\n")
+            with open(outputs.path("parameters.npz"), "wb") as handle:
+                handle.write(os.urandom(256 * 1024))
+
+    assert cli.run(main, []) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: cannot write {out}") and "No space left on device" in err and err.count("\n") == 1
+    assert not out.exists()  # nothing half-written, and the folder the run made is gone
+    with pytest.raises(UserError, match=r"cannot write .*big\.bin: No space left on device"):
+        io.write_text_atomic(tiny_tmpfs / "big.bin", "x" * 200_000)
+    assert list(tiny_tmpfs.iterdir()) == []
+
+
+def test_checkpoint_units_appear_whole_and_one_lineage_stays(tmp_path):
+    from shared.checkpoints import CheckpointStore, unit_problems, verify_store, verify_unit
+
+    folder = tmp_path / "checkpoints"
+    first = CheckpointStore(folder, "run-1", lock=False)
+    for epoch in (1, 2, 3):
+        with first.write(f"epoch-{epoch:03d}") as unit:
+            (unit / "model.keras").write_text(f"weights {epoch}")
+            (unit / "state.json").write_text(json.dumps({"epoch": epoch}))
+    with pytest.raises(RuntimeError):
+        with first.write("epoch-004") as unit:
+            (unit / "model.keras").write_text("half")
+            raise RuntimeError("interrupted between the model and its state")
+    assert sorted(p.name for p in folder.iterdir()) == ["epoch-001", "epoch-002", "epoch-003"]
+    assert verify_store(folder) == [] and verify_unit(folder / "epoch-002")["run_id"] == "run-1"
+
+    resumed = CheckpointStore(folder, "run-2", lock=False)  # resume from epoch 2, train to 3
+    assert resumed.lineage(folder / "epoch-002") == ["epoch-001", "epoch-002"]
+    with resumed.write("epoch-003") as unit:
+        (unit / "model.keras").write_text("weights 3b")
+        (unit / "state.json").write_text("{}")
+    assert {n: m["run_id"] for n, m in resumed.units().items()} == \
+        {"epoch-001": "run-1", "epoch-002": "run-1", "epoch-003": "run-2"}
+    assert verify_store(folder) == []  # one lineage (run-2 continues run-1)
+
+    fresh = CheckpointStore(folder, "run-3", lock=False)  # a new run with fewer epochs
+    with fresh.write("epoch-001") as unit:
+        (unit / "model.keras").write_text("new 1")
+        (unit / "state.json").write_text("{}")
+    assert list(fresh.units()) == ["epoch-001"]  # the older epoch-002/003 are gone before it appears
+    (folder / "epoch-001" / "model.keras").write_text("changed")
+    assert unit_problems(folder / "epoch-001") == ["epoch-001/model.keras: sha256 differs from unit.json"]
+    with pytest.raises(UserError, match="incomplete or changed"):
+        verify_unit(folder / "epoch-001")
+
+
+def test_output_set_lists_its_checkpoints_in_the_run_card(tmp_path):
+    out = tmp_path / "out"
+    with OutputSet(out, command="test", seed=1) as outputs:
+        store = outputs.checkpoints()
+        with store.write("epoch-001") as unit:
+            (unit / "model.keras").write_text("w")
+        outputs.write_text("poem.txt", "x\n")
+    card = json.loads(outputs.card_path.read_text())
+    assert card["checkpoints"] == [{"folder": "checkpoints", "units": {"epoch-001": outputs.run_id},
+                                    "written_by_this_run": ["epoch-001"]}]
+    assert verify_output_set(out, strict=True) == []
+
+
+def test_atomic_dir_replaces_the_whole_folder(tmp_path):
+    target = tmp_path / "unit"
+    with io.atomic_dir(target) as tmp:
+        (tmp / "a").write_text("1")
+        (tmp / "b").write_text("1")
+    with pytest.raises(RuntimeError):
+        with io.atomic_dir(target) as tmp:
+            (tmp / "a").write_text("2")
+            raise RuntimeError
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["unit"] and (target / "a").read_text() == "1"
+    with io.atomic_dir(target) as tmp:
+        (tmp / "c").write_text("3")
+    assert sorted(p.name for p in target.iterdir()) == ["c"] and sorted(p.name for p in tmp_path.iterdir()) == ["unit"]
+
+
+# ---- the run around a command (shared.cli, shared.signals, shared.cleanup, shared.lock) ----------------
+
+def test_a_second_lock_on_a_folder_is_refused_with_the_owners_pid(tmp_path):
+    from shared.lock import FolderLock
+
+    with FolderLock(tmp_path):
+        assert (tmp_path / ".lock").read_text() == f"{os.getpid()}\n"
+        with pytest.raises(UserError, match=rf"in use by another run \(pid {os.getpid()}\)"):
+            FolderLock(tmp_path).acquire()
+        with pytest.raises(UserError, match="in use by another run"):
+            OutputSet(tmp_path, command="test").__enter__()
+    assert not (tmp_path / ".lock").exists()
+    with FolderLock(tmp_path):  # free again
+        pass
+
+
+def test_sigterm_is_one_line_exit_143_and_the_handlers_come_back(capsys):
+    before = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+
+    def main(argv):
+        signal.raise_signal(signal.SIGTERM)
+        raise AssertionError("not reached")
+
+    assert cli.run(main, []) == 143
+    assert capsys.readouterr().err == "error: interrupted\n"
+    assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) == before
+
+    def ctrl_c(argv):
+        raise KeyboardInterrupt
+
+    assert cli.run(ctrl_c, []) == 130 and capsys.readouterr().err == "error: interrupted\n"
+
+
+def test_signals_wait_during_a_deferred_block():
+    from shared.signals import Interrupted, deferred, handling
+
+    done = []
+    with handling():
+        with pytest.raises(Interrupted):
+            with deferred():
+                signal.raise_signal(signal.SIGTERM)
+                done.append("after the signal")  # still runs: the signal waits for the block's end
+    assert done == ["after the signal"]
+
+
+def test_an_interrupted_run_stops_its_children_and_removes_its_temporary_files(tmp_path, capsys):
+    import subprocess
+
+    seen = {}
+
+    def main(argv):
+        seen["child"] = io.spawn(["sleep", "60"])
+        with io.atomic_path(tmp_path / "out" / "model.keras") as tmp:
+            tmp.write_text("half")
+            seen["tmp"] = tmp
+            raise KeyboardInterrupt
+
+    assert cli.run(main, []) == 130
+    assert seen["child"].poll() is not None and not seen["tmp"].exists()
+    assert list((tmp_path / "out").iterdir()) == []
+    with pytest.raises(subprocess.TimeoutExpired):
+        io.run_child(["sleep", "60"], timeout=0.2)
+    assert capsys.readouterr().err == "error: interrupted\n"
+
+
+def test_the_error_line_starts_on_a_fresh_line_after_a_bar(capsys):
+    def main(argv):
+        print("\r 40%|####      | 4/10", end="", file=sys.stderr)
+        print("\b\b\r 3/10 [====>.....]", end="")
+        raise UserError("training diverged")
+
+    assert cli.run(main, []) == 2
+    captured = capsys.readouterr()
+    assert captured.err == "\r 40%|####      | 4/10\nerror: training diverged\n"
+    assert captured.out == "\b\b\r 3/10 [====>.....]\n"
+
+
+@pytest.mark.parametrize("writes,unfinished", [
+    (["epoch 1\n"], False), (["\r 40%|####"], True), (["\r 40%|####", "\r" + " " * 12 + "\r"], False),
+    (["\r 40%|####", "\r"], True), (["3/10 [===", "\b" * 9], True), (["a\nb"], True), (["a\nb", "\n"], False),
+])
+def test_tracked_stream_follows_the_cursor(writes, unfinished):
+    import io as stdio
+
+    from shared.console import TrackedStream
+
+    stream = TrackedStream(stdio.StringIO())
+    for text in writes:
+        stream.write(text)
+    assert stream.unfinished is unfinished
+    assert stream.getvalue() == "".join(writes)  # everything else is the wrapped stream's
+
+
+def test_say_is_quiet_aware(capsys):
+    from shared.console import Console, say
+
+    say(True, "hidden")
+    say(False, "a", "b")
+    Console(quiet=False).say("c")
+    assert capsys.readouterr().out == "a\nb\nc\n"
+
+
+def test_option_types_reject_non_finite_and_out_of_range_values():
+    import argparse
+
+    assert cli.positive_float("1e-3") == 1e-3 and cli.seed_int("4294967295") == 2 ** 32 - 1
+    assert cli.bounded_int(1, 10)("10") == 10 and cli.bounded_float(0, 1, lo_open=True, hi_open=True)("0.5") == 0.5
+    for parse, text, message in [
+        (cli.positive_float, "inf", "finite"), (cli.positive_float, "nan", "finite"),
+        (cli.non_negative_float, "-inf", "finite"), (cli.finite_float, "nan", "finite"),
+        (cli.seed_int, "4294967296", "between 0 and 4294967295"), (cli.seed_int, "-1", "between 0"),
+        (cli.bounded_int(1, 10_000), "10" * 20, "between 1 and 10000"), (cli.bounded_int(1, 5), "2.5", "not a valid"),
+        (cli.bounded_float(0, 1, lo_open=True, hi_open=True), "1", "in (0, 1)"),
+    ]:
+        with pytest.raises(argparse.ArgumentTypeError, match=re.escape(message)):
+            parse(text)
+    parser = cli.ArgumentParser(prog="x")
+    parser.add_argument("--temperature", type=cli.positive_float)
+    with pytest.raises(UserError, match=r"argument --temperature: 'inf' must be a finite number > 0 \(see --help\)"):
+        parser.parse_args(["--temperature", "inf"])
+
+
+def test_set_seed_does_not_pretend_to_seed_string_hashing(monkeypatch):
+    monkeypatch.delenv("PYTHONHASHSEED", raising=False)
+    set_seed(5, tensorflow=False)
+    assert "PYTHONHASHSEED" not in os.environ
+    for bad in (-1, 2 ** 32, 1.5, True):
+        with pytest.raises(ValueError, match="seed must be an integer"):
+            set_seed(bad, tensorflow=False)
