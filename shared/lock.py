@@ -96,3 +96,25 @@ def _read_pid(fd: int) -> str | None:
             return text if text.isdigit() else None
         time.sleep(0.01)
     return None
+
+
+def lock_owner(folder: str | os.PathLike) -> int | None:
+    """The pid of a live run that holds ``folder``'s lock, or None -- read from ``.lock``, taking no lock.
+
+    For readers such as the report: a folder whose run is still going may have no run card yet. (A
+    ``.lock`` left by a killed run names a dead pid and gives None; a reused pid can rarely look alive.)
+    """
+    try:
+        text = (Path(folder) / LOCK_NAME).read_text(encoding="ascii", errors="replace").strip()
+    except OSError:
+        return None
+    if not text.isdigit():
+        return None
+    pid = int(text)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:  # alive, someone else's
+        return pid
+    return pid

@@ -409,6 +409,20 @@ def test_a_second_lock_on_a_folder_is_refused_with_the_owners_pid(tmp_path):
         pass
 
 
+def test_lock_owner_names_a_live_run_only(tmp_path):
+    import subprocess
+
+    from shared.lock import FolderLock, lock_owner
+
+    assert lock_owner(tmp_path) is None
+    with FolderLock(tmp_path):
+        assert lock_owner(tmp_path) == os.getpid()
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    (tmp_path / ".lock").write_text(f"{dead.pid}\n")
+    assert lock_owner(tmp_path) is None
+
+
 def test_sigterm_is_one_line_exit_143_and_the_handlers_come_back(capsys):
     before = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
 
