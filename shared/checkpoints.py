@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import UserError
-from .io import atomic_dir, sha256_file
+from .io import atomic_dir, ensure_output_dir, sha256_file
 from .lock import FolderLock
 from .paths import display_path
 
@@ -149,8 +149,8 @@ class CheckpointStore:
     def _prepare(self) -> None:
         if self._pruned:
             return
+        ensure_output_dir(self.folder)  # recorded: removed again if the run stops before a unit is in it
         if self._lock is not None and not self._lock.held:
-            self.folder.mkdir(parents=True, exist_ok=True)
             self._lock.acquire()
         self.prune()
         self._pruned = True

@@ -155,14 +155,14 @@ class OutputSet:
         try:
             self._clear_stale()
             self.staging = cleanup.track_temp(tempfile.mkdtemp(dir=self.out, prefix=f"{STAGING_PREFIX}{self.run_id}-"))
-        except OSError as exc:
-            self._lock.release()
-            raise UserError(f"cannot write to output folder {display_path(self.out)}: {os_error_reason(exc)}") from None
-        except BaseException:
-            self._lock.release()
+            for data in self.data_files:
+                self._carry_if_inside(data)
+        except BaseException as exc:  # Ctrl-C included: __exit__ will not run, so undo here
+            self._close()
+            if isinstance(exc, OSError):
+                raise UserError(f"cannot write to output folder {display_path(self.out)}: "
+                                f"{os_error_reason(exc)}") from None
             raise
-        for data in self.data_files:
-            self._carry_if_inside(data)
         return self
 
     def _clear_stale(self) -> None:
