@@ -1,21 +1,29 @@
 """Dinosaur Island benchmarks (``make bench-dinos``), in one run:
 
-1. speed: the course's 22001-iteration numpy run, fast path against the course-structured loop, in
+1. whole process: ``python -m assignments.dinos`` (what ``make dinos`` runs: imports, training, sampling,
+   the files and the run card) against the same command with ``--impl course`` (the course-structured
+   loop), each started as its own process, alternating, median of ``--process-repeats``; goal: the default
+   command at most 6 s, >= 3x the course-structured one;
+2. speed: the course's 22001-iteration numpy run, fast path against the course-structured loop, in
    alternating full runs (the best of each counts); the same printout and bit-identical parameters are
    checked, not assumed; then both training steps in lock-step, each timed on its own, so that both see
    the same load on a shared machine; goal >= 3x;
-2. quality per second: held-out bits per character of the course's numpy model after 22001 iterations
+3. quality per second: held-out bits per character of the course's numpy model after 22001 iterations
    (trained on the training split only) and of the Keras models, with wall times; goal: a Keras model
    beats the numpy model's held-out bits/char in less wall time.
 
-    python -m bench.bench_dinos [--iterations 22001] [--repeats 3] [--epochs 10] [--cells simple_rnn,gru,lstm]
-                                [--skip-speed] [--skip-quality]
+    python -m bench.bench_dinos [--iterations 22001] [--process-repeats 3] [--repeats 2] [--epochs 10]
+                                [--cells simple_rnn,gru,lstm] [--skip-process] [--skip-speed] [--skip-quality]
 
 Results: a table on stdout and ``output/bench/dinos.json``.
 """
 from __future__ import annotations
 
+import os
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Sequence
@@ -24,8 +32,41 @@ import numpy as np
 
 from shared.bench import RESULTS_DIR, write_results
 from shared.cli import ArgumentParser, non_negative_int, positive_int, run
-from shared.paths import DATA_DIR
+from shared.paths import DATA_DIR, REPO_ROOT
 from shared.table import format_table
+
+PROCESS_GOAL_S = 6.0
+
+
+def whole_process(iterations: int, repeats: int) -> dict:
+    """Wall time of ``python -m assignments.dinos`` and of ``... --impl course``, each a fresh process.
+
+    The environment is the Makefile's (TensorFlow quiet, no byte-code written); output goes to a temporary
+    folder and stdout to /dev/null (the same lines are printed either way). Runs alternate, so both see
+    the same machine; the medians count.
+    """
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0", PYTHONDONTWRITEBYTECODE="1")
+    commands = {"default": [], "course": ["--impl", "course"]}
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    with tempfile.TemporaryDirectory(prefix="bench-dinos-") as tmp:
+        for _ in range(repeats):
+            for name, extra in commands.items():
+                argv = [sys.executable, "-m", "assignments.dinos", "--iterations", str(iterations),
+                        "--out", str(Path(tmp) / name), *extra]
+                start = time.perf_counter()
+                done = subprocess.run(argv, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.PIPE, text=True)
+                times[name].append(time.perf_counter() - start)
+                if done.returncode != 0:
+                    raise RuntimeError(f"{' '.join(argv)} failed: {done.stderr.strip()[-500:]}")
+                print(f"  {name:7s} process, {iterations} iterations: {times[name][-1]:.2f} s", flush=True)
+        with np.load(Path(tmp) / "default" / "parameters.npz") as a, np.load(Path(tmp) / "course" / "parameters.npz") as b:
+            same = sorted(a.files) == sorted(b.files) and all(np.array_equal(a[k], b[k]) for k in a.files)
+    default, course = statistics.median(times["default"]), statistics.median(times["course"])
+    return {"iterations": iterations, "repeats": repeats, "default_s": default, "course_s": course,
+            "all_default_s": times["default"], "all_course_s": times["course"], "speedup": course / default,
+            "identical_parameters": same, "goal_s": PROCESS_GOAL_S, "goal_speedup": 3.0,
+            "command": "python -m assignments.dinos [--impl course]"}
 
 
 def speed(data, iterations: int, repeats: int) -> dict:
@@ -131,8 +172,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--epochs", type=positive_int, default=10, help="Keras epochs")
     parser.add_argument("--cells", default="simple_rnn,gru,lstm", help="Keras cells, comma-separated ('' for none)")
     parser.add_argument("--seed", type=non_negative_int, default=0, help="Keras seed")
+    parser.add_argument("--process-repeats", type=positive_int, default=3,
+                        help="alternating whole-process runs of each command (medians count)")
     parser.add_argument("--repeats", type=positive_int, default=2,
                         help="alternating runs of each numpy path for the speed comparison (fastest counts)")
+    parser.add_argument("--skip-process", action="store_true", help="skip the whole-process timing")
     parser.add_argument("--skip-speed", action="store_true", help="skip the fast-vs-course timing")
     parser.add_argument("--skip-quality", action="store_true", help="skip the held-out comparison")
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="where dinos.json goes")
@@ -141,6 +185,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     data = load_names(DATA_DIR / "dinos.txt")
     results = {}
+    if not args.skip_process:
+        print("Whole process: python -m assignments.dinos, default against --impl course", flush=True)
+        results["whole_process"] = w = whole_process(args.iterations, args.process_repeats)
+        print(format_table(["command", "iterations", f"seconds (median of {w['repeats']})", "speedup",
+                            "identical parameters"],
+                           [["--impl course", w["iterations"], f"{w['course_s']:.2f}", 1.0,
+                             w["identical_parameters"]],
+                            ["default (fast)", w["iterations"], f"{w['default_s']:.2f}", f"{w['speedup']:.2f}",
+                             w["identical_parameters"]]]) + "\n")
     if not args.skip_speed:
         print("Speed: the course's numpy run, fast path vs course-structured loop", flush=True)
         results["speed"] = s = speed(data, args.iterations, args.repeats)

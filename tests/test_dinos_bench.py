@@ -7,12 +7,14 @@ from bench.bench_dinos import main
 
 
 def test_bench_dinos_runs_and_writes_results(tmp_path, capsys):
-    argv = ["--iterations", "30", "--repeats", "1", "--epochs", "1", "--cells", "simple_rnn",
-            "--results-dir", str(tmp_path)]
+    argv = ["--iterations", "30", "--repeats", "1", "--process-repeats", "1", "--epochs", "1",
+            "--cells", "simple_rnn", "--results-dir", str(tmp_path)]
     assert main(argv) == 0
     printed = capsys.readouterr().out
-    assert "fast path" in printed and "keras simple_rnn" in printed
+    assert "fast path" in printed and "keras simple_rnn" in printed and "--impl course" in printed
     results = json.loads((tmp_path / "dinos.json").read_text())["results"]
+    process = results["whole_process"]
+    assert process["identical_parameters"] is True and process["default_s"] > 0 and process["course_s"] > 0
     assert results["speed"]["identical_printout_and_parameters"] is True
     assert results["interleaved"]["identical_parameters"] is True and results["interleaved"]["speedup"] > 0
     models = results["quality"]["models"]

@@ -30,8 +30,14 @@ def test_numpy_run_writes_every_output(tmp_path, capsys, data_dir):
     assert sorted(params.files) == ["Waa", "Wax", "Wya", "b", "by"] and params["Wax"].shape == (50, 27)
     lines = (tmp_path / "names.txt").read_text().splitlines()
     assert len(lines) == 2 + 6 and all(line.endswith(("real dinosaur", "new")) for line in lines[2:])
+    checkpoints = json.loads((tmp_path / "checkpoints.json").read_text())
+    assert [c["iteration"] for c in checkpoints["checkpoints"]] == [0, 100, 200]
+    first = checkpoints["checkpoints"][0]
+    assert first["loss"] == "23.087336" and first["names"][:2] == ["Nkzxwtdmfqoeyhsqwasjkjvu", "Kneb"]
+    assert len(first["names"]) == 7 and checkpoints["sample_every"] == 100 and checkpoints["seed"] == 0
     card = json.loads((tmp_path / "run_card.json").read_text())
     assert card["seed"] == 0 and card["settings"]["iterations"] == 201
+    assert card["results"]["checkpoints"] == checkpoints["checkpoints"]
     assert card["data"][str(data_dir / "dinos.txt")]["sha256"]
     assert {"numpy", "keras"} <= set(card["versions"])
     assert card["results"]["final_smoothed_loss"] > 0 and card["results"]["wall_time_s"] > 0
@@ -129,3 +135,20 @@ def test_parse_names_mapping():
         parse_names("\n\n  \n")
     with pytest.raises(UserError, match="outside a-z"):
         parse_names("café\n")
+
+
+def test_the_loss_curve_child_draws_the_png_or_says_why_not(tmp_path):
+    """The background plotter (a child that imports matplotlib while the parent trains) and its failure line."""
+    from assignments.dinos.plot import CurvePlotter
+
+    curves = {"smoothed loss": ([0, 1, 2], [23.0, 22.5, 22.4])}
+    with CurvePlotter(background=True) as plotter:
+        assert plotter._child is not None
+        path = plotter.plot(tmp_path / "loss.png", curves, "title", "iteration", "loss")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and not list(tmp_path.glob(".*"))
+    (tmp_path / "a_file").write_text("x")
+    with CurvePlotter(background=True) as plotter, pytest.raises(UserError, match="cannot draw .*loss.png"):
+        plotter.plot(tmp_path / "a_file" / "loss.png", curves, "title", "iteration", "loss")
+    with CurvePlotter(background=True) as plotter:  # never given a curve: the child exits, nothing written
+        child = plotter._child
+    assert child.returncode == 0 and sorted(p.name for p in tmp_path.iterdir()) == ["a_file", "loss.png"]

@@ -37,6 +37,7 @@ from .sample import SampleReport, bits_per_char, classify, decode, log_probs_num
 
 COMMAND = "python -m assignments.dinos"
 PLOT_POINTS = 2000  # points of the loss curve drawn: a curve sampled finer than the figure's pixels looks the same
+SECONDS_PER_ITERATION = 2e-4  # the fast path on this project's 2-core machine: 22001 iterations in about 4.6 s
 
 
 def _fraction(text: str) -> float:
@@ -149,8 +150,6 @@ def write_checkpoints(path: Path, checkpoints: list[dict], config: DinosConfig) 
 
 def _train_numpy(config: DinosConfig, data: DinoData):
     """The course's training run (``--impl``), printing the notebook's lines; BLAS on one thread meanwhile."""
-    from shared.blas import get_blas_threads, set_blas_threads
-
     from . import course, fast
 
     impl = fast if config.impl == "fast" else course
@@ -166,51 +165,53 @@ def _train_numpy(config: DinosConfig, data: DinoData):
         elif not config.quiet:
             print(line)
 
-    threads = get_blas_threads()  # these products are tiny: one thread is several times faster than two
-    set_blas_threads(1)
-    try:
-        start = time.perf_counter()
-        parameters, last_name = impl.model(
-            list(data.names), data.ix_to_char, data.char_to_ix, config.iterations, n_a=config.n_a,
-            dino_names=config.dino_names, sample_every=config.sample_every, seed=config.seed,
-            learning_rate=config.learning_rate, history=history, checkpoints=checkpoints,
-            progress=(lambda j: bar.update(1)) if bar is not None else None, out=out)
-        wall = time.perf_counter() - start
-        if bar is not None:
-            bar.close()
-        if not all(math.isfinite(v) for v in parameters["Waa"].ravel()):
-            raise UserError("training diverged (non-finite parameters); try a smaller --learning-rate")
-        encoded = [encode(s, data.char_to_ix) for s in data.names]
-        train_bpc = bits_per_char(log_probs_numpy(parameters, encoded), encoded)
-        names = _sampled_names(parameters, config, data)
-    finally:
-        if threads:
-            set_blas_threads(threads)
-    return parameters, last_name, history, checkpoints, printout, wall, train_bpc, names
+    start = time.perf_counter()
+    parameters, last_name = impl.model(
+        list(data.names), data.ix_to_char, data.char_to_ix, config.iterations, n_a=config.n_a,
+        dino_names=config.dino_names, sample_every=config.sample_every, seed=config.seed,
+        learning_rate=config.learning_rate, history=history, checkpoints=checkpoints,
+        progress=(lambda j: bar.update(1)) if bar is not None else None, out=out)
+    wall = time.perf_counter() - start
+    if bar is not None:
+        bar.close()
+    if not all(math.isfinite(v) for v in parameters["Waa"].ravel()):
+        raise UserError("training diverged (non-finite parameters); try a smaller --learning-rate")
+    return parameters, last_name, history, checkpoints, printout, wall
 
 
 def run_numpy(config: DinosConfig, data: DinoData) -> dict:
-    parameters, last_name, history, checkpoints, printout, wall, train_bpc, names = _train_numpy(config, data)
-    report = classify(names, data.names, train_label="real dinosaur")
-    say(config.quiet, f"Final smoothed loss: {history[-1]:.6f} (last checkpoint name: {last_name.strip()})",
-        f"Training names: {train_bpc:.4f} bits per character (zero initial state)",
-        f"Sampled {report.summary()}:")
-    say(config.quiet, *_name_lines(report, indent="  "))
+    from shared.blas import get_blas_threads, set_blas_threads
 
-    files = {}
-    with atomic_path(config.out / "parameters.npz") as tmp:
-        with open(tmp, "wb") as handle:
-            np.savez(handle, **parameters)
-    files["parameters"] = config.out / "parameters.npz"
-    files["names"] = config.out / "names.txt"
-    write_names(files["names"], report, f"{config.samples} names from the numpy model (seed {config.seed}, "
-                f"temperature {config.temperature}, top-k {config.top_k or 'off'})")
-    files["checkpoints"] = write_checkpoints(config.out / "checkpoints.json", checkpoints, config)
-    from shared.plotting import plot_curves
+    from .plot import CurvePlotter, worth_a_child
 
-    files["loss_curve"] = plot_curves(config.out / "loss.png", {"smoothed loss": _curve_points(history)},
-                                      f"Dinosaur names, numpy RNN (n_a={config.n_a})", "iteration",
-                                      "smoothed loss (nats per name)")
+    threads = get_blas_threads()  # these products are tiny: one thread is several times faster than two
+    set_blas_threads(1)
+    try:
+        with CurvePlotter(background=worth_a_child(config.iterations * SECONDS_PER_ITERATION)) as plotter:
+            parameters, last_name, history, checkpoints, printout, wall = _train_numpy(config, data)
+            plotter.submit(config.out / "loss.png", {"smoothed loss": _curve_points(history)},
+                           f"Dinosaur names, numpy RNN (n_a={config.n_a})", "iteration",
+                           "smoothed loss (nats per name)")  # drawn while the rest is computed and written
+            encoded = [encode(s, data.char_to_ix) for s in data.names]
+            train_bpc = bits_per_char(log_probs_numpy(parameters, encoded), encoded)
+            report = classify(_sampled_names(parameters, config, data), data.names, train_label="real dinosaur")
+            say(config.quiet, f"Final smoothed loss: {history[-1]:.6f} (last checkpoint name: {last_name.strip()})",
+                f"Training names: {train_bpc:.4f} bits per character (zero initial state)",
+                f"Sampled {report.summary()}:")
+            say(config.quiet, *_name_lines(report, indent="  "))
+            files = {}
+            with atomic_path(config.out / "parameters.npz") as tmp:
+                with open(tmp, "wb") as handle:
+                    np.savez(handle, **parameters)
+            files["parameters"] = config.out / "parameters.npz"
+            files["names"] = config.out / "names.txt"
+            write_names(files["names"], report, f"{config.samples} names from the numpy model (seed {config.seed}, "
+                        f"temperature {config.temperature}, top-k {config.top_k or 'off'})")
+            files["checkpoints"] = write_checkpoints(config.out / "checkpoints.json", checkpoints, config)
+            files["loss_curve"] = plotter.result()
+    finally:
+        if threads:
+            set_blas_threads(threads)
     results = {"final_smoothed_loss": history[-1], "last_dino_name": last_name.strip(),
                "train_bits_per_char": train_bpc, "training_wall_time_s": wall,
                "samples": {"counts": report.counts, "unique": report.unique, "names": list(report.names)},

@@ -23,6 +23,7 @@ Run with ``python -m assignments.dinos`` (the default ``--impl fast``).
 """
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
 import numpy as np
@@ -178,21 +179,30 @@ class FastRNN:
 
 
 class _Plan:
-    """Flat indices into the gradient-term buffer for one name: targets, and dWax's one-column terms."""
+    """Flat indices into the gradient-term buffer for one name: targets, and dWax's one-column terms.
+
+    What depends only on the name's length and on which steps have an input is computed once per such
+    pattern (:func:`_plan_template`); a name adds its own characters.
+    """
 
     __slots__ = ("target_at", "wax_at", "daraw_at")
 
     def __init__(self, X: list, Y: list, row: int, offsets, n_a: int, n_x: int):
-        T = len(X)
-        o_wax, o_b, o_by = int(offsets[0]), int(offsets[3]), int(offsets[4])
-        base = (T - 1 - np.arange(T, dtype=np.intp)) * row  # row k holds time step T-1-k
-        self.target_at = base + o_by + np.asarray(Y, dtype=np.intp)  # t = 0, 1, ... (the loss's order)
-        steps = [t for t in range(T) if X[t] is not None]
-        units = np.arange(n_a, dtype=np.intp)[None, :]  # (1, n_a)
-        with_input = base[steps][:, None]  # (steps, 1)
-        columns = np.asarray([X[t] for t in steps], dtype=np.intp)[:, None]
-        self.wax_at = (with_input + o_wax + units * n_x + columns).ravel()  # step by step, unit by unit
-        self.daraw_at = (with_input + o_b + units).ravel()
+        steps = tuple(t for t, ix in enumerate(X) if ix is not None)
+        targets, wax_base, self.daraw_at = _plan_template(len(X), steps, row, tuple(offsets), n_a, n_x)
+        self.target_at = targets + np.asarray(Y, dtype=np.intp)  # t = 0, 1, ... (the loss's order)
+        columns = np.asarray([X[t] for t in steps], dtype=np.intp)[:, None]  # (steps, 1)
+        self.wax_at = (wax_base + columns).ravel()  # step by step, unit by unit
+
+
+@functools.lru_cache(maxsize=256)
+def _plan_template(T: int, steps: tuple, row: int, offsets: tuple, n_a: int, n_x: int):
+    """Row offsets of the targets, and dWax / daraw offsets of the steps with an input (row k = step T-1-k)."""
+    o_wax, o_b, o_by = int(offsets[0]), int(offsets[3]), int(offsets[4])
+    base = (T - 1 - np.arange(T, dtype=np.intp)) * row
+    units = np.arange(n_a, dtype=np.intp)[None, :]  # (1, n_a)
+    with_input = base[list(steps)][:, None]  # (steps, 1)
+    return base + o_by, with_input + o_wax + units * n_x, (with_input + o_b + units).ravel()
 
 
 def _same_arrays(a: dict, b: dict) -> bool:
