@@ -25,8 +25,10 @@ folder removed. ``OSError`` on a full disk or an unwritable folder is one ``cann
 line. Several card names may share one folder (``run_card.json``, ``keras_run_card.json``): each card
 governs its own set.
 
-Files a run *reads* from its own ``--out`` (``--load output/jazz/model.keras``) belong to the new set
-too: pass them as ``data_files`` or call :meth:`OutputSet.carry`, or the commit would remove them.
+Files a run *reads* from its own ``--out`` (``--load output/jazz/model.keras``) that belong to the
+previous set stay in the new one: pass them as ``data_files`` or call :meth:`OutputSet.carry`, or the
+commit would remove them. Files of other sets (other card names, other folders) are never listed and
+never removed, even when read (the report reads every run's files).
 Checkpoints written during training must survive an interruption, so they do not wait for the commit:
 :meth:`OutputSet.checkpoints` gives a :class:`shared.checkpoints.CheckpointStore`.
 
@@ -147,6 +149,7 @@ class OutputSet:
         self._stores: list = []
         self._lock: FolderLock | None = None
         self._leftover: set[str] = set()
+        self._previous: set[str] = set()  # what the previous run card (and a dead commit's journal) lists
 
     # -- set-up ---------------------------------------------------------------------------------------
     def __enter__(self) -> "OutputSet":
@@ -155,6 +158,7 @@ class OutputSet:
         try:
             self._clear_stale()
             self.staging = cleanup.track_temp(tempfile.mkdtemp(dir=self.out, prefix=f"{STAGING_PREFIX}{self.run_id}-"))
+            self._previous = _listed_names(_read_card(self.card_path)) | self._leftover
             for data in self.data_files:
                 self._carry_if_inside(data)
         except BaseException as exc:  # Ctrl-C included: __exit__ will not run, so undo here
@@ -226,26 +230,27 @@ class OutputSet:
     def write_json(self, name: str | os.PathLike, data: Any) -> Path:
         return self.write_text(name, json.dumps(data, indent=2, default=str) + "\n")
 
-    def carry(self, name_or_path: str | os.PathLike) -> None:
-        """Keep a file of the previous run's set in this set (an input read from this folder)."""
-        if not self._carry_if_inside(Path(name_or_path)):
-            name = _safe_name(name_or_path)
-            if not (self.out / name).is_file():
-                raise UserError(f"cannot keep {display_path(self.out / name)}: no such file")
-            self._carried.add(name)
+    def carry(self, name_or_path: str | os.PathLike) -> bool:
+        """Keep a file of the previous run's set in this set (an input this run reads from its own folder).
+
+        ``name_or_path``: an output name, or a path inside the folder. Only a file the previous run card
+        lists is carried (True); any other file is not this set's -- no commit ever removes it -- and is
+        left as it is (False). ``data_files`` inside the folder are carried this way automatically.
+        """
+        path = Path(name_or_path)
+        if path.is_absolute() or path.exists() and not (self.out / path).exists():
+            return self._carry_if_inside(path)
+        return self._carry_if_inside(self.out / path)
 
     def _carry_if_inside(self, path: Path) -> bool:
         try:
-            rel = path.resolve().relative_to(self.out.resolve())
-        except (ValueError, OSError):
+            name = _safe_name(path.resolve().relative_to(self.out.resolve()))
+        except (ValueError, OSError):  # outside the folder, or an internal name
             return False
-        try:
-            name = _safe_name(rel)
-        except ValueError:
-            return False
-        if (self.out / name).is_file():
+        if name in self._previous and (self.out / name).is_file():
             self._carried.add(name)
-        return True
+            return True
+        return False
 
     def checkpoints(self, folder: str | os.PathLike = "checkpoints", keep: Iterable[str] = ()):
         """A :class:`~shared.checkpoints.CheckpointStore` for ``folder`` (inside ``--out`` if relative).
@@ -311,8 +316,7 @@ class OutputSet:
                 extra["checkpoints"] = [store.describe(self.out) for store in self._stores]
             card = run_card(self.command, self.settings, self.seed, self.data_files, self.results, extra)
             (staging / _CARD_TMP).write_text(card_json(card), encoding="utf-8")
-            previous = _listed_names(_read_card(self.card_path)) | self._leftover
-            stale = sorted(previous - set(files) - {self.card_name})
+            stale = sorted(self._previous - set(files) - {self.card_name})
             journal = self._journal_path()
             journal_tmp = staging / ".journal.json"
             journal_tmp.write_text(json.dumps({"run_id": self.run_id, "files": sorted(files),
