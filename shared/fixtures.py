@@ -20,15 +20,19 @@ Two more checks against what the course published, used by the notebook tests:
   the numbers must be the same (whitespace aside: numpy's line wrapping and padding changed between
   versions), and every number must be within a tolerance;
 - :func:`signature_mismatches` compares a function's signature with the course's ``def`` line: the same
-  positional parameters and defaults; anything added must be keyword-only with a default.
+  positional parameters and defaults; anything added must be keyword-only with a default;
+- :func:`run_cell` executes a notebook cell's text in a session's namespace and returns what it printed, and
+  :func:`assert_printout` / :func:`assert_signature` raise ``AssertionError`` listing the differences.
 
 Used by ``assignments.rnn_step_by_step.checks`` (``make rnn``), the dinosaur tests and ``make compare``.
 """
 from __future__ import annotations
 
 import ast
+import contextlib
 import copy
 import inspect
+import io
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
@@ -214,3 +218,23 @@ def signature_mismatches(function, course_def: str) -> list[str]:
         if p.kind is p.VAR_POSITIONAL:
             problems.append(f"*{p.name} takes extra positional arguments the course does not")
     return problems
+
+
+def run_cell(namespace: dict, cell: str) -> str:
+    """``exec`` a notebook cell's text in ``namespace`` (a session's globals); returns what it printed."""
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(cell, namespace)  # noqa: S102 -- the notebooks' own cells, written out in the tests
+    return printed.getvalue()
+
+
+def assert_printout(printed: str, expected: str, rtol: float = 1e-9, atol: float = 1e-8) -> None:
+    """``AssertionError`` listing :func:`printout_mismatches`, with the printout, unless there are none."""
+    problems = printout_mismatches(printed, expected, rtol, atol)
+    assert not problems, "\n".join(problems) + f"\n--- printed:\n{printed}"
+
+
+def assert_signature(function, course_def: str) -> None:
+    """``AssertionError`` listing :func:`signature_mismatches`, unless there are none."""
+    problems = signature_mismatches(function, course_def)
+    assert not problems, f"{function.__qualname__}: " + "; ".join(problems)

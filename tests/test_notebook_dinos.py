@@ -31,7 +31,7 @@ import numpy as np
 import pytest
 
 from assignments.dinos import course
-from shared.fixtures import printout_mismatches, signature_mismatches
+from shared.fixtures import assert_printout, assert_signature, run_cell
 
 IMPORT_CELL = "import numpy as np\nfrom utils import *\nimport random\nimport pprint\nimport copy\n"
 DATA_CELLS = [
@@ -59,28 +59,12 @@ def notebook(monkeypatch, data_dir):
 
 
 @pytest.fixture
-def session(notebook, capsys):
+def session(notebook):
     """The session after the import cell and the three data cells of section 1.1."""
     for cell in [IMPORT_CELL, *DATA_CELLS]:
-        exec(cell, notebook)
-    capsys.readouterr()
+        run_cell(notebook, cell)
     return notebook
 
-
-def run_cell(session, capsys, cell: str) -> str:
-    capsys.readouterr()
-    exec(cell, session)
-    return capsys.readouterr().out
-
-
-def assert_printed(printed: str, expected: str) -> None:
-    problems = printout_mismatches(printed, expected, rtol=1e-9, atol=1e-8)
-    assert not problems, "\n".join(problems) + f"\n--- printed:\n{printed}"
-
-
-def assert_course_signature(function, course_def: str) -> None:
-    problems = signature_mismatches(function, course_def)
-    assert not problems, problems
 
 
 # ---------------------------------------------------------------- Packages and 1.1 Dataset and Preprocessing
@@ -92,22 +76,22 @@ def test_import_cell_gives_the_course_names(notebook):
     assert "SeedPlan" not in notebook and "print_checkpoint" not in notebook  # the project's, not the course's
 
 
-def test_data_cell_counts_characters(notebook, capsys):
+def test_data_cell_counts_characters(notebook):
     exec(IMPORT_CELL, notebook)
-    printed = run_cell(notebook, capsys, DATA_CELLS[0])
+    printed = run_cell(notebook, DATA_CELLS[0])
     assert printed == "There are 19909 total characters and 27 unique characters in your data.\n"
     assert notebook["vocab_size"] == 27
 
 
-def test_sorted_chars_cell(notebook, capsys):
+def test_sorted_chars_cell(notebook):
     exec(IMPORT_CELL + DATA_CELLS[0], notebook)
-    printed = run_cell(notebook, capsys, DATA_CELLS[1])
+    printed = run_cell(notebook, DATA_CELLS[1])
     assert printed == repr(CHARS) + "\n" and notebook["chars"] == CHARS
 
 
-def test_ix_to_char_cell(notebook, capsys):
+def test_ix_to_char_cell(notebook):
     exec(IMPORT_CELL + DATA_CELLS[0] + DATA_CELLS[1], notebook)
-    printed = run_cell(notebook, capsys, DATA_CELLS[2])
+    printed = run_cell(notebook, DATA_CELLS[2])
     assert printed == pprint.pformat(dict(enumerate(CHARS)), indent=4) + "\n"
     assert printed.startswith("{   0: '\\n',\n    1: 'a',") and notebook["char_to_ix"]["z"] == 26
 
@@ -150,9 +134,9 @@ clip_test(clip, 5)
 '''
 
 
-def test_clip_test_cell(session, capsys):
-    printed = run_cell(session, capsys, CLIP_TEST_CELL)
-    assert_printed(printed, """
+def test_clip_test_cell(session):
+    printed = run_cell(session, CLIP_TEST_CELL)
+    assert_printout(printed, """
 Gradients for mValue=10
 gradients["dWaa"][1][2] = 10.0
 gradients["dWax"][3][1] = -10.0
@@ -169,7 +153,7 @@ gradients["db"][4] = [5.]
 gradients["dby"][1] = [5.]
 \033[92mAll tests passed!\x1b[0m
 """)
-    assert_course_signature(course.clip, "def clip(gradients, maxValue):")
+    assert_signature(course.clip, "def clip(gradients, maxValue):")
 
 
 # ---------------------------------------------------------------- 2.2 Sampling (graded, UNQ_C2)
@@ -199,9 +183,9 @@ sample_test(sample)
 '''
 
 
-def test_sample_test_cell(session, capsys):
-    printed = run_cell(session, capsys, SAMPLE_TEST_CELL)
-    assert_printed(printed, """
+def test_sample_test_cell(session):
+    printed = run_cell(session, SAMPLE_TEST_CELL)
+    assert_printout(printed, """
 Sampling:
 list of sampled indices:
  [23, 16, 26, 26, 24, 3, 21, 1, 7, 24, 15, 3, 25, 20, 6, 13, 10, 8, 20, 12, 2, 0]
@@ -209,7 +193,7 @@ list of sampled characters:
  ['w', 'p', 'z', 'z', 'x', 'c', 'u', 'a', 'g', 'x', 'o', 'c', 'y', 't', 'f', 'm', 'j', 'h', 't', 'l', 'b', '\\n']
 \033[92mAll tests passed!
 """)
-    assert_course_signature(course.sample, "def sample(parameters, char_to_ix, seed):")
+    assert_signature(course.sample, "def sample(parameters, char_to_ix, seed):")
 
 
 # ---------------------------------------------------------------- 3.1 Gradient Descent (graded, UNQ_C3)
@@ -248,9 +232,9 @@ optimize_test(optimize)
 '''
 
 
-def test_optimize_test_cell(session, capsys):
-    printed = run_cell(session, capsys, OPTIMIZE_TEST_CELL)
-    assert_printed(printed, """
+def test_optimize_test_cell(session):
+    printed = run_cell(session, OPTIMIZE_TEST_CELL)
+    assert_printout(printed, """
 Loss = 126.50397572165389
 gradients["dWaa"][1][2] = 0.19470931534713587
 np.argmax(gradients["dWax"]) = 93
@@ -260,7 +244,7 @@ gradients["dby"][1] = [0.01538192]
 a_last[4] = [-1.]
 \033[92mAll tests passed!
 """)
-    assert_course_signature(course.optimize, "def optimize(X, Y, a_prev, parameters, learning_rate = 0.01):")
+    assert_signature(course.optimize, "def optimize(X, Y, a_prev, parameters, learning_rate = 0.01):")
 
 
 # ---------------------------------------------------------------- 3.2 Training the Model (graded, UNQ_C4)
@@ -269,7 +253,7 @@ MODEL_DEF = ("def model(data_x, ix_to_char, char_to_ix, num_iterations = 35000, 
              "vocab_size = 27, verbose = False):")
 
 
-def test_model_cell(session, capsys, load_fixture):
+def test_model_cell(session, load_fixture):
     """The training call as the notebook writes it, run for 1537 iterations instead of 22001.
 
     22001 iterations of the course-structured loop take about 16 s (``make dinos`` runs them on the
@@ -278,10 +262,10 @@ def test_model_cell(session, capsys, load_fixture):
     depend on the CPU and BLAS build (``data/reference/dinos.json``, notes), this machine prints another name.
     """
     cell = 'parameters, last_name = model(data.split("\\n"), ix_to_char, char_to_ix, 22001, verbose = True)\n'
-    printed = run_cell(session, capsys, cell.replace("22001", "1537"))
+    printed = run_cell(session, cell.replace("22001", "1537"))
     first = load_fixture("dinos.json")["model"]["checkpoints"][0]
     assert first["iteration"] == 0
-    assert_printed(printed, "\n".join([
+    assert_printout(printed, "\n".join([
         "j =  0 idx =  0",
         "single_example_chars turiasaurus",
         "single_example_ix [20, 21, 18, 9, 1, 19, 1, 21, 18, 21, 19]",
@@ -293,7 +277,7 @@ def test_model_cell(session, capsys, load_fixture):
         "j =  1535 idx =  1535",
         "j =  1536 idx =  0", ""]))
     assert printed.splitlines()[6] == "Iteration: 0, Loss: 23.087336"  # %f: compared as text too
-    assert_course_signature(course.model, MODEL_DEF)
+    assert_signature(course.model, MODEL_DEF)
     parameters, last_name = session["parameters"], session["last_name"]
     assert sorted(parameters) == ["Waa", "Wax", "Wya", "b", "by"] and parameters["Wax"].shape == (50, 27)
     assert last_name == first["names"][-1] + "\n"  # the last sampled name keeps its newline
@@ -302,27 +286,27 @@ def test_model_cell(session, capsys, load_fixture):
 # ---------------------------------------------------------------- utils.py, called as the graded functions call it
 
 def test_utils_softmax(session):
-    assert_course_signature(course.softmax, "def softmax(x):")
+    assert_signature(course.softmax, "def softmax(x):")
     z = np.array([[1.0], [2.0], [-3.0]])
     y = eval("softmax(z)", session, {"z": z})
     np.testing.assert_allclose(y, np.exp(z) / np.exp(z).sum(), rtol=1e-15)
 
 
 def test_utils_smooth(session):
-    assert_course_signature(course.smooth, "def smooth(loss, cur_loss):")
+    assert_signature(course.smooth, "def smooth(loss, cur_loss):")
     loss = eval("smooth(loss, curr_loss)", session, {"loss": 23.070858062030304, "curr_loss": 39.548881516330404})
     assert loss == pytest.approx(23.087336085484605, abs=1e-12)  # dinos.json: iteration 0, smoothed
 
 
 def test_utils_get_initial_loss(session):
-    assert_course_signature(course.get_initial_loss, "def get_initial_loss(vocab_size, seq_length):")
+    assert_signature(course.get_initial_loss, "def get_initial_loss(vocab_size, seq_length):")
     loss = eval("get_initial_loss(vocab_size, dino_names)", session, {"vocab_size": 27, "dino_names": 7})
     assert loss == pytest.approx(23.070858062030304, rel=1e-12)  # dinos.json: initial_loss
 
 
 def test_utils_initialize_parameters(session):
     """``initialize_parameters(n_a, n_x, n_y)`` seeds itself with 1 and draws Wax, Waa, Wya in that order."""
-    assert_course_signature(course.initialize_parameters, "def initialize_parameters(n_a, n_x, n_y):")
+    assert_signature(course.initialize_parameters, "def initialize_parameters(n_a, n_x, n_y):")
     parameters = eval("initialize_parameters(n_a, n_x, n_y)", session, {"n_a": 50, "n_x": 27, "n_y": 27})
     np.random.seed(1)
     for key, shape in (("Wax", (50, 27)), ("Waa", (50, 50)), ("Wya", (27, 50))):
@@ -331,13 +315,13 @@ def test_utils_initialize_parameters(session):
 
 
 def test_utils_get_sample(session):
-    assert_course_signature(course.get_sample, "def get_sample(sample_ix, ix_to_char):")
+    assert_signature(course.get_sample, "def get_sample(sample_ix, ix_to_char):")
     name = eval("get_sample(sampled_indices, ix_to_char)", session, {"sampled_indices": [20, 18, 15, 15, 4, 15, 14, 0]})
     assert name == "Troodon\n"
 
 
 def test_utils_print_sample(session, capsys):
-    assert_course_signature(course.print_sample, "def print_sample(sample_ix, ix_to_char):")
+    assert_signature(course.print_sample, "def print_sample(sample_ix, ix_to_char):")
     capsys.readouterr()
     eval("print_sample(sample_ix, ix_to_char)", session, {"sample_ix": [20, 18, 15, 15, 4, 15, 14, 0]})
     assert capsys.readouterr().out == "Troodon\n"  # the name's own newline; print(..., end='')
@@ -350,7 +334,7 @@ def _small_rnn(seed: int = 5):
 
 
 def test_utils_rnn_step_forward(session):
-    assert_course_signature(course.rnn_step_forward, "def rnn_step_forward(parameters, a_prev, x):")
+    assert_signature(course.rnn_step_forward, "def rnn_step_forward(parameters, a_prev, x):")
     p = _small_rnn()
     a_prev = np.random.default_rng(1).normal(size=(6, 1))
     x = np.zeros((27, 1))
@@ -364,7 +348,7 @@ def test_utils_rnn_step_forward(session):
 
 def test_utils_rnn_forward(session):
     """``loss, cache = rnn_forward(X, Y, a_prev, parameters)``: the loss is a sum over steps; X[0] None is zero."""
-    assert_course_signature(course.rnn_forward, "def rnn_forward(X, Y, a0, parameters, vocab_size = 27):")
+    assert_signature(course.rnn_forward, "def rnn_forward(X, Y, a0, parameters, vocab_size = 27):")
     p = _small_rnn()
     X, Y = [None, 20, 18, 5], [20, 18, 5, 0]
     loss, cache = eval("rnn_forward(X, Y, a_prev, parameters)", session,
@@ -376,7 +360,7 @@ def test_utils_rnn_forward(session):
 
 def test_utils_rnn_backward(session):
     """``gradients, a = rnn_backward(X, Y, parameters, cache)``: against central differences of the summed loss."""
-    assert_course_signature(course.rnn_backward, "def rnn_backward(X, Y, parameters, cache):")
+    assert_signature(course.rnn_backward, "def rnn_backward(X, Y, parameters, cache):")
     p = _small_rnn()
     X, Y = [None, 20, 18, 5], [20, 18, 5, 0]
     a0 = np.zeros((6, 1))
@@ -397,7 +381,7 @@ def test_utils_rnn_backward(session):
 
 
 def test_utils_rnn_step_backward(session):
-    assert_course_signature(course.rnn_step_backward,
+    assert_signature(course.rnn_step_backward,
                             "def rnn_step_backward(dy, gradients, parameters, x, a, a_prev):")
     p = _small_rnn()
     rng = np.random.default_rng(2)
@@ -414,7 +398,7 @@ def test_utils_rnn_step_backward(session):
 
 
 def test_utils_update_parameters(session):
-    assert_course_signature(course.update_parameters, "def update_parameters(parameters, gradients, lr):")
+    assert_signature(course.update_parameters, "def update_parameters(parameters, gradients, lr):")
     p = _small_rnn()
     before = {k: v.copy() for k, v in p.items()}
     grads = {f"d{k}": np.full_like(v, 2.0) for k, v in p.items()}
@@ -489,7 +473,7 @@ def test_shakespeare_load_model_call(shakespeare):
     assert int(model.optimizer.iterations.numpy()) == 123307
     x = namespace["x"][:16].astype(np.float32)
     np.testing.assert_array_equal(model.predict(x, verbose=0), namespace["model"].predict(x, verbose=0))
-    assert_course_signature(module.load_model, "def load_model(filepath):")
+    assert_signature(module.load_model, "def load_model(filepath):")
 
 
 def test_shakespeare_fit_cell(shakespeare):
@@ -506,7 +490,7 @@ def test_shakespeare_fit_cell(shakespeare):
     model = session["model"]
     assert int(model.optimizer.iterations.numpy()) == 123307 + 1
     assert math.isfinite(model.history.history["loss"][0])
-    assert_course_signature(module.on_epoch_end, "def on_epoch_end(epoch, logs):")
+    assert_signature(module.on_epoch_end, "def on_epoch_end(epoch, logs):")
 
 
 def test_shakespeare_generate_output_cell(shakespeare, capsys, monkeypatch):
@@ -526,7 +510,7 @@ def test_shakespeare_generate_output_cell(shakespeare, capsys, monkeypatch):
     np.random.seed(0)  # the same draws: the same poem, here its first 25 characters, and no input() asked
     module.generate_output("Forsooth this maketh no sense ", length=25)
     assert capsys.readouterr().out == printed[:len(head) + 25] and len(asked) == 1
-    assert_course_signature(module.generate_output, "def generate_output(usr_input=None):")
+    assert_signature(module.generate_output, "def generate_output(usr_input=None):")
 
 
 def test_shakespeare_build_data_and_vectorization(shakespeare, capsys):
@@ -540,8 +524,8 @@ def test_shakespeare_build_data_and_vectorization(shakespeare, capsys):
     assert session["X"][1] == session["text"][3:43] and session["Y"][1] == session["text"][43]
     assert session["x"].shape == (121, 40, 38) and session["x"].dtype == bool and session["y"].dtype == bool
     np.testing.assert_array_equal(session["x"], namespace["x"][:121])
-    assert_course_signature(module.build_data, "def build_data(text, Tx = 40, stride = 3):")
-    assert_course_signature(module.vectorization, "def vectorization(X, Y, n_x, char_indices, Tx = 40):")
+    assert_signature(module.build_data, "def build_data(text, Tx = 40, stride = 3):")
+    assert_signature(module.vectorization, "def vectorization(X, Y, n_x, char_indices, Tx = 40):")
 
 
 def test_shakespeare_sample(shakespeare):
@@ -556,4 +540,4 @@ def test_shakespeare_sample(shakespeare):
     probas = np.random.multinomial(1, p, 1)
     expected = np.random.choice(range(38), p=probas.ravel())
     assert got == expected and isinstance(got, int)
-    assert_course_signature(module.sample, "def sample(preds, temperature=1.0):")
+    assert_signature(module.sample, "def sample(preds, temperature=1.0):")

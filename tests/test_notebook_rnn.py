@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 from assignments.rnn_step_by_step import course
-from shared.fixtures import printout_mismatches, signature_mismatches
+from shared.fixtures import assert_printout, assert_signature, printout_mismatches, run_cell, signature_mismatches
 
 IMPORT_CELL = "import numpy as np\nfrom rnn_utils import *\n"  # the notebook's first cell, less `from public_tests import *`
 
@@ -36,21 +36,6 @@ def session(monkeypatch):
     return namespace
 
 
-def run_cell(session, capsys, cell: str) -> str:
-    capsys.readouterr()
-    exec(cell, session)
-    return capsys.readouterr().out
-
-
-def assert_printed(printed: str, expected: str) -> None:
-    problems = printout_mismatches(printed, expected, rtol=1e-9, atol=1e-8)
-    assert not problems, "\n".join(problems) + f"\n--- printed:\n{printed}"
-
-
-def assert_course_signature(function, course_def: str) -> None:
-    problems = signature_mismatches(function, course_def)
-    assert not problems, problems
-
 
 def test_import_cell_gives_the_course_names(session):
     for name in course.__all__:
@@ -60,9 +45,9 @@ def test_import_cell_gives_the_course_names(session):
 
 # ---------------------------------------------------------------- 1.1 RNN Cell (graded, UNQ_C1)
 
-def test_rnn_cell_forward_cell(session, capsys):
+def test_rnn_cell_forward_cell(session):
     # the cell's last lines, "# UNIT TESTS" / "rnn_cell_forward_tests(rnn_cell_forward)", call public_tests.py
-    printed = run_cell(session, capsys, """
+    printed = run_cell(session, """
 np.random.seed(1)
 xt_tmp = np.random.randn(3, 10)
 a_prev_tmp = np.random.randn(5, 10)
@@ -79,7 +64,7 @@ print("a_next.shape = \\n", a_next_tmp.shape)
 print("yt_pred[1] =\\n", yt_pred_tmp[1])
 print("yt_pred.shape = \\n", yt_pred_tmp.shape)
 """)
-    assert_printed(printed, """
+    assert_printout(printed, """
 a_next[4] =
  [ 0.59584544  0.18141802  0.61311866  0.99808218  0.85016201  0.99980978
  -0.18887155  0.99815551  0.6531151   0.82872037]
@@ -91,7 +76,7 @@ yt_pred[1] =
 yt_pred.shape =
  (2, 10)
 """)
-    assert_course_signature(course.rnn_cell_forward, "def rnn_cell_forward(xt, a_prev, parameters):")
+    assert_signature(course.rnn_cell_forward, "def rnn_cell_forward(xt, a_prev, parameters):")
     cache = session["cache_tmp"]  # (a_next, a_prev, xt, parameters), as the course's hidden test checks
     assert len(cache) == 4 and cache[0] is session["a_next_tmp"] and cache[3] is session["parameters_tmp"]
     assert session["a_next_tmp"].dtype == np.float64
@@ -99,9 +84,9 @@ yt_pred.shape =
 
 # ---------------------------------------------------------------- 1.2 RNN Forward Pass (graded, UNQ_C2)
 
-def test_rnn_forward_cell(session, capsys):
+def test_rnn_forward_cell(session):
     # the cell's last lines, "#UNIT TEST" / "rnn_forward_test(rnn_forward)", call public_tests.py
-    printed = run_cell(session, capsys, """
+    printed = run_cell(session, """
 np.random.seed(1)
 x_tmp = np.random.randn(3, 10, 4)
 a0_tmp = np.random.randn(5, 10)
@@ -120,7 +105,7 @@ print("y_pred.shape = \\n", y_pred_tmp.shape)
 print("caches[1][1][3] =\\n", caches_tmp[1][1][3])
 print("len(caches) = \\n", len(caches_tmp))
 """)
-    assert_printed(printed, """
+    assert_printout(printed, """
 a[4][1] =
  [-0.99999375  0.77911235 -0.99861469 -0.99833267]
 a.shape =
@@ -134,15 +119,15 @@ caches[1][1][3] =
 len(caches) =
  2
 """)
-    assert_course_signature(course.rnn_forward, "def rnn_forward(x, a0, parameters):")
+    assert_signature(course.rnn_forward, "def rnn_forward(x, a0, parameters):")
     assert len(session["caches_tmp"][0]) == 4 and session["caches_tmp"][1] is session["x_tmp"]
 
 
 # ---------------------------------------------------------------- 2.1 LSTM Cell (graded, UNQ_C3)
 
-def test_lstm_cell_forward_cell(session, capsys):
+def test_lstm_cell_forward_cell(session):
     # the cell's last lines, "# UNIT TEST" / "lstm_cell_forward_test(lstm_cell_forward)", call public_tests.py
-    printed = run_cell(session, capsys, """
+    printed = run_cell(session, """
 np.random.seed(1)
 xt_tmp = np.random.randn(3, 10)
 a_prev_tmp = np.random.randn(5, 10)
@@ -170,7 +155,7 @@ print("yt.shape = ", yt_tmp.shape)
 print("cache[1][3] =\\n", cache_tmp[1][3])
 print("len(cache) = ", len(cache_tmp))
 """)
-    assert_printed(printed, """
+    assert_printout(printed, """
 a_next[4] =
  [-0.66408471  0.0036921   0.02088357  0.22834167 -0.85575339  0.00138482
   0.76566531  0.34631421 -0.00215674  0.43827275]
@@ -187,14 +172,14 @@ cache[1][3] =
   0.07651101 -1.03752894  1.41219977 -0.37647422]
 len(cache) =  10
 """)
-    assert_course_signature(course.lstm_cell_forward, "def lstm_cell_forward(xt, a_prev, c_prev, parameters):")
+    assert_signature(course.lstm_cell_forward, "def lstm_cell_forward(xt, a_prev, c_prev, parameters):")
 
 
 # ---------------------------------------------------------------- 2.2 Forward Pass for LSTM (graded, UNQ_C4)
 
-def test_lstm_forward_cell(session, capsys):
+def test_lstm_forward_cell(session):
     # the cell's last lines, "# UNIT TEST" / "lstm_forward_test(lstm_forward)", call public_tests.py
-    printed = run_cell(session, capsys, """
+    printed = run_cell(session, """
 np.random.seed(1)
 x_tmp = np.random.randn(3, 10, 7)
 a0_tmp = np.random.randn(5, 10)
@@ -219,7 +204,7 @@ print("caches[1][1][1] =\\n", caches_tmp[1][1][1])
 print("c[1][2][1]", c_tmp[1][2][1])
 print("len(caches) = ", len(caches_tmp))
 """)
-    assert_printed(printed, """
+    assert_printout(printed, """
 a[4][3][6] =  0.172117767533
 a.shape =  (5, 10, 7)
 y[1][4][3] = 0.95087346185
@@ -230,14 +215,14 @@ caches[1][1][1] =
 c[1][2][1] -0.855544916718
 len(caches) =  2
 """)
-    assert_course_signature(course.lstm_forward, "def lstm_forward(x, a0, parameters):")
+    assert_signature(course.lstm_forward, "def lstm_forward(x, a0, parameters):")
     assert len(session["caches_tmp"][0]) == 7 and len(session["caches_tmp"][0][0]) == 10
 
 
 # ---------------------------------------------------------------- 3.1 Basic RNN Backward Pass (optional)
 
-def test_rnn_cell_backward_cell(session, capsys):
-    printed = run_cell(session, capsys, """
+def test_rnn_cell_backward_cell(session):
+    printed = run_cell(session, """
 np.random.seed(1)
 xt_tmp = np.random.randn(3,10)
 a_prev_tmp = np.random.randn(5,10)
@@ -264,7 +249,7 @@ print("gradients[\\"dba\\"][4] =", gradients_tmp["dba"][4])
 print("gradients[\\"dba\\"].shape =", gradients_tmp["dba"].shape)
 """)
     # the notebook's Expected Output table, one row per print
-    assert_printed(printed, """
+    assert_printout(printed, """
 gradients["dxt"][1][2] = -1.3872130506
 gradients["dxt"].shape = (3, 10)
 gradients["da_prev"][2][3] = -0.152399493774
@@ -276,12 +261,12 @@ gradients["dWaa"].shape = (5, 5)
 gradients["dba"][4] = [ 0.20023491]
 gradients["dba"].shape = (5, 1)
 """)
-    assert_course_signature(course.rnn_cell_backward, "def rnn_cell_backward(da_next, cache):")
+    assert_signature(course.rnn_cell_backward, "def rnn_cell_backward(da_next, cache):")
     assert sorted(session["gradients_tmp"]) == sorted(["dxt", "da_prev", "dWax", "dWaa", "dba"])
 
 
-def test_rnn_backward_cell(session, capsys):
-    printed = run_cell(session, capsys, """
+def test_rnn_backward_cell(session):
+    printed = run_cell(session, """
 np.random.seed(1)
 x_tmp = np.random.randn(3,10,4)
 a0_tmp = np.random.randn(5,10)
@@ -307,7 +292,7 @@ print("gradients[\\"dWaa\\"].shape =", gradients_tmp["dWaa"].shape)
 print("gradients[\\"dba\\"][4] =", gradients_tmp["dba"][4])
 print("gradients[\\"dba\\"].shape =", gradients_tmp["dba"].shape)
 """)
-    assert_printed(printed, """
+    assert_printout(printed, """
 gradients["dx"][1][2] = [-2.07101689 -0.59255627  0.02466855  0.01483317]
 gradients["dx"].shape = (3, 10, 4)
 gradients["da0"][2][3] = -0.314942375127
@@ -319,14 +304,14 @@ gradients["dWaa"].shape = (5, 5)
 gradients["dba"][4] = [-0.74747722]
 gradients["dba"].shape = (5, 1)
 """)
-    assert_course_signature(course.rnn_backward, "def rnn_backward(da, caches):")
+    assert_signature(course.rnn_backward, "def rnn_backward(da, caches):")
     assert sorted(session["gradients_tmp"]) == sorted(["dx", "da0", "dWax", "dWaa", "dba"])
 
 
 # ---------------------------------------------------------------- 3.2 LSTM Backward Pass (optional)
 
-def test_lstm_cell_backward_cell(session, capsys):
-    printed = run_cell(session, capsys, """
+def test_lstm_cell_backward_cell(session):
+    printed = run_cell(session, """
 np.random.seed(1)
 xt_tmp = np.random.randn(3,10)
 a_prev_tmp = np.random.randn(5,10)
@@ -371,7 +356,7 @@ print("gradients[\\"dbc\\"].shape =", gradients_tmp["dbc"].shape)
 print("gradients[\\"dbo\\"][4] =", gradients_tmp["dbo"][4])
 print("gradients[\\"dbo\\"].shape =", gradients_tmp["dbo"].shape)
 """)
-    assert_printed(printed, """
+    assert_printout(printed, """
 gradients["dxt"][1][2] = 3.23055911511
 gradients["dxt"].shape = (3, 10)
 gradients["da_prev"][2][3] = -0.0639621419711
@@ -395,13 +380,13 @@ gradients["dbc"].shape = (5, 1)
 gradients["dbo"][4] = [ 0.13893342]
 gradients["dbo"].shape = (5, 1)
 """)
-    assert_course_signature(course.lstm_cell_backward, "def lstm_cell_backward(da_next, dc_next, cache):")
+    assert_signature(course.lstm_cell_backward, "def lstm_cell_backward(da_next, dc_next, cache):")
 
 
 # ---------------------------------------------------------------- 3.3 Backward Pass through the LSTM RNN (optional)
 
-def test_lstm_backward_cell(session, capsys):
-    printed = run_cell(session, capsys, """
+def test_lstm_backward_cell(session):
+    printed = run_cell(session, """
 np.random.seed(1)
 x_tmp = np.random.randn(3,10,7)
 a0_tmp = np.random.randn(5,10)
@@ -444,7 +429,7 @@ print("gradients[\\"dbc\\"].shape =", gradients_tmp["dbc"].shape)
 print("gradients[\\"dbo\\"][4] =", gradients_tmp["dbo"][4])
 print("gradients[\\"dbo\\"].shape =", gradients_tmp["dbo"].shape)
 """)
-    assert_printed(printed, """
+    assert_printout(printed, """
 gradients["dx"][1][2] = [0.00218254  0.28205375 -0.48292508 -0.43281115]
 gradients["dx"].shape = (3, 10, 4)
 gradients["da0"][2][3] = 0.312770310257
@@ -466,14 +451,14 @@ gradients["dbc"].shape = (5, 1)
 gradients["dbo"][4] = [-0.17958196]
 gradients["dbo"].shape = (5, 1)
 """)
-    assert_course_signature(course.lstm_backward, "def lstm_backward(da, caches):")
+    assert_signature(course.lstm_backward, "def lstm_backward(da, caches):")
 
 
 # ---------------------------------------------------------------- rnn_utils.py (imported by the first cell)
 
 def test_rnn_utils_softmax(session):
     """``softmax(x)``: column-wise (over axis 0), as the course's, whose stabilisation uses the global maximum."""
-    assert_course_signature(course.softmax, "def softmax(x):")
+    assert_signature(course.softmax, "def softmax(x):")
     z = np.array([[1.0, 2.0, -1.0], [3.0, 0.5, 40.0]])
     got = eval("softmax(z)", session, {"z": z})
     e = np.exp(z)
@@ -481,13 +466,13 @@ def test_rnn_utils_softmax(session):
 
 
 def test_rnn_utils_sigmoid(session):
-    assert_course_signature(course.sigmoid, "def sigmoid(x):")
+    assert_signature(course.sigmoid, "def sigmoid(x):")
     x = np.array([-2.0, 0.0, 3.0])
     np.testing.assert_allclose(eval("sigmoid(x)", session, {"x": x}), 1 / (1 + np.exp(-x)), rtol=1e-15)
 
 
 def test_rnn_utils_initialize_adam(session):
-    assert_course_signature(course.initialize_adam, "def initialize_adam(parameters):")
+    assert_signature(course.initialize_adam, "def initialize_adam(parameters):")
     parameters = {"W1": np.ones((2, 3)), "b1": np.ones((2, 1)), "W2": np.ones((1, 2)), "b2": np.ones((1, 1))}
     v, s = eval("initialize_adam(parameters)", session, {"parameters": parameters})
     assert sorted(v) == sorted(s) == ["dW1", "dW2", "db1", "db2"]
@@ -496,7 +481,7 @@ def test_rnn_utils_initialize_adam(session):
 
 def test_rnn_utils_update_parameters_with_adam(session):
     """One Adam step with the course's epsilon inside the square root, checked against the formula."""
-    assert_course_signature(course.update_parameters_with_adam,
+    assert_signature(course.update_parameters_with_adam,
                             "def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate = 0.01,"
                             " beta1 = 0.9, beta2 = 0.999,  epsilon = 1e-8):")
     rng = np.random.default_rng(3)

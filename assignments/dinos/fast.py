@@ -24,7 +24,6 @@ Run with ``python -m assignments.dinos`` (the default ``--impl fast``).
 from __future__ import annotations
 
 import functools
-from typing import Callable
 
 import numpy as np
 
