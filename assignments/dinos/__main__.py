@@ -25,12 +25,13 @@ from typing import Sequence
 import numpy as np
 
 from shared.cli import ArgumentParser, non_negative_int, positive_float, positive_int, run
+from shared.console import say
 from shared.errors import UserError
 from shared.io import atomic_path, ensure_output_dir, write_text_atomic
 from shared.paths import display_path
 from shared.runcard import write_run_card
 
-from .cli import check_top_k, say, temperature
+from .cli import check_top_k, temperature
 from .config import CELLS, IMPLS, MODELS, DinosConfig
 from .data import CHARS, VOCAB_SIZE, DinoData, encode, load_names, split_names
 from .sample import SampleReport, bits_per_char, classify, decode, log_probs_numpy, sample_numpy

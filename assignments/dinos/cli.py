@@ -1,9 +1,9 @@
-"""What the two command lines of assignment 2 share: quiet-aware printing and the sampling options.
+"""What the two command lines of assignment 2 share: the sampling options.
 
-``python -m assignments.dinos`` and ``python -m assignments.dinos.shakespeare`` both print progress lines
-unless ``--quiet`` (:func:`say`), and both take a ``--temperature`` (and the dinosaur run a ``--top-k``) that
-are checked up front, as one ``error:`` line, against the same ranges the samplers enforce
-(:func:`shared.sampling.check_sampling`). Not in the course: the notebooks had no command line.
+``python -m assignments.dinos`` and ``python -m assignments.dinos.shakespeare`` both take a ``--temperature``
+(and the dinosaur run a ``--top-k``), checked up front, as one ``error:`` line, against the same ranges the
+samplers enforce (:func:`shared.sampling.check_sampling`). Both print with :func:`shared.console.say`. Not in
+the course: the notebooks had no command line.
 """
 from __future__ import annotations
 
@@ -12,13 +12,6 @@ import argparse
 from shared.cli import positive_float
 from shared.errors import UserError
 from shared.sampling import check_sampling
-
-
-def say(quiet: bool, *lines: str) -> None:
-    """Print each line unless ``quiet`` (flushed, so the lines keep their order with progress bars)."""
-    if not quiet:
-        for line in lines:
-            print(line, flush=True)
 
 
 def temperature(text: str) -> float:

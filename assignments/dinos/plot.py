@@ -21,7 +21,9 @@ import sys
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from shared.cleanup import untrack_child
 from shared.errors import UserError
+from shared.io import spawn
 from shared.paths import REPO_ROOT, display_path
 
 Curves = Mapping[str, tuple[Sequence[float], Sequence[float]]]
@@ -40,9 +42,9 @@ class CurvePlotter:
         self._path: Path | None = None
         if background:
             try:
-                self._child = subprocess.Popen([sys.executable, "-m", "assignments.dinos.plot"], cwd=REPO_ROOT,
-                                               stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                               stderr=subprocess.PIPE, text=True)
+                self._child = spawn([sys.executable, "-m", "assignments.dinos.plot"], cwd=REPO_ROOT,
+                                    stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                    text=True)  # recorded: an interrupted run stops it (shared.cli.run)
             except OSError:  # no child: draw here instead
                 self._child = None
 
@@ -70,6 +72,7 @@ class CurvePlotter:
             child, self._child = self._child, None
             err = child.stderr.read()
             child.wait()
+            untrack_child(child)
             if child.returncode != 0:
                 lines = [line for line in (err or "").strip().splitlines() if line.strip()]
                 reason = lines[-1] if lines else f"exit status {child.returncode}"
@@ -94,6 +97,7 @@ class CurvePlotter:
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.wait()
+            untrack_child(child)
             child.stderr.close()
 
     def __enter__(self) -> "CurvePlotter":

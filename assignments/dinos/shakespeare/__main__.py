@@ -36,11 +36,12 @@ from pathlib import Path
 from typing import Sequence
 
 from shared.cli import ArgumentParser, non_negative_int, positive_int, run
+from shared.console import say
 from shared.errors import UserError
 from shared.io import ensure_output_dir, write_text_atomic
 from shared.paths import display_path
 
-from ..cli import say, temperature
+from ..cli import temperature
 from .config import DEFAULT_PROMPT, MODES, ShakespeareConfig
 
 COMMAND = "python -m assignments.dinos.shakespeare"
