@@ -13,7 +13,7 @@ from inside a library. Code raises :class:`shared.errors.UserError` for anything
 
 A Ctrl-C can only be turned into that line once :func:`run` is running, so a command's ``__main__``
 must import nothing heavy at module level: :func:`run_module` imports the command's module inside
-:func:`run` (``sys.exit(run_module("assignments.dinos.cli"))``), so a Ctrl-C during ``import tensorflow``
+:func:`run` (``sys.exit(run_module("assignments.dinos.app"))``), so a Ctrl-C during ``import tensorflow``
 ends quietly too. Argument types for ``argparse`` live here as well, so every CLI rejects out-of-range
 options the same way, before any work starts.
 """
