@@ -31,6 +31,7 @@ from . import cleanup, console, signals
 from .errors import UserError
 from .io import discard_created_dirs, forget_created_dirs, is_write_error, os_error_reason  # noqa: F401
 
+_depth = 0  # runs in progress in this process (nested: a command calling another command's main)
 SEED_MAX = 2 ** 32 - 1  # = shared.seed.SEED_MAX (not imported: shared.seed imports numpy)
 
 
@@ -47,16 +48,21 @@ def run(main: Callable[[Sequence[str] | None], int | None], argv: Sequence[str] 
     :class:`UserError` -> ``error: MESSAGE``, 2; Ctrl-C / SIGTERM -> ``error: interrupted``, 130 / 143;
     an environment ``OSError`` (``ENOSPC``, ``EROFS``, ``EACCES``, ...) -> ``error: REASON: PATH``, 2.
     """
-    cleanup.reset()
-    previous = signals.install()
+    global _depth
+    outermost = _depth == 0
+    if outermost:  # a run inside a run (a command calling another's main) leaves the clean-up to the outer one
+        cleanup.reset()
+        previous = signals.install()
     saved_streams = console.track_streams()
     failure: tuple[int, str] | None = None
+    _depth += 1
     try:
         try:
             try:
                 code = int(main(argv) or 0)
             finally:
-                signals.ignore()  # from here on nothing may cut the clean-up short
+                if outermost:
+                    signals.ignore()  # from here on nothing may cut the clean-up short
         except UserError as exc:
             failure = (2, str(exc))
         except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (signals.Interrupted)
@@ -66,16 +72,20 @@ def run(main: Callable[[Sequence[str] | None], int | None], argv: Sequence[str] 
                 raise
             where = f": {exc.filename}" if exc.filename else ""
             failure = (2, f"{os_error_reason(exc)}{where}")
-        cleanup.clean_up(failed=failure is not None)
+        if outermost:
+            cleanup.clean_up(failed=failure is not None)
         if failure is None:
             return code
         console.end_lines()
         print(f"error: {failure[1]}", file=sys.stderr, flush=True)
         return failure[0]
     finally:
-        cleanup.clean_up(failed=failure is not None)  # after an unexpected exception too (a no-op otherwise)
+        _depth -= 1
+        if outermost:
+            cleanup.clean_up(failed=failure is not None)  # after an unexpected exception too (a no-op otherwise)
         console.untrack_streams(saved_streams)
-        signals.restore(previous)
+        if outermost:
+            signals.restore(previous)
 
 
 def run_module(module: str, function: str = "main", argv: Sequence[str] | None = None) -> int:

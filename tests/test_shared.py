@@ -456,6 +456,23 @@ def test_sigterm_is_one_line_exit_143_and_the_handlers_come_back(capsys):
     assert cli.run(ctrl_c, []) == 130 and capsys.readouterr().err == "error: interrupted\n"
 
 
+def test_a_run_inside_a_run_leaves_the_clean_up_to_the_outer_one(tmp_path, capsys):
+    seen = {}
+
+    def inner(argv):
+        raise UserError("inner failed")
+
+    def outer(argv):
+        seen["child"] = io.spawn(["sleep", "60"])
+        assert cli.run(inner, []) == 2  # the inner run does not stop the outer run's child
+        seen["alive"] = seen["child"].poll() is None
+        raise KeyboardInterrupt
+
+    assert cli.run(outer, []) == 130
+    assert seen["alive"] and seen["child"].poll() is not None
+    assert capsys.readouterr().err == "error: inner failed\nerror: interrupted\n"
+
+
 def test_signals_wait_during_a_deferred_block():
     from shared.signals import Interrupted, deferred, handling
 
