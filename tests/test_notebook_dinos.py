@@ -513,18 +513,27 @@ def test_shakespeare_generate_output_cell(shakespeare, capsys, monkeypatch):
     assert_signature(module.generate_output, "def generate_output(usr_input=None):")
 
 
-def test_shakespeare_build_data_and_vectorization(shakespeare, capsys):
-    """``X, Y = build_data(text, Tx, stride = 3)`` and ``x, y = vectorization(X, Y, n_x = len(chars), char_indices = char_indices)``."""
+def test_shakespeare_build_data(shakespeare, capsys):
+    """``X, Y = build_data(text, Tx, stride = 3)``, the line of shakespeare_utils.py, on the first 403 characters."""
     namespace, _, module = shakespeare
     session = dict(namespace, text=namespace["text"][:403])
     capsys.readouterr()
-    exec("X, Y = build_data(text, Tx, stride = 3)\n"
-         "x, y = vectorization(X, Y, n_x = len(chars), char_indices = char_indices)\n", session)
+    exec("X, Y = build_data(text, Tx, stride = 3)\n", session)
     assert capsys.readouterr().out == "number of training examples: 121\n"  # range(0, 403 - 40, 3)
     assert session["X"][1] == session["text"][3:43] and session["Y"][1] == session["text"][43]
+    assert session["X"] == namespace["X"][:121] and session["Y"] == namespace["Y"][:121]
+    assert_signature(module.build_data, "def build_data(text, Tx = 40, stride = 3):")
+
+
+def test_shakespeare_vectorization(shakespeare):
+    """``x, y = vectorization(X, Y, n_x = len(chars), char_indices = char_indices)``: boolean one-hot arrays."""
+    namespace, _, module = shakespeare
+    session = dict(namespace, X=namespace["X"][:121], Y=namespace["Y"][:121])
+    exec("x, y = vectorization(X, Y, n_x = len(chars), char_indices = char_indices)\n", session)
     assert session["x"].shape == (121, 40, 38) and session["x"].dtype == bool and session["y"].dtype == bool
     np.testing.assert_array_equal(session["x"], namespace["x"][:121])
-    assert_signature(module.build_data, "def build_data(text, Tx = 40, stride = 3):")
+    np.testing.assert_array_equal(session["y"], namespace["y"][:121])
+    assert (session["x"].sum(axis=2) == 1).all() and (session["y"].sum(axis=1) == 1).all()
     assert_signature(module.vectorization, "def vectorization(X, Y, n_x, char_indices, Tx = 40):")
 
 
