@@ -66,6 +66,8 @@ def run(main: Callable[[Sequence[str] | None], int | None], argv: Sequence[str] 
         except UserError as exc:
             failure = (2, str(exc))
         except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (signals.Interrupted)
+            if not outermost:
+                raise  # stops the outer run too
             failure = (signals.exit_status(exc), "interrupted")
         except OSError as exc:
             if not is_write_error(exc):
