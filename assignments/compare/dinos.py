@@ -12,8 +12,6 @@ from __future__ import annotations
 import sys
 import time
 
-import numpy as np
-
 from shared.paths import DATA_DIR
 
 from .inputs import load_json
@@ -118,6 +116,8 @@ def train(data, settings: dict, quiet: bool) -> tuple[dict[int, dict], list[floa
 
 
 def compare(prepared: dict, context) -> Section:
+    import numpy as np
+
     from assignments.dinos import course
 
     fixture, data = prepared["fixture"], prepared["data"]

@@ -3,8 +3,9 @@
 Each section module (:mod:`.rnn`, :mod:`.dinos`, :mod:`.shakespeare`, :mod:`.jazz`) has ``prepare(context)``,
 which reads and checks its inputs (reference files, data files, the pretrained model) and raises
 :class:`shared.errors.UserError` on a bad one, and ``compare(prepared, context)``, which does the work and
-returns a :class:`.rows.Section`. All ``prepare`` calls run before any ``compare``, so a broken input stops the
-run before the long work.
+returns a :class:`.rows.Section`. All ``prepare`` calls run before any ``compare`` (:func:`prepare_sections`, then
+:func:`compare_sections`; :func:`run_comparison` does both), so a broken input stops the run before the long work
+-- and, in the command, before its output folder is opened.
 """
 from __future__ import annotations
 
@@ -46,12 +47,14 @@ def parse_only(text: str | None) -> list[str]:
     return [key for key in SECTIONS if key in keys]
 
 
-def run_comparison(keys: Sequence[str], context: Context,
-                   on_section: Callable[[Section], None] | None = None) -> list[Section]:
-    """Prepare every section in ``keys``, then compare them in order; ``on_section`` sees each when done."""
-    prepared = {}
-    for key in keys:
-        prepared[key] = SECTIONS[key].prepare(context)
+def prepare_sections(keys: Sequence[str], context: Context) -> dict:
+    """Read and check the inputs of every section in ``keys`` (a bad one: :class:`UserError`, nothing done yet)."""
+    return {key: SECTIONS[key].prepare(context) for key in keys}
+
+
+def compare_sections(keys: Sequence[str], prepared: dict, context: Context,
+                     on_section: Callable[[Section], None] | None = None) -> list[Section]:
+    """Compare the prepared sections in order; ``on_section`` sees each when done."""
     sections = []
     for number, key in enumerate(keys, 1):
         if not context.quiet:
@@ -61,3 +64,9 @@ def run_comparison(keys: Sequence[str], context: Context,
         if on_section is not None:
             on_section(section)
     return sections
+
+
+def run_comparison(keys: Sequence[str], context: Context,
+                   on_section: Callable[[Section], None] | None = None) -> list[Section]:
+    """Prepare every section in ``keys``, then compare them in order; ``on_section`` sees each when done."""
+    return compare_sections(keys, prepare_sections(keys, context), context, on_section)

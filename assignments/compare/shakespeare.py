@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
-
 from shared.paths import DATA_DIR
 
 from .rows import Row, Section, info, same
@@ -59,6 +57,8 @@ def _load(path):
 
 def teacher_forced_loss(model, text: str, offset: int, vocab, n: int = PROBE_WINDOWS) -> float:
     """Mean -log p(next character) over the first ``n`` build_data windows of ``text[offset:]`` (no dropout)."""
+    import numpy as np
+
     from assignments.dinos.shakespeare.data import build_data, vectorization
 
     X, Y = build_data(text[offset:offset + 3 * n + 40], 40, 3)
