@@ -1,4 +1,5 @@
-"""``python -m assignments.jazz`` in-process: the whole pipeline, --load, another MIDI file, bad input."""
+"""``python -m assignments.jazz`` in-process: the whole pipeline, its files for the results page, --load, another
+MIDI file, bad input."""
 from __future__ import annotations
 
 import json
@@ -9,6 +10,8 @@ import pytest
 from assignments.jazz.__main__ import main
 from assignments.jazz.render import find_soundfont
 from shared.cli import run
+from shared.outputs import verify_output_set
+from shared.paths import reference_dir
 from tests.jazz_midi_fixtures import TEST_MIDI_CONFIG, make_test_midi
 
 HAS_FLUIDSYNTH = shutil.which("fluidsynth") is not None and find_soundfont() is not None
@@ -41,19 +44,28 @@ def test_full_run_prints_and_writes_everything(first_run):
     assert abs(loss_1 - 130.49) < 1.5  # 29 ln 90
     assert sum('sounds using the predicted values for the set of chords ("' in line for line in lines) == 5
     assert f"Your generated music is saved in {out / 'my_music.midi'}" in lines
-    assert any(line.split()[:4] == ["metric", "generated", "training", "solo"] for line in lines)
+    assert any(line.split()[:5] == ["metric", "generated", "training", "solo", "course"] for line in lines)
+    wavs = {"my_music.wav", "course_my_music.wav", "original_excerpt.wav"} if HAS_FLUIDSYNTH else set()
     names = {"loss.png", "model.keras", "model.weights.h5", "values.json", "my_music.midi", "pianoroll.png",
-             "metrics.json", "run_card.json"} | ({"my_music.wav"} if HAS_FLUIDSYNTH else set())
-    assert {p.name for p in out.iterdir()} == names
+             "metrics.json", "original_excerpt.midi", "course_my_music.midi"} | wavs
+    assert {p.name for p in out.iterdir()} == names | {"run_card.json"}
     card = json.loads((out / "run_card.json").read_text())
+    assert set(card["files"]) == names  # the run card lists every file of the run, with its sha256
+    assert verify_output_set(out, strict=True) == []
     assert card["seed"] == 3 and card["settings"]["epochs"] == 2 and card["settings"]["Ty"] == 12
     assert card["settings"]["midi_config"]["melody_part"] == "Guitar"
     assert len(card["results"]["notes_per_chunk"]) == 5
     assert list(card["data"].values())[0]["sha256"]
     report = json.loads((out / "metrics.json").read_text())
     assert set(report["columns"]) == {"generated", "training solo", "course output"}
+    assert report["course_file"] == "course_my_music.midi"
     assert report["columns"]["generated"]["values_per_chunk"] == 12
     assert 0 < report["columns"]["generated"]["longest_copied_run"] <= 12
+    assert (out / "course_my_music.midi").read_bytes() == \
+        (reference_dir() / "outputs" / "course_my_music.midi").read_bytes()
+    for wav in wavs:  # each one rendered by FluidSynth: a WAV of some seconds
+        data = (out / wav).read_bytes()
+        assert data[:4] == b"RIFF" and data[8:12] == b"WAVE" and len(data) > 44100 * 4 * 5, wav
 
 
 def test_load_skips_training_and_is_byte_identical(first_run, tmp_path, capsys):
@@ -81,12 +93,17 @@ def test_other_midi_file_end_to_end(tmp_path, capsys):
             *TEST_MIDI_CONFIG.chord_parts, "--window", *map(str, TEST_MIDI_CONFIG.window), "--epochs", "1",
             "--ty", "8", "--out", str(out), "--no-wav"]
     assert run(main, argv) == 0
-    printed = capsys.readouterr().out
+    captured = capsys.readouterr()
+    printed = captured.out
     assert "melody 'Flute', chords Piano, Bass; window 0-32" in printed
     assert "era 2021: 52 tokens" in printed
     assert (out / "my_music.midi").stat().st_size > 0
     report = json.loads((out / "metrics.json").read_text())
     assert report["columns"]["training solo"]["notes"] == 47
+    # a user's own MIDI: no course column, and not a word about one
+    assert set(report["columns"]) == {"generated", "training solo"} and report["course_file"] is None
+    assert "course" not in (printed + captured.err).lower()
+    assert not (out / "course_my_music.midi").exists() and (out / "original_excerpt.midi").is_file()
 
 
 def _tiny(tmp_path):
@@ -137,10 +154,11 @@ def test_without_fluidsynth_one_note_and_the_midi(first_run, tmp_path, capsys, m
     out = tmp_path / "out"
     assert main(["--load", str(first_run[0] / "model.weights.h5"), "--ty", "6", "--greedy", "--out", str(out),
                  "--quiet"]) == 0
-    notes = [line for line in capsys.readouterr().out.splitlines() if "FluidSynth" in line]
+    captured = capsys.readouterr()
+    notes = [line for line in (captured.out + captured.err).splitlines() if "FluidSynth" in line]
     assert notes == ["note: FluidSynth not found, no WAV written (install it with 'make system-deps'); "
                      "the MIDI is there"]
-    assert (out / "my_music.midi").is_file() and not (out / "my_music.wav").exists()
+    assert (out / "my_music.midi").is_file() and not list(out.glob("*.wav"))
     card = json.loads((out / "run_card.json").read_text())
     assert card["settings"]["greedy"] is True and card["results"]["loaded"].endswith("model.weights.h5")
 

@@ -13,11 +13,12 @@ import pytest
 
 from assignments.jazz import corpus as corpus_module
 from assignments.jazz import grammar
-from assignments.jazz.corpus import (ChordEvent, data_processing, get_corpus_data, load_corpus,
-                                     load_music_utils, tidy_rests, values_indices, window_starts)
+from assignments.jazz.corpus import load_corpus, one_hot_windows, tidy_rests, values_indices, window_starts
+from assignments.jazz.course import data_processing, get_corpus_data, load_music_utils
 from assignments.jazz.midi_config import METHENY, MidiConfig, check_era
 from assignments.jazz.midi_io import (EraRules, Element, NoteMessage, gather_chords, make_voices, pair_notes,
-                                      pitch_name, quantize_value, read_midi)
+                                      quantize_value, read_midi)
+from assignments.jazz.notes import Chord, pitch_class, pitch_class_name, pitch_name
 from shared.cli import run
 from shared.errors import UserError
 from tests.jazz_midi_fixtures import CHORDS, MELODY, TEST_MIDI_CONFIG, make_test_midi
@@ -103,9 +104,14 @@ def test_window_starts_and_arrays(case):
     corpus, ref = case
     assert window_starts(len(corpus.corpus), 60, 30) == ref["data_processing_window_starts"]
     val_indices, _ = values_indices(corpus.values)
-    X, Y = data_processing(corpus.corpus, val_indices, 60, 30)
+    X, Y, N_values = data_processing(corpus.corpus, val_indices, 60, 30)  # the course's three values
+    assert (X.dtype, Y.dtype, N_values) == (bool, bool, ref["n_values"])  # bool, as the course's np.bool arrays
     assert list(X.shape) == ref["X_shape"] and list(Y.shape) == ref["Y_shape"]
     assert X.sum() == ref["X_sum"] and Y.sum() == ref["Y_sum"]
+    X32, Y32 = one_hot_windows(corpus.corpus, val_indices, 60, 30)  # the project's float32 arrays, the same ones
+    assert X32.dtype == Y32.dtype == np.float32
+    np.testing.assert_array_equal(X32, X)
+    np.testing.assert_array_equal(Y32, Y)
     assert not X[:, 0, :].any() and not Y[29].any()
     np.testing.assert_array_equal(Y[:29], np.swapaxes(X[:, 1:, :], 0, 1))  # Y[t] = X[:, t+1]
     assert set(np.unique(X)) <= {0.0, 1.0} and (X.sum(axis=2)[:, 1:] == 1).all()
@@ -119,7 +125,7 @@ def test_load_music_utils_course_printout(metheny, built):
     assert (X.shape, Y.shape, n_values, len(chords)) == ((60, 30, 90), (30, 60, 90), 90, 19)
     assert sorted(indices_values) == list(range(90))
     assert [indices_values[i] for i in range(90)] == sorted(indices_values.values())
-    assert all(isinstance(c, ChordEvent) for group in chords for c in group)
+    assert all(isinstance(c, Chord) for group in chords for c in group)
     X18, _, n18, _, _ = load_music_utils(metheny, era="2018", cache_dir=built["cache_dir"])
     assert X18.shape == (60, 30, 78) and n18 == 78
 
@@ -136,8 +142,9 @@ def test_data_processing_leaves_global_random_state_alone():
     np.random.seed(123)
     expected = np.random.rand()
     np.random.seed(123)
-    data_processing(["a", "b", "c"] * 20, {"a": 0, "b": 1, "c": 2}, m=4, Tx=5)
+    X, Y, N = data_processing(["a", "b", "c"] * 20, {"a": 0, "b": 1, "c": 2}, m=4, Tx=5)
     assert np.random.rand() == expected
+    assert (X.shape, Y.shape, N) == ((4, 5, 3), (5, 4, 3), 3)
 
 
 def test_window_starts_are_the_course_draws():
@@ -301,7 +308,8 @@ def test_grammar_helpers():
     assert grammar.get_scale(("D3", "F3", "A3")) == frozenset(["G", "A", "B-", "C", "D", "E", "F"])
     assert grammar.interval_token("C5", "E5") == "<P5,A1>"  # M3 + m3, M3 - m3
     assert grammar.interval_token("E5", "D5") == "<m2,P-4>"
-    assert grammar.pitch_class_name("E-5") == "E-" and grammar.pitch_class_name("C#10") == "C#"
+    assert pitch_class_name("E-5") == "E-" and pitch_class_name("C#10") == "C#"
+    assert [pitch_class(p) for p in ("E-5", "C#", "B#3", "C-4", "A")] == [3, 1, 0, 11, 9]
 
 
 def test_fast_scale_derivation_matches_music21(built):
@@ -433,6 +441,23 @@ def test_corpus_command(metheny, built, capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "193 tokens, 78 unique values" in out and "shape of X: (60, 30, 78)" in out
     assert "Number of chords 19" in out
+
+
+def test_both_commands_share_the_midi_options():
+    """python -m assignments.jazz and python -m assignments.jazz.corpus spell, default and explain them alike."""
+    from assignments.jazz.__main__ import build_parser as jazz_parser
+
+    def midi_options(parser):
+        (group,) = [g for g in parser._action_groups if g.title == "MIDI"]
+        return {a.option_strings[0]: (a.dest, a.default, a.help, a.nargs, a.choices, a.type)
+                for a in group._group_actions}
+
+    shared = midi_options(corpus_module.build_parser())
+    assert set(shared) == {"--midi", "--era", "--melody-part", "--chord-parts", "--window", "--tidy-rests"}
+    assert midi_options(jazz_parser()) == shared
+    # the corpus command's earlier spellings still parse, as prefixes of the shared names
+    args = corpus_module.build_parser().parse_args(["--chord-part", "Piano", "Bass", "--tidy"])
+    assert args.chord_parts == ["Piano", "Bass"] and args.tidy_rests
 
 
 def test_corpus_command_bad_input(tmp_path, capsys):

@@ -1,4 +1,5 @@
-"""From values to notes: the course's post-processing, generate_music, MIDI, metrics, piano roll, WAV."""
+"""From values to notes: the course's post-processing, the solo loop, MIDI, the original excerpt, metrics, piano
+roll, WAV (rendered in the background)."""
 from __future__ import annotations
 
 import hashlib
@@ -12,12 +13,17 @@ from music21 import chord, note, stream
 
 from assignments.jazz import metrics
 from assignments.jazz.corpus import load_corpus, values_indices
-from assignments.jazz.generate import (chunk_groups, clean_up_notes, generate_music, predicted_grammar,
-                                       prune_grammar, prune_notes, unparse_grammar, write_midi)
+from assignments.jazz.excerpt import write_excerpt
+from assignments.jazz.generate import (chunk_groups, clean_up_notes, improvise, predicted_grammar, prune_grammar,
+                                       prune_notes, unparse_grammar, write_midi)
+from assignments.jazz.notes import Chord, Note, Passage, midi_number, pitch_name
 from assignments.jazz.pianoroll import plot_pianoroll
-from assignments.jazz.render import find_soundfont, render_wav
+from assignments.jazz.render import Renders, find_soundfont, render_wav
 from shared.errors import UserError
 
+HAS_FLUIDSYNTH = shutil.which("fluidsynth") is not None and find_soundfont() is not None
+needs_fluidsynth = pytest.mark.skipif(not HAS_FLUIDSYNTH and not os.environ.get("CI"),
+                                      reason="FluidSynth or a General MIDI soundfont is not installed (CI installs them)")
 
 
 @pytest.fixture(scope="module")
@@ -97,20 +103,20 @@ def test_predicted_grammar_and_chunk_groups():
     assert chunk_groups(4) == [1] and chunk_groups(1) == [0]
 
 
-def test_generate_music_course_shape_and_byte_identical(metheny, tmp_path, capsys):
+def test_improvise_course_shape_and_byte_identical(metheny, tmp_path, capsys):
     corpus, indices_values = metheny
     sample = random_sampler(len(indices_values))
-    solo = generate_music(sample, indices_values, corpus.chord_groups, random.Random(0), Ty=50)
+    solo = improvise(sample, indices_values, corpus.chord_groups, random.Random(0), Ty=50)
     printed = capsys.readouterr().out.splitlines()
     assert printed[0] == "Predicting new values for different set of chords."
     assert [line.split('("')[1][0] for line in printed[1:]] == ["1", "2", "3", "4", "5"]
     assert solo.groups == [1, 2, 3, 4, 5] and len(solo.counts) == 5 and all(c > 0 for c in solo.counts)
     assert [len(t) for t in solo.tokens] == [50] * 5
     first = write_midi(solo.stream, tmp_path / "a.midi")
-    again = generate_music(sample, indices_values, corpus.chord_groups, random.Random(0), quiet=True)
+    again = improvise(sample, indices_values, corpus.chord_groups, random.Random(0), quiet=True)
     second = write_midi(again.stream, tmp_path / "b.midi")
     assert first.read_bytes() == second.read_bytes()
-    other = generate_music(sample, indices_values, corpus.chord_groups, random.Random(1), quiet=True)
+    other = improvise(sample, indices_values, corpus.chord_groups, random.Random(1), quiet=True)
     assert write_midi(other.stream, tmp_path / "c.midi").read_bytes() != first.read_bytes()
     assert capsys.readouterr().out == ""
 
@@ -127,16 +133,22 @@ def test_generate_music_course_shape_and_byte_identical(metheny, tmp_path, capsy
     assert [m.velocity for m in ons[:len(source.pitches)]] == list(source.velocities)
     assert sum(m.velocity == 90 for m in ons) >= sum(solo.counts)
     back = metrics.read_solo_midi(first, chord_notes=metrics.course_chord_notes(corpus.chord_groups, solo.groups))
-    assert len(back.notes) == sum(solo.counts) == len(solo.notes)
+    assert len(back.notes) == sum(solo.counts) == len(solo.music.notes)
+    # the solo's notes are where the MIDI file has them, with its pitches (random values climb above MIDI's 127:
+    # music21 folds those into range by octaves, and so does Note.midi)
+    assert sorted((round(n.offset, 2), n.midi) for n in back.notes) == \
+        sorted((round(n.offset, 2), n.midi) for n in solo.music.notes)
+    assert [n.midi for n in solo.music.notes] == [p.midi for m in solo.stream.flatten().notes
+                                                  if isinstance(m, note.Note) for p in m.pitches]
 
 
 def test_greedy_course_decoding_repeats_one_sequence(metheny):
     corpus, indices_values = metheny
     same = lambda Ty, chunk: np.arange(Ty) % len(indices_values)  # noqa: E731  what argmax from zeros does
-    solo = generate_music(same, indices_values, corpus.chord_groups, random.Random(0), Ty=20, quiet=True)
+    solo = improvise(same, indices_values, corpus.chord_groups, random.Random(0), Ty=20, quiet=True)
     assert all(t == solo.tokens[0] for t in solo.tokens)
-    sampled = generate_music(random_sampler(len(indices_values)), indices_values, corpus.chord_groups,
-                             random.Random(0), Ty=20, quiet=True)
+    sampled = improvise(random_sampler(len(indices_values)), indices_values, corpus.chord_groups,
+                        random.Random(0), Ty=20, quiet=True)
     assert len({tuple(t) for t in sampled.tokens}) == 5
 
 
@@ -144,11 +156,11 @@ def test_empty_chord_group_borrows_previous_chord(metheny):
     corpus, indices_values = metheny
     groups = [list(g) for g in corpus.chord_groups]
     groups[2] = []
-    solo = generate_music(random_sampler(len(indices_values)), indices_values, groups, random.Random(0), Ty=10,
-                          quiet=True)
+    solo = improvise(random_sampler(len(indices_values)), indices_values, groups, random.Random(0), Ty=10,
+                     quiet=True)
     assert len(solo.counts) == 5
     with pytest.raises(ValueError, match="no chords"):
-        generate_music(random_sampler(5), indices_values, [[]] * 19, random.Random(0), Ty=5, quiet=True)
+        improvise(random_sampler(5), indices_values, [[]] * 19, random.Random(0), Ty=5, quiet=True)
 
 
 def test_course_outputs_split_into_melody_and_chords(reference, metheny):
@@ -157,56 +169,82 @@ def test_course_outputs_split_into_melody_and_chords(reference, metheny):
     assert len(chords) == 50
     v12 = metrics.read_solo_midi(reference / "outputs" / "course_v1.2_run_my_music.midi", chord_notes=chords)
     assert len(v12.notes) == 5 * 35  # that run printed "Generated 35 sounds" for each of its 5 chunks
-    assert sum(len(c[2]) for c in v12.chords) == 50
+    assert sum(len(c.pitches) for c in v12.chords) == 50
     course = metrics.read_solo_midi(reference / "outputs" / "course_my_music.midi", chord_notes=chords)
-    assert len(course.notes) + sum(len(c[2]) for c in course.chords) == 160  # the file's note count
-    assert min(n[2] for n in course.notes) >= 48  # unparse_grammar keeps melody octaves >= 3
+    assert len(course.notes) + sum(len(c.pitches) for c in course.chords) == 160  # the file's note count
+    assert min(n.midi for n in course.notes) >= 48  # unparse_grammar keeps melody octaves >= 3
+    assert metrics.course_solo(corpus) == course  # the course column: the course's own file, the same split
+    assert course.chords[0][2] == course.chords[0].midis  # the tuple view assignments.compare still reads
+
+
+def _notes(*items) -> list[Note]:
+    return [Note(onset, length, pitch_name(midi)) for onset, length, midi in items]
 
 
 def test_metric_definitions():
-    assert metrics.midi_number("C4") == 60 and metrics.midi_number("E-5") == 75
-    assert metrics.midi_number("C#3") == 49 and metrics.pitch_name(70) == "B-4"
-    scale = [(float(i), 0.5, p) for i, p in enumerate([60, 62, 64, 65, 67, 69, 71, 72])]
+    assert midi_number("C4") == 60 and midi_number("E-5") == 75 and midi_number("B#3") == 60
+    assert midi_number("C#3") == 49 and pitch_name(70) == "B-4" and midi_number("C-4") == 59
+    from music21 import pitch
+
+    for name in ("A9", "C10", "G#9", "B#9", "F12", "C-1", "B-2"):  # outside MIDI's range: folded as music21 does
+        assert midi_number(name) == pitch.Pitch(name).midi, name
+    scale = _notes(*[(float(i), 0.5, p) for i, p in enumerate([60, 62, 64, 65, 67, 69, 71, 72])])
     assert metrics.scale_consistency(scale) == 1.0
-    assert metrics.scale_consistency(scale + [(9.0, 0.5, 61)]) == pytest.approx(8 / 9)
+    assert metrics.scale_consistency(scale + _notes((9.0, 0.5, 61))) == pytest.approx(8 / 9)
     hist = metrics.pitch_class_histogram(scale)
     assert hist.sum() == pytest.approx(1.0) and hist[0] == pytest.approx(2 / 8)
     assert metrics.histogram_distance(hist, hist) == 0.0
-    assert metrics.histogram_distance(metrics.pitch_class_histogram([(0, 1, 60)]),
-                                      metrics.pitch_class_histogram([(0, 1, 61)])) == 1.0
-    chords = [(0.0, 2.0, (48, 64, 67)), (2.0, 2.0, (50, 65, 69))]
-    notes = [(0.0, 1, 72), (1.0, 1, 62), (2.0, 1, 62), (3.5, 1, 61)]
+    assert metrics.histogram_distance(metrics.pitch_class_histogram(_notes((0, 1, 60))),
+                                      metrics.pitch_class_histogram(_notes((0, 1, 61)))) == 1.0
+    chords = [Chord(0.0, ("C3", "E4", "G4"), 2.0), Chord(2.0, ("D3", "F4", "A4"), 2.0)]
+    notes = _notes((0.0, 1, 72), (1.0, 1, 62), (2.0, 1, 62), (3.5, 1, 61))
     assert metrics.chord_tone_rate(notes, chords) == pytest.approx(2 / 4)
     assert metrics.note_density(notes) == pytest.approx(4 / 4.5)
     corpus = ["a", "b", "c", "d", "a", "b"]
     assert metrics.longest_copied_run([["x", "b", "c", "d", "y"], ["a", "b"]], corpus) == 3
     assert metrics.longest_copied_run([["x", "y"]], corpus) == 0
+    passage = Passage.of(_notes((2.0, 1, 60)) + [Note(0.5, 1, None)] + _notes((1.0, 1, 62)), chords[::-1])
+    assert [n.offset for n in passage.notes] == [1.0, 2.0] and [c.offset for c in passage.chords] == [0.0, 2.0]
+    assert passage.end == 4.0 and passage.shifted(1.0).notes[0].offset == 0.0
 
 
-def test_report_table_and_json(metheny, tmp_path, reference):
+def test_report_table_and_json(metheny, tmp_path):
     corpus, indices_values = metheny
-    solo = generate_music(random_sampler(len(indices_values)), indices_values, corpus.chord_groups,
-                          random.Random(0), Ty=20, quiet=True)
-    generated = metrics.SoloNotes(solo.notes, solo.chords)
+    solo = improvise(random_sampler(len(indices_values)), indices_values, corpus.chord_groups,
+                     random.Random(0), Ty=20, quiet=True)
     training = metrics.from_corpus(corpus)
-    assert len(training.notes) == 193 and training.notes[0][0] >= 0
-    report = metrics.build_report(generated, training, None, solo.tokens, corpus.corpus, note="no course file")
+    assert len(training.notes) == 193 and training.notes[0].offset >= 0
+    report = metrics.build_report(solo.music, training, None, solo.tokens, corpus.corpus)
     text = metrics.format_report(report)
     assert text.splitlines()[0].split() == ["metric", "generated", "training", "solo"]
-    assert "pc_distance_course" not in text and "note: no course file" in text
+    assert "course" not in text and report["course_file"] is None and "note" not in report  # nothing said about it
     assert report["columns"]["training solo"]["pc_distance_training"] == 0.0
     import json
 
     saved = json.loads(metrics.write_report(report, tmp_path / "m.json").read_text())
-    assert saved["columns"]["generated"]["notes"] == len(solo.notes)
+    assert saved["columns"]["generated"]["notes"] == len(solo.music.notes)
+    assert set(saved["columns"]) == {"generated", "training solo"}
 
 
-def test_pianoroll_png(metheny, tmp_path):
+def test_pianoroll_png_two_panels_on_one_beat_axis(metheny, tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+
     corpus = metheny[0]
     training = metrics.from_corpus(corpus)
-    path = plot_pianoroll(tmp_path / "roll.png", training, training)
+    short = Passage.of(training.notes[:20], training.chords[:3])
+    figures = []
+    monkeypatch.setattr("assignments.jazz.pianoroll.save_png", lambda fig, path: figures.append(fig) or
+                        __import__("shared.plotting", fromlist=["save_png"]).save_png(fig, path))
+    path = plot_pianoroll(tmp_path / "roll.png", short, training)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert [p.name for p in tmp_path.iterdir()] == ["roll.png"]
+    top, bottom = figures[0].axes
+    assert top.get_xlim() == bottom.get_xlim() == (0.0, training.end)  # one beat axis, both solos on it
+    for ax in (top, bottom):
+        assert (ax.get_xlabel(), ax.get_ylabel()) == ("beats", "pitch")
+        assert any(label.get_visible() and label.get_text() for label in ax.get_xticklabels())
+    assert len(top.collections) == len(bottom.collections) == 2  # chords and melody, one collection each
+    plt.close("all")
 
 
 def test_soundfont_lookup(tmp_path):
@@ -218,8 +256,7 @@ def test_soundfont_lookup(tmp_path):
     assert find_soundfont(search_dirs=(str(tmp_path / "none"),)) is None
 
 
-@pytest.mark.skipif((shutil.which("fluidsynth") is None or find_soundfont() is None) and not os.environ.get("CI"),
-                    reason="FluidSynth or a General MIDI soundfont is not installed (CI installs them)")
+@needs_fluidsynth
 def test_render_wav_with_fluidsynth(reference, tmp_path):
     wav = render_wav(reference / "outputs" / "course_my_music.midi", tmp_path / "course.wav", find_soundfont())
     data = wav.read_bytes()
@@ -229,3 +266,72 @@ def test_render_wav_with_fluidsynth(reference, tmp_path):
     assert not (tmp_path / "bad.wav").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["course.wav"]
     assert hashlib.sha256(data).hexdigest()  # readable
+
+
+@needs_fluidsynth
+def test_background_renders_run_together_and_fail_cleanly(reference, tmp_path):
+    course = reference / "outputs" / "course_my_music.midi"
+    with Renders() as wavs:
+        wavs.start("a", course, tmp_path / "a.wav")
+        wavs.start("b", course, tmp_path / "b.wav")
+        assert all(job.process.poll() is None for job in wavs.jobs.values())  # both running at once
+        done = wavs.wait()
+    assert done == {"a": tmp_path / "a.wav", "b": tmp_path / "b.wav"}
+    assert (tmp_path / "a.wav").read_bytes() == (tmp_path / "b.wav").read_bytes()
+    with pytest.raises(UserError, match="FluidSynth could not render"), Renders() as wavs:
+        wavs.start("bad", tmp_path / "a.wav", tmp_path / "bad.wav")  # not MIDI
+        wavs.start("good", course, tmp_path / "c.wav")
+        wavs.wait()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.wav", "b.wav"]  # no partial or temporary file left
+    with Renders() as wavs:  # leaving the block stops what is still running, and leaves nothing behind
+        wavs.start("cut", course, tmp_path / "cut.wav")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.wav", "b.wav"]
+
+
+def test_renders_off_or_without_fluidsynth(monkeypatch, tmp_path):
+    import assignments.jazz.render as render
+
+    off = Renders(enabled=False)
+    off.start("x", tmp_path / "x.midi", tmp_path / "x.wav")
+    assert off.wait() == {} and off.note is None
+    monkeypatch.setattr(render, "find_fluidsynth", lambda: None)
+    missing = Renders()
+    missing.start("x", tmp_path / "x.midi", tmp_path / "x.wav")
+    assert missing.wait() == {} and "FluidSynth not found" in missing.note
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_original_excerpt_is_the_solo_window(data_dir, metheny, tmp_path):
+    import mido
+
+    corpus = metheny[0]
+    config = corpus.config
+    path = write_excerpt(data_dir / "original_metheny.mid", tmp_path / "excerpt.midi",
+                         (config.melody_part, *config.chord_parts), config.window)
+    midi = mido.MidiFile(path)
+    assert midi.ticks_per_beat == 96 and [t.name for t in midi.tracks] == \
+        ["original excerpt", "Guitar", "Piano", "Bass", "Trumpet", "French Horn"]
+    tempos = [m.tempo for m in midi.tracks[0] if m.type == "set_tempo"]
+    assert tempos == [535714]  # the source's tempo, in force at the window's start
+
+    def onsets(track):
+        tick, found = 0, []
+        for msg in track:
+            tick += msg.time
+            if msg.type == "note_on" and msg.velocity > 0:
+                found.append((tick / 96, msg.note))
+        return found
+
+    guitar = onsets(midi.tracks[1])
+    assert len(guitar) == len(corpus.melody_window) == 193  # every melody note of the corpus's window
+    window_start = config.window[0]
+    assert [p for _, p in guitar] == [n.midi for n in sorted(corpus.melody_window, key=lambda n: n.offset)] or \
+        sorted(p for _, p in guitar) == sorted(n.midi for n in corpus.melody_window)
+    assert all(-0.2 <= onset <= config.window[1] - window_start for onset, _ in guitar)
+    piano = onsets(midi.tracks[2])
+    chord_notes = sum(len(c.pitches) for group in corpus.chord_groups for c in group)
+    assert len(piano) >= chord_notes  # the chords the corpus keeps, and the Piano's single notes too
+    assert [m.program for m in midi.tracks[1] if m.type == "program_change"] == [26]  # the guitar sounds as one
+    with pytest.raises(UserError, match="Banjo"):
+        write_excerpt(data_dir / "original_metheny.mid", tmp_path / "x.midi", ("Banjo",), config.window)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["excerpt.midi"]

@@ -8,12 +8,12 @@ import keras
 import numpy as np
 import pytest
 
-from assignments.jazz import checkpoint
+from assignments.jazz import checkpoint, course
 from assignments.jazz.config import JazzConfig
-from assignments.jazz.corpus import data_processing, load_corpus, values_indices
-from assignments.jazz.inference import Sampler, predict_and_sample
-from assignments.jazz.model import (TimeSummedCrossentropy, djmodel, fused_model, make_layers,
-                                    music_inference_model)
+from assignments.jazz.corpus import load_corpus, one_hot_windows, values_indices
+from assignments.jazz.course import djmodel, music_inference_model, predict_and_sample
+from assignments.jazz.inference import Sampler
+from assignments.jazz.model import CourseModel, TimeSummedCrossentropy, fused_model, make_layers
 from assignments.jazz.train import (compile_course, compile_fused, course_optimizer, initial_states,
                                     train, untrained_loss)
 from shared.errors import UserError
@@ -21,14 +21,20 @@ from shared.seed import set_seed
 
 
 EPOCHS = 40  # enough for a greedy sequence that is not one value repeated
-TX = 4       # the unrolled graphs are built for a short window: their cost grows with Tx, the maths does not
+TX = 3       # the unrolled graphs are built for a short window: their cost grows with Tx, the maths does not
+
+
+def call(model, inputs) -> list[np.ndarray]:
+    """The model's outputs for ``inputs``, called directly (``predict`` traces a graph first: seconds per model)."""
+    out = model(inputs, training=False)
+    return [np.asarray(o) for o in (out if isinstance(out, (list, tuple)) else [out])]
 
 
 @pytest.fixture(scope="module")
 def metheny(data_dir, tmp_path_factory):
     corpus = load_corpus(data_dir / "original_metheny.mid", "2021", cache_dir=tmp_path_factory.mktemp("cache"))
     val_indices, indices_values = values_indices(corpus.values)
-    X, Y = data_processing(corpus.corpus, val_indices, 60, 30)
+    X, Y = one_hot_windows(corpus.corpus, val_indices, 60, 30)
     return corpus, X, Y, indices_values
 
 
@@ -54,6 +60,7 @@ def test_parameter_counts_match_the_course(n_values, expected):
     assert model.outputs[0].shape == (None, n_values)
     assert len(model.layers) == 6  # Keras 3: the slices are ops, not layers (tf.keras 2 had 36)
     assert not any(type(layer).__name__ == "Lambda" for m in (model, inference) for layer in m.layers)
+    assert isinstance(model, CourseModel) and isinstance(inference, CourseModel)
 
 
 def test_fused_and_unrolled_share_weights_and_compute_the_same(metheny):
@@ -61,19 +68,21 @@ def test_fused_and_unrolled_share_weights_and_compute_the_same(metheny):
     X, Y = X[:, :TX], Y[:TX]
     set_seed(3)
     reshaper, LSTM_cell, densor = make_layers(X.shape[2])
-    course = compile_course(djmodel(TX, LSTM_cell, densor, reshaper))
+    model = compile_course(djmodel(TX, LSTM_cell, densor, reshaper))
     fused = compile_fused(fused_model(TX, LSTM_cell, densor))
     # make the weights non-trivial so the comparison means something
     rng = np.random.default_rng(0)
-    for w in course.weights:
+    for w in model.weights:
         w.assign(rng.normal(0, 0.3, w.shape).astype(np.float32))
-    assert [id(v) for v in course.weights] == [id(v) for v in fused.weights]
+    assert [id(v) for v in model.weights] == [id(v) for v in fused.weights]
     a0, c0 = initial_states(60, 64)
-    stacked = np.stack(course.predict([X, a0, c0], verbose=0), axis=1)                # (m, Tx, n_values)
-    single = fused.predict([X, a0, c0], verbose=0)                                    # (m, Tx, n_values)
+    outputs = call(model, [X, a0, c0])
+    stacked = np.stack(outputs, axis=1)                                               # (m, Tx, n_values)
+    (single,) = call(fused, [X, a0, c0])                                              # (m, Tx, n_values)
     np.testing.assert_allclose(single, stacked, atol=1e-5)
-    course_loss = course.evaluate([X, a0, c0], list(Y), verbose=0, return_dict=True)["loss"]
-    fused_loss = fused.evaluate([X, a0, c0], np.transpose(Y, (1, 0, 2)), verbose=0, return_dict=True)["loss"]
+    # the loss each model was compiled with (the course's: categorical cross-entropy on each of the Tx outputs)
+    course_loss = float(model.compute_loss(y=list(Y), y_pred=outputs))
+    fused_loss = float(fused.compute_loss(y=np.transpose(Y, (1, 0, 2)), y_pred=single))
     assert fused_loss == pytest.approx(course_loss, rel=1e-5)
     # the course's loss is the sum of the Tx heads' batch-mean cross-entropies
     by_hand = sum(float(np.mean(-np.sum(Y[t] * np.log(np.clip(stacked[:, t], 1e-7, 1)), axis=-1)))
@@ -114,7 +123,8 @@ def test_untrained_loss_is_29_ln_n(metheny):
     reshaper, LSTM_cell, densor = make_layers(X.shape[2])
     fused = compile_fused(fused_model(30, LSTM_cell, densor))
     a0, c0 = initial_states(60, 64)
-    loss = fused.evaluate([X, a0, c0], np.transpose(Y, (1, 0, 2)), verbose=0, return_dict=True)["loss"]
+    (pred,) = call(fused, [X, a0, c0])
+    loss = float(fused.compute_loss(y=np.transpose(Y, (1, 0, 2)), y_pred=pred))
     assert untrained_loss(90) == pytest.approx(29 * math.log(90))
     assert abs(loss - untrained_loss(90)) < 1.0
 
@@ -132,17 +142,22 @@ def test_fused_training_learns_and_is_reproducible(metheny, trained):
     np.testing.assert_allclose(again.losses, result.losses[:3], rtol=1e-5)
 
 
-def test_predict_and_sample_course_shapes_and_greedy_sampler_agree(trained):
+def test_greedy_sampler_is_the_course_decoding(trained):
+    """The compiled greedy loop gives the inference model's own argmax sequence, which ``predict`` gives too."""
     _, LSTM_cell, densor, _ = trained
-    Ty = 12  # the notebook uses 50; building the unrolled graph is what costs, the checks are the same
+    Ty = 12
     inference = music_inference_model(LSTM_cell, densor, Ty=Ty)
-    results, indices = predict_and_sample(inference)
-    assert results.shape == (Ty, 90) and indices.shape == (Ty, 1)
-    assert all(np.argmax(results[k]) == indices[k, 0] for k in range(Ty))
-    assert len(set(indices.ravel().tolist())) > 1  # "not all identical"
+    pred = course._model_call(inference, [np.zeros((1, 1, 90)), np.zeros((1, 64)), np.zeros((1, 64))])
+    literal = np.argmax(pred, axis=-1)                                                # (Ty, 1), as the course
+    assert pred.shape == (Ty, 1, 90) and len(set(literal.ravel().tolist())) > 1  # "not all identical"
     fast = Sampler(LSTM_cell, densor, greedy=True)(Ty)
-    np.testing.assert_array_equal(fast, indices.ravel())
-    assert fast.shape == (Ty,)
+    np.testing.assert_array_equal(fast, literal.ravel())
+    results, indices = predict_and_sample(inference)  # a model of music_inference_model: the compiled loop
+    np.testing.assert_array_equal(indices, literal)
+    small = music_inference_model(LSTM_cell, densor, Ty=3)
+    zeros = [np.zeros((1, 1, 90)), np.zeros((1, 64)), np.zeros((1, 64))]
+    np.testing.assert_allclose(course._model_call(small, zeros),
+                               np.asarray(small.predict(zeros, verbose=0)), atol=1e-6)  # calling it = predict
 
 
 def test_sampler_seeded_streams_top_k_and_validation(trained):
@@ -173,15 +188,14 @@ def test_models_save_and_load_with_safe_mode(trained, tmp_path):
     x = np.zeros((2, TX, 90), np.float32)
     x[:, 1:, 5] = 1
     a0, c0 = initial_states(2, 64)
-    for model in (djmodel(TX, LSTM_cell, densor, reshaper), music_inference_model(LSTM_cell, densor, Ty=6),
+    for model in (djmodel(TX, LSTM_cell, densor, reshaper), music_inference_model(LSTM_cell, densor, Ty=4),
                   fused_model(TX, LSTM_cell, densor)):
-        inputs = [x[:, :1], a0, c0] if model.name == "music_inference_model" else [x, a0, c0]
+        inputs = [x[:, :1], a0, c0] if model.inputs[0].shape[1] == 1 else [x, a0, c0]
         path = tmp_path / f"{model.name}.keras"
         model.save(path)
         back = keras.models.load_model(path, safe_mode=True)
-        expected, got = model.predict(inputs, verbose=0), back.predict(inputs, verbose=0)
-        for e, g in zip(expected if isinstance(expected, list) else [expected],
-                        got if isinstance(got, list) else [got]):
+        assert type(back) is type(model)  # the course's models come back as CourseModel (registered)
+        for e, g in zip(call(model, inputs), call(back, inputs)):
             np.testing.assert_allclose(g, e, atol=1e-6)
     model = compile_fused(fused_model(TX, LSTM_cell, densor))
     model.save(tmp_path / "compiled.keras")  # the registered loss deserializes under safe_mode

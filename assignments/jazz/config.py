@@ -1,4 +1,7 @@
-"""Settings of the jazz run, with the course's values as defaults.
+"""The one configuration of a jazz run, built from the command line; its defaults are the course's.
+
+:meth:`JazzConfig.from_args` checks every option that can be checked before any work starts (sampling range,
+solo window, files that must exist) and raises one :class:`~shared.errors.UserError` line for the first bad one.
 
 The one default that departs from the 2021 notebook is sampling: the course decodes greedily
 (``argmax``) from a zero start, so all five chunks of its solo share one predicted sequence.
@@ -7,7 +10,16 @@ Here each chunk samples its own sequence at ``temperature`` 1.0, seeded; ``greed
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import argparse
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from shared.errors import UserError
+from shared.paths import OUTPUT_DIR
+from shared.sampling import check_sampling
+
+from .midi_config import METHENY, MidiConfig
+from .options import DEFAULT_MIDI, midi_config_from_args
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,41 @@ class JazzConfig:
     top_k: int | None = None
     bpm: float = 130.0
     seed: int = 0
+    # files (course: data/original_metheny.mid in, output/my_music.midi out)
+    midi: Path = DEFAULT_MIDI
+    midi_config: MidiConfig = field(default=METHENY)
+    tidy_rests: bool = False         # the corpus's opt-in cleaner variant (not the course's)
+    load: Path | None = None         # a saved model to generate from instead of training
+    out: Path = OUTPUT_DIR / "jazz"
+    soundfont: Path | None = None    # None: the first General MIDI soundfont found
+    wav: bool = True                 # render WAVs with FluidSynth when it is installed
+    quiet: bool = False
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> "JazzConfig":
+        """The config of a parsed command line; one :class:`UserError` line for the first option that cannot work."""
+        try:
+            check_sampling(args.temperature)
+        except ValueError as exc:
+            raise UserError(f"argument --temperature: {exc}") from None
+        try:
+            check_sampling(1.0, args.top_k)
+        except ValueError as exc:
+            raise UserError(f"argument --top-k: {exc}") from None
+        for option, path in (("--soundfont", args.soundfont), ("--load", args.load)):
+            if path is not None and not path.is_file():
+                what = "soundfont" if option == "--soundfont" else "model file"
+                raise UserError(f"{what} not found: {path} ({option})")
+        return cls(era=args.era, epochs=args.epochs, fused=not args.unrolled, Ty=args.ty, greedy=args.greedy,
+                   temperature=args.temperature, top_k=args.top_k, seed=args.seed, midi=args.midi,
+                   midi_config=midi_config_from_args(args), tidy_rests=args.tidy_rests, load=args.load,
+                   out=args.out, soundfont=args.soundfont, wav=not args.no_wav, quiet=args.quiet)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The settings as JSON-ready values (paths as strings, the MIDI config as a dict)."""
+        values = asdict(self)
+        values["midi_config"] = self.midi_config.as_dict()
+        for item in fields(self):
+            if isinstance(values[item.name], Path):
+                values[item.name] = str(values[item.name])
+        return values

@@ -1,14 +1,16 @@
-"""MIDI -> grammar corpus -> training arrays: the course's ``preprocess.py`` + ``music_utils.data_processing``.
+"""MIDI -> grammar corpus -> training arrays: the course's ``preprocess.py`` and the arrays of ``data_processing``.
 
-    python -m assignments.jazz.corpus [--era 2021|2018] [--midi data/original_metheny.mid]
+    python -m assignments.jazz.corpus [--era 2021|2018] [--midi data/original_metheny.mid] [--tidy-rests]
 
 prints the corpus statistics (tokens, values, chord groups, the first grammar) and the parse time.
 
 What it does, as the course did: take the melody part (voice 2 merged into voice 1, quarterLength 0 -> 0.25),
 keep the elements starting inside the solo window, group them by ``int(offset / 4)`` into measures, take the
 chords of the harmony part (the Piano) in the same window and measures, and turn each measure into a grammar
-string (:func:`grammar.parse_melody`). The tokens of all measures are the corpus; ``data_processing`` cuts 60
-random 30-token windows (``np.random.seed(0)``) into one-hot X / Y.
+string (:func:`grammar.parse_melody`). The tokens of all measures are the corpus; :func:`one_hot_windows` cuts
+60 random 30-token windows (the course's ``np.random.seed(0)`` draws) into one-hot X / Y. The course's own
+function names (``load_music_utils``, ``get_musical_data``, ``get_corpus_data``, ``data_processing``) are in
+:mod:`~assignments.jazz.course`, built on these.
 
 How it differs from the course code:
 
@@ -17,12 +19,13 @@ How it differs from the course code:
 - parts are found by name (:class:`MidiConfig`), not by index; the solo window and grid are configuration;
 - ``values`` are SORTED, so ``indices_values`` is the same in every process (the course enumerated a ``set``,
   whose order changes with PYTHONHASHSEED);
-- X and Y are float32 (the course: bool); the global numpy random state is left alone (a private
-  ``RandomState(0)`` draws the same window starts);
+- the project's arrays are float32 (the course: bool, kept by ``course.data_processing``); the global numpy
+  random state is left alone (a private ``RandomState(0)`` draws the same window starts);
 - measures are paired with the chords of the *same* measure number (the course paired them by position and
   asserted equal counts; on the course file the two agree). A measure without chords of its own is
   classified against the last chord before it (the course would crash);
-- the parse is cached on disk by the file's sha256 (``.cache/jazz/``), and nothing is written elsewhere.
+- the parse is cached on disk by the file's sha256 (``.cache/jazz/``, or ``$JAZZ_CACHE_DIR``), and nothing is
+  written elsewhere.
 """
 from __future__ import annotations
 
@@ -41,31 +44,17 @@ import numpy as np
 from shared.cli import ArgumentParser
 from shared.errors import UserError
 from shared.io import sha256_file, write_text_atomic
-from shared.paths import DATA_DIR, REPO_ROOT
+from shared.paths import REPO_ROOT
 
 from .grammar import parse_melody
 from .midi_config import METHENY, MidiConfig, check_era
-from .midi_io import Element, ImportedPart, import_part, pitch_name, read_midi
+from .midi_io import Element, ImportedPart, import_part, read_midi
+from .notes import Chord, Note, pitch_name
+from .options import add_midi_options, midi_config_from_args
 
 DEFAULT_CACHE_DIR = REPO_ROOT / ".cache" / "jazz"
+CACHE_ENV = "JAZZ_CACHE_DIR"  # overrides DEFAULT_CACHE_DIR (the benchmark's cold runs use an empty folder)
 PIPELINE_VERSION = 2  # bump when the corpus a given file/era/config produces changes
-
-
-@dataclass(frozen=True)
-class ChordEvent:
-    offset: float  # absolute quarter-note offset
-    pitches: tuple[str, ...]  # nameWithOctave, in the chord's stored order (e.g. ("C3", "E4", "G4"))
-    quarter_length: float
-    velocities: tuple[int, ...] | None = None  # source velocities (the course keeps them in the output MIDI)
-
-
-@dataclass(frozen=True)
-class NoteEvent:
-    offset: float  # absolute quarter-note offset
-    quarter_length: float
-    pitch: str | None  # nameWithOctave; None = rest
-    grammar_index: int  # measure number inside the window (0 = first measure of the solo)
-    voice: int  # music21 voice the element came from (1 or 2; rests are voice 1)
 
 
 @dataclass(frozen=True)
@@ -74,9 +63,9 @@ class Corpus:
     corpus: list[str]  # all tokens in corpus order (275 for 2021, 193 for 2018 on Metheny)
     values: list[str]  # sorted(set(corpus))
     grammars: list[str]  # one grammar string per measure (18 on Metheny)
-    chord_groups: list[list[ChordEvent]]  # groups 0..N as the course builds them; group 0 has no chords
-    melody: list[NoteEvent]  # what parse_melody sees, in order (notes and, for 2021, rests)
-    melody_window: list[NoteEvent]  # the solo's sounding notes in the window (chords split), no rests
+    chord_groups: list[list[Chord]]  # groups 0..N as the course builds them; group 0 has no chords
+    melody: list[Note]  # what parse_melody sees, in order (notes and, for 2021, rests)
+    melody_window: list[Note]  # the solo's sounding notes in the window (chords split), no rests
     source_sha256: str
     config: MidiConfig
 
@@ -114,9 +103,9 @@ def _in_window(offset, window: tuple[float, float]) -> bool:
     return window[0] <= offset <= window[1]
 
 
-def _chord_event(element: Element) -> ChordEvent:
-    return ChordEvent(float(element.offset), tuple(pitch_name(p) for p in element.pitches),
-                      float(element.quarter_length), tuple(element.velocities))
+def _chord(element: Element) -> Chord:
+    return Chord(float(element.offset), tuple(pitch_name(p) for p in element.pitches),
+                 float(element.quarter_length), tuple(element.velocities))
 
 
 def build_corpus(path: str | os.PathLike, era: str = "2021", config: MidiConfig = METHENY,
@@ -145,28 +134,27 @@ def build_corpus(path: str | os.PathLike, era: str = "2021", config: MidiConfig 
     melody = []
     for element, key in zip(window, keys):
         quarter_length = element.quarter_length or config.min_quarter_length
-        melody.append(NoteEvent(float(element.offset), float(quarter_length),
-                                None if element.is_rest else pitch_name(element.pitches[0]),
-                                index_of[key], element.voice))
+        melody.append(Note(float(element.offset), float(quarter_length),
+                           None if element.is_rest else pitch_name(element.pitches[0]), index_of[key], element.voice))
 
     def measure_index(offset) -> int:  # a chord-only measure has no grammar; count it with the one before
         return max(bisect_right(measure_keys, int(offset / length)) - 1, 0)
 
     melody_window = [
-        NoteEvent(float(e.offset), float(e.quarter_length), pitch_name(p), measure_index(e.offset), e.voice)
+        Note(float(e.offset), float(e.quarter_length), pitch_name(p), measure_index(e.offset), e.voice)
         for e in melody_part.flat() if not e.is_rest and _in_window(e.offset, config.window) for p in e.pitches
     ]
 
     # Chords: the harmony part's chords in the window, grouped by the same measure numbers.
     all_chords = [e for e in harmony_part.flat() if e.is_chord]
-    by_key: dict[int, list[ChordEvent]] = {}
+    by_key: dict[int, list[Chord]] = {}
     for element in all_chords:
         if _in_window(element.offset, config.window):
-            by_key.setdefault(int(element.offset / length), []).append(_chord_event(element))
+            by_key.setdefault(int(element.offset / length), []).append(_chord(element))
     if not all_chords:
         raise UserError(f"part {config.harmony_part!r} has no chords (notes that start and end together), "
                         f"so the melody cannot be classified")
-    chord_groups: list[list[ChordEvent]] = [[]] + [by_key.get(k, []) for k in measure_keys]
+    chord_groups: list[list[Chord]] = [[]] + [by_key.get(k, []) for k in measure_keys]
 
     grammars = []
     for i, key in enumerate(measure_keys):
@@ -174,7 +162,7 @@ def build_corpus(path: str | os.PathLike, era: str = "2021", config: MidiConfig 
         chords = chord_groups[i + 1]
         if not chords:  # not in the course (it crashes): use the last chord before the measure, else the first one
             before = [c for c in all_chords if c.offset < key * length]
-            chords = [_chord_event(before[-1] if before else all_chords[0])]
+            chords = [_chord(before[-1] if before else all_chords[0])]
         grammars.append(parse_melody(notes, chords, length))
     corpus = [token for grammar in grammars for token in grammar.split()]
     values = sorted(set(corpus))
@@ -201,7 +189,7 @@ def tidy_rests(corpus: Corpus, min_rest: float = 1 / 6) -> Corpus:
     last_end = (int(corpus.melody[-1].offset / length) + 1) * length
     eps = 1e-9
     extended: dict[int, float] = {}  # index in notes -> extra length
-    rests: list[NoteEvent] = []
+    rests: list[Note] = []
     for rest in (n for n in corpus.melody if n.pitch is None):
         pieces, start, stop = [], rest.offset, min(rest.offset + rest.quarter_length, last_end)
         for a, b in spans:  # subtract every sounding note from [start, stop)
@@ -216,12 +204,12 @@ def tidy_rests(corpus: Corpus, min_rest: float = 1 / 6) -> Corpus:
             pieces.append((start, stop))
         for a, b in pieces:
             if b - a >= min_rest - eps:
-                rests.append(NoteEvent(a, b - a, None, rest.grammar_index, rest.voice))
+                rests.append(Note(a, b - a, None, rest.grammar_index, rest.voice))
                 continue
             before = [k for k, n in enumerate(notes) if abs(n.offset + n.quarter_length - a) < eps]
             if before:
                 extended[before[-1]] = extended.get(before[-1], 0.0) + (b - a)
-    notes = [NoteEvent(n.offset, n.quarter_length + extended.get(k, 0.0), n.pitch, n.grammar_index, n.voice)
+    notes = [Note(n.offset, n.quarter_length + extended.get(k, 0.0), n.pitch, n.grammar_index, n.voice)
              for k, n in enumerate(notes)]
     melody = sorted(notes + rests, key=lambda n: n.offset)  # stable: notes keep their course order
     grammars = _grammars(melody, corpus.chord_groups, len(corpus.grammars))
@@ -230,7 +218,7 @@ def tidy_rests(corpus: Corpus, min_rest: float = 1 / 6) -> Corpus:
                   corpus.melody_window, corpus.source_sha256, corpus.config)
 
 
-def _grammars(melody: list[NoteEvent], chord_groups: list[list[ChordEvent]], n_measures: int) -> list[str]:
+def _grammars(melody: list[Note], chord_groups: list[list[Chord]], n_measures: int) -> list[str]:
     """parse_melody per measure; a measure without chords uses the last chord of an earlier group."""
     all_chords = [c for group in chord_groups for c in group]
     grammars = []
@@ -241,6 +229,11 @@ def _grammars(melody: list[NoteEvent], chord_groups: list[list[ChordEvent]], n_m
 
 
 # --------------------------------------------------------------------------------------------------- caching
+
+
+def default_cache_dir() -> Path:
+    """``$JAZZ_CACHE_DIR`` when set, else ``.cache/jazz`` in the repository."""
+    return Path(os.environ.get(CACHE_ENV) or DEFAULT_CACHE_DIR)
 
 
 def _cache_file(cache_dir: Path, sha256: str, era: str, config: MidiConfig) -> Path:
@@ -260,11 +253,11 @@ def _from_json(text: str, config: MidiConfig) -> Corpus:
     raw = json.loads(text)
     if raw.get("version") != PIPELINE_VERSION or raw.get("config") != json.loads(json.dumps(config.as_dict())):
         raise ValueError("stale cache entry")
-    chord_groups = [[ChordEvent(c["offset"], tuple(c["pitches"]), c["quarter_length"],
-                                None if c["velocities"] is None else tuple(c["velocities"])) for c in group]
+    chord_groups = [[Chord(c["offset"], tuple(c["pitches"]), c["quarter_length"],
+                           None if c["velocities"] is None else tuple(c["velocities"])) for c in group]
                     for group in raw["chord_groups"]]
     return Corpus(raw["era"], list(raw["corpus"]), list(raw["values"]), list(raw["grammars"]), chord_groups,
-                  [NoteEvent(**n) for n in raw["melody"]], [NoteEvent(**n) for n in raw["melody_window"]],
+                  [Note(**n) for n in raw["melody"]], [Note(**n) for n in raw["melody_window"]],
                   raw["source_sha256"], config)
 
 
@@ -274,8 +267,9 @@ def load_corpus(path: str | os.PathLike, era: str = "2021", config: MidiConfig =
 
     Raises :class:`UserError` (one line) for a missing/empty/non-MIDI/truncated file, a named part that is not
     in the file (the message lists the parts found), an empty solo window, or an unknown era. The cache lives in
-    ``cache_dir`` (default ``.cache/jazz`` in the repository), keyed by the file's sha256, the era and the
-    config; a damaged cache entry is ignored and rewritten. music21 itself never reads or writes any cache.
+    ``cache_dir`` (default ``$JAZZ_CACHE_DIR``, else ``.cache/jazz`` in the repository), keyed by the file's
+    sha256, the era and the config; a damaged cache entry is ignored and rewritten. music21 itself never reads
+    or writes any cache.
     """
     try:
         era = check_era(era)
@@ -287,7 +281,7 @@ def load_corpus(path: str | os.PathLike, era: str = "2021", config: MidiConfig =
     if path.stat().st_size == 0:
         raise UserError(f"MIDI file is empty: {path}")
     sha256 = sha256_file(path)
-    cache_path = _cache_file(Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE_DIR, sha256, era, config)
+    cache_path = _cache_file(Path(cache_dir) if cache_dir is not None else default_cache_dir(), sha256, era, config)
     if cache and cache_path.is_file():
         try:
             return _from_json(cache_path.read_text(encoding="utf-8"), config)
@@ -303,14 +297,6 @@ def load_corpus(path: str | os.PathLike, era: str = "2021", config: MidiConfig =
 
 
 # --------------------------------------------------------------------------------------------------- arrays
-
-
-def get_corpus_data(grammars: Sequence[str]) -> tuple[list[str], list[str], dict[str, int], dict[int, str]]:
-    """The course's ``get_corpus_data``: (corpus, values, values_indices, indices_values), values SORTED."""
-    corpus = [token for grammar in grammars for token in grammar.split()]
-    values = sorted(set(corpus))
-    val_indices, indices_val = values_indices(values)
-    return corpus, values, val_indices, indices_val
 
 
 def values_indices(values: Sequence[str]) -> tuple[dict[str, int], dict[int, str]]:
@@ -329,16 +315,16 @@ def window_starts(corpus_len: int, m: int = 60, Tx: int = 30, seed: int = 0) -> 
     return [int(rng.choice(corpus_len - Tx)) for _ in range(m)]
 
 
-def data_processing(corpus: Sequence[str], values_indices: dict[str, int], m: int = 60, Tx: int = 30,
-                    seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """One-hot training windows, as the course built them.
+def one_hot_windows(corpus: Sequence[str], values_indices: dict[str, int], m: int = 60, Tx: int = 30,
+                    seed: int = 0, dtype=np.float32) -> tuple[np.ndarray, np.ndarray]:
+    """The course's training windows: ``m`` windows of ``Tx`` tokens starting at :func:`window_starts`, one-hot.
 
     X[i, j] = one_hot(window_i[j]) for j >= 1 and X[:, 0] = 0; Y[j - 1, i] = X[i, j], so Y[Tx - 1] = 0.
-    Returns X (m, Tx, n_values) and Y (Ty = Tx, m, n_values), float32.
+    Returns X (m, Tx, n_values) and Y (Ty = Tx, m, n_values), float32 unless ``dtype`` says otherwise.
     """
     n_values = len(values_indices)
-    X = np.zeros((m, Tx, n_values), dtype=np.float32)  # (m, Tx, n_values)
-    Y = np.zeros((m, Tx, n_values), dtype=np.float32)  # (m, Ty, n_values), swapped below
+    X = np.zeros((m, Tx, n_values), dtype=dtype)  # (m, Tx, n_values)
+    Y = np.zeros((m, Tx, n_values), dtype=dtype)  # (m, Ty, n_values), swapped below
     for i, start in enumerate(window_starts(len(corpus), m, Tx, seed)):
         window = corpus[start:start + Tx]
         for j in range(1, Tx):
@@ -348,64 +334,49 @@ def data_processing(corpus: Sequence[str], values_indices: dict[str, int], m: in
     return X, np.ascontiguousarray(np.swapaxes(Y, 0, 1))  # X (m, Tx, n_values), Y (Ty, m, n_values)
 
 
-def get_musical_data(path: str | os.PathLike, era: str = "2021", config: MidiConfig = METHENY,
-                     cache_dir: str | os.PathLike | None = None) -> tuple[list[list[ChordEvent]], list[str]]:
-    """The course's ``get_musical_data``: (chord groups, one grammar string per measure)."""
-    corpus = load_corpus(path, era, config, cache_dir)
-    return corpus.chord_groups, corpus.grammars
+def array_summary(X: np.ndarray, Y: np.ndarray, n_values: int, n_chords: int) -> str:
+    """The lines the notebook prints after ``load_music_utils`` (section 1.1), in its words."""
+    return "\n".join([f"number of training examples: {X.shape[0]}", f"Tx (length of sequence): {X.shape[1]}",
+                      f"total # of unique values: {n_values}", f"shape of X: {X.shape}", f"Shape of Y: {Y.shape}",
+                      f"Number of chords {n_chords}"])
 
 
-def load_music_utils(path: str | os.PathLike = DATA_DIR / "original_metheny.mid", era: str = "2021",
-                     config: MidiConfig = METHENY, cache_dir: str | os.PathLike | None = None):
-    """The course's ``load_music_utils``: (X, Y, n_values, indices_values, chords)."""
-    corpus = load_corpus(path, era, config, cache_dir)
-    val_indices, indices_val = values_indices(corpus.values)
-    X, Y = data_processing(corpus.corpus, val_indices, 60, 30)
-    return X, Y, len(val_indices), indices_val, corpus.chord_groups
+_COURSE_NAMES = ("load_music_utils", "get_musical_data", "get_corpus_data", "data_processing")
+
+
+def __getattr__(name: str):
+    """Compatibility: the course's functions moved to :mod:`~assignments.jazz.course` (``assignments.compare``
+    still imports ``load_music_utils`` from here)."""
+    if name in _COURSE_NAMES:
+        from . import course
+
+        return getattr(course, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --------------------------------------------------------------------------------------------------- command
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    from .midi_config import ERAS
-
+def build_parser() -> ArgumentParser:
     parser = ArgumentParser(prog="python -m assignments.jazz.corpus",
-                                     description="Build the jazz grammar corpus from a MIDI file and print it.")
-    parser.add_argument("--midi", default=str(DATA_DIR / "original_metheny.mid"), help="MIDI file")
-    parser.add_argument("--era", default="2021", choices=ERAS, help="music21 import to reproduce (default 2021)")
-    parser.add_argument("--melody-part", default=METHENY.melody_part, help="melody track name")
-    parser.add_argument("--chord-part", default=METHENY.chord_parts[0], help="track whose chords are used")
-    parser.add_argument("--window", nargs=2, type=float, default=METHENY.window, metavar=("START", "END"),
-                        help="solo window in quarter notes")
+                            description="Build the jazz grammar corpus from a MIDI file and print it.")
+    add_midi_options(parser)
     parser.add_argument("--no-cache", action="store_true", help="parse again even if cached")
-    parser.add_argument("--tidy", action="store_true",
-                        help="the opt-in tidy variant: rests only where nothing sounds (not the course corpus)")
-    args = parser.parse_args(argv)
-    try:
-        if args.melody_part == METHENY.melody_part and args.chord_part == METHENY.chord_parts[0] \
-                and tuple(args.window) == METHENY.window:
-            config = METHENY
-        else:
-            config = MidiConfig(melody_part=args.melody_part, chord_parts=(args.chord_part,),
-                                window=tuple(args.window))
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    config = midi_config_from_args(args)
     start = time.perf_counter()
     corpus = load_corpus(args.midi, args.era, config, cache=not args.no_cache)
     seconds = time.perf_counter() - start
-    if args.tidy:
+    if args.tidy_rests:
         corpus = tidy_rests(corpus)
     val_indices, _ = values_indices(corpus.values)
-    X, Y = data_processing(corpus.corpus, val_indices, 60, 30)
-    n_values, chords = len(val_indices), corpus.chord_groups
+    X, Y = one_hot_windows(corpus.corpus, val_indices, 60, 30)
     print(corpus.summary())
-    print(f"number of training examples: {X.shape[0]}")
-    print(f"Tx (length of sequence): {X.shape[1]}")
-    print(f"total # of unique values: {n_values}")
-    print(f"shape of X: {X.shape}")
-    print(f"Shape of Y: {Y.shape}")
-    print(f"Number of chords {len(chords)}")
+    print(array_summary(X, Y, len(val_indices), len(corpus.chord_groups)))
     print(f"first grammar: {corpus.grammars[0]}")
     print(f"loaded in {seconds:.3f} s")
     return 0

@@ -1,4 +1,4 @@
-"""From predicted values to a MIDI solo: the course's ``generate_music`` and its post-processing.
+"""From predicted values to a MIDI solo: the course's post-processing and the solo it writes.
 
 Course (2021 ``data_utils.generate_music`` with deepjazz's ``grammar.unparse_grammar`` and ``qa.py``):
 five chunks over chord groups 1..5 (``range(1, int(len(chords) / 3))``); each chunk is
@@ -7,17 +7,22 @@ five chunks over chord groups 1..5 (``range(1, int(len(chords) / 3))``); each ch
 chunk's chords), ``prune_notes`` and ``clean_up_notes``; the notes and the chords go into one stream
 at 4 beats per chunk, 130 bpm, written as MIDI.
 
+:func:`improvise` is that loop; the course's own ``generate_music(inference_model, indices_values, chords,
+diversity=0.5)`` is in :mod:`~assignments.jazz.course`, on top of it. ``prune_grammar``, ``unparse_grammar``,
+``prune_notes`` and ``clean_up_notes`` keep the course's names (qa.py / grammar.py) and take the random
+generator as an extra argument.
+
 Differences:
 - All randomness comes from a ``random.Random`` passed in (``--seed``), never the global ``random``,
   so the same seed and weights give a byte-identical MIDI file.
 - The course picks a scale tone from ``list(set(pitches))``; the order of that set changes between
   Python processes (music21 hashes pitches with their accidental objects), so even a seeded run
   would differ. Here the candidates keep the scale's own order (duplicates dropped).
-- Chords are rebuilt from the corpus's :class:`~assignments.jazz.corpus.ChordEvent` s (source
+- Chords are rebuilt from the corpus's :class:`~assignments.jazz.notes.Chord` s (source
   velocities kept, as in the course's file). A chord group without chords borrows the last chord
   heard before it, and an interval token with no previous note is read as a plain one (the course
   would crash on either; neither happens on the Metheny corpus).
-- The predicted values come from any ``sample(Ty, stream) -> indices`` function: the course's
+- The predicted values come from any ``sample(Ty, chunk) -> indices`` function: the course's
   greedy ``predict_and_sample`` gives the same values to every chunk; a seeded sampler gives each
   chunk its own.
 """
@@ -25,7 +30,7 @@ from __future__ import annotations
 
 import os
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import zip_longest
 from pathlib import Path
 from typing import Callable, Sequence
@@ -33,15 +38,10 @@ from typing import Callable, Sequence
 from shared.io import atomic_path
 
 from . import grammar
+from .notes import Chord, Note, Passage, music21
 
 FIRST_TOKEN = "C,0.25"   # the course starts every chunk with a quarter-beat chord tone
 CHUNK_BEATS = 4.0        # curr_offset += 4.0
-
-
-def _m21():
-    from music21 import chord, interval, note, pitch, scale, stream, tempo
-
-    return chord, interval, note, pitch, scale, stream, tempo
 
 
 # ------------------------------------------------------------------------------------------ qa.py
@@ -64,7 +64,7 @@ def prune_grammar(curr_grammar: str, rng: random.Random) -> str:
 
 def prune_notes(curr_notes) -> list:
     """In non-overlapping pairs (0, 1), (2, 3), ...: drop the second of two Notes with the same pitch."""
-    _, _, note, *_ = _m21()
+    note = music21().note
     elements = list(curr_notes)
     snapshot = list(elements)  # the course iterates a snapshot of the stream while removing from it
     args = [iter(snapshot)] * 2
@@ -78,7 +78,7 @@ def prune_notes(curr_notes) -> list:
 
 def clean_up_notes(curr_notes: Sequence) -> list:
     """Zero lengths become 0.25; a Note starting where the previous element starts is dropped."""
-    _, _, note, *_ = _m21()
+    note = music21().note
     remove = set()
     for ix, m in enumerate(curr_notes):
         if m.quarterLength == 0.0:
@@ -102,9 +102,10 @@ def generation_scale(pitches: tuple[str, ...]) -> list[str]:
     """The scale ``__generate_scale_tone`` draws from: ``MajorScale`` for a major chord, else
     ``WeightedHexatonicBlues``, derived from the chord; names in scale order, without repeats."""
     if pitches not in _SCALE_CACHE:
-        chord, _, _, pitch, scale, *_ = _m21()
+        m21 = music21()
+        scale = m21.scale
         kind = scale.MajorScale() if grammar.chord_quality(pitches) == "major" else scale.WeightedHexatonicBlues()
-        derived = kind.derive(chord.Chord([pitch.Pitch(p) for p in pitches]))
+        derived = kind.derive(m21.chord.Chord([m21.pitch.Pitch(p) for p in pitches]))
         names = []
         for p in derived.getPitches():
             if p.name not in names:
@@ -114,15 +115,13 @@ def generation_scale(pitches: tuple[str, ...]) -> list[str]:
 
 
 def _generate_chord_tone(last_chord, rng: random.Random):
-    _, _, note, *_ = _m21()
-    return note.Note(rng.choice([p.nameWithOctave for p in last_chord.pitches]))
+    return music21().note.Note(rng.choice([p.nameWithOctave for p in last_chord.pitches]))
 
 
 def _generate_scale_tone(last_chord, rng: random.Random):
-    _, _, note, *_ = _m21()
     name = rng.choice(generation_scale(_pitches(last_chord)))
     octave = rng.choice([p.octave for p in last_chord.sortAscending().pitches])
-    return note.Note(f"{name}{octave}")
+    return music21().note.Note(f"{name}{octave}")
 
 
 def _generate_approach_tone(last_chord, rng: random.Random):
@@ -146,8 +145,9 @@ def unparse_grammar(m1_grammar: str, m1_chords, rng: random.Random):
     ``<up,down>`` picks a matching tone between ``prev + down`` and ``prev + up`` other than the
     previous pitch, or ``prev +- 2`` semitones when none matches (octave >= 3).
     """
-    _, interval, note, *_ , stream, _ = _m21()
-    elements = stream.Voice()
+    m21 = music21()
+    interval, note = m21.interval, m21.note
+    elements = m21.stream.Voice()
     curr_offset = 0.0
     prev = None
     for token in m1_grammar.split(" "):
@@ -197,13 +197,12 @@ def unparse_grammar(m1_grammar: str, m1_chords, rng: random.Random):
     return elements
 
 
-# ------------------------------------------------------------------------------------------ generate_music
+# ------------------------------------------------------------------------------------------ the solo
 
 
-def to_chord(event):
-    """A music21 Chord from a :class:`ChordEvent`, with the source velocities when known."""
-    chord, *_ = _m21()
-    result = chord.Chord(list(event.pitches), quarterLength=event.quarter_length)
+def to_chord(event: Chord):
+    """A music21 Chord from a corpus :class:`~assignments.jazz.notes.Chord`, with the source velocities when known."""
+    result = music21().chord.Chord(list(event.pitches), quarterLength=event.quarter_length)
     if event.velocities is not None:
         for sounding, velocity in zip(result.notes, event.velocities):
             sounding.volume.velocity = velocity
@@ -227,26 +226,26 @@ def predicted_grammar(indices: Sequence[int], indices_values: dict[int, str]) ->
 
 @dataclass
 class Solo:
-    """What :func:`generate_music` produced."""
+    """What :func:`improvise` produced."""
 
-    stream: object                                               # music21 Stream (notes, chords, tempo)
-    tokens: list[list[str]] = field(default_factory=list)       # per chunk: the predicted values
-    notes: list[tuple[float, float, int]] = field(default_factory=list)    # (offset, quarterLength, midi)
-    chords: list[tuple[float, float, tuple[int, ...]]] = field(default_factory=list)  # (offset, qL, midis)
-    counts: list[int] = field(default_factory=list)             # Notes per chunk (the course's printout)
-    groups: list[int] = field(default_factory=list)             # chord group of each chunk
+    stream: object                                              # music21 Stream (notes, chords, tempo)
+    tokens: list[list[str]] = field(default_factory=list)      # per chunk: the predicted values
+    music: Passage = field(default_factory=Passage)             # its melody notes and chords, in beats
+    counts: list[int] = field(default_factory=list)            # Notes per chunk (the course's printout)
+    groups: list[int] = field(default_factory=list)            # chord group of each chunk
 
 
-def generate_music(sample: Callable[[int, int], Sequence[int]], indices_values: dict[int, str],
-                   chords: Sequence[Sequence], rng: random.Random, Ty: int = 50, bpm: float = 130.0,
-                   quiet: bool = False) -> Solo:
-    """The course's ``generate_music``: ``sample(Ty, chunk)`` -> value indices for each chunk.
+def improvise(sample: Callable[[int, int], Sequence[int]], indices_values: dict[int, str],
+              chords: Sequence[Sequence[Chord]], rng: random.Random, Ty: int = 50, bpm: float = 130.0,
+              quiet: bool = False) -> Solo:
+    """The course's ``generate_music`` loop: ``sample(Ty, chunk)`` -> value indices for each chunk.
 
-    ``chords`` are the corpus's chord groups (``ChordEvent`` lists); ``rng`` drives every random
-    choice of the post-processing. Prints what the course prints unless ``quiet``.
+    ``chords`` are the corpus's chord groups; ``rng`` drives every random choice of the post-processing.
+    Prints what the course prints (up to the MIDI file) unless ``quiet``.
     """
-    _, _, note, _, _, stream, tempo = _m21()
-    out_stream = stream.Stream()
+    m21 = music21()
+    note = m21.note
+    out_stream = m21.stream.Stream()
     curr_offset = 0.0
     solo = Solo(stream=out_stream)
     if not quiet:
@@ -255,11 +254,11 @@ def generate_music(sample: Callable[[int, int], Sequence[int]], indices_values: 
     for chunk, i in enumerate(chunk_groups(len(chords))):
         group = list(chords[i]) if i < len(chords) else []
         if not group:
-            group = [_shifted(previous_chords[-1], 4.0 * i)] if previous_chords else []
+            group = [replace(previous_chords[-1], offset=4.0 * i)] if previous_chords else []
         if not group:
             raise ValueError("the chord part has no chords in the solo window")
         previous_chords = group
-        curr_chords = stream.Voice()
+        curr_chords = m21.stream.Voice()
         for event in group:
             curr_chords.insert(event.offset % 4, to_chord(event))
         indices = [int(p) for p in sample(Ty, chunk)]
@@ -274,23 +273,19 @@ def generate_music(sample: Callable[[int, int], Sequence[int]], indices_values: 
         if not quiet:
             print(f'Generated {count} sounds using the predicted values for the set of chords ("{i}") '
                   f"and after pruning")
-        for m in sounds:
-            out_stream.insert(curr_offset + m.offset, m)
+        for m in sounds:  # (the offset is read before the insert: afterwards it is the stream's)
             if isinstance(m, note.Note):
-                solo.notes.append((curr_offset + float(m.offset), float(m.quarterLength), int(m.pitch.midi)))
+                solo.music.notes.append(Note(curr_offset + float(m.offset), float(m.quarterLength),
+                                             m.nameWithOctave))
+            out_stream.insert(curr_offset + m.offset, m)
         for mc in curr_chords:
+            solo.music.chords.append(Chord(curr_offset + float(mc.offset), tuple(p.nameWithOctave for p in mc.pitches),
+                                           float(mc.quarterLength)))
             out_stream.insert(curr_offset + mc.offset, mc)
-            solo.chords.append((curr_offset + float(mc.offset), float(mc.quarterLength),
-                                tuple(int(p.midi) for p in mc.pitches)))
         curr_offset += CHUNK_BEATS
-    out_stream.insert(0.0, tempo.MetronomeMark(number=bpm))
+    solo.music = Passage.of(solo.music.notes, solo.music.chords)
+    out_stream.insert(0.0, m21.tempo.MetronomeMark(number=bpm))
     return solo
-
-
-def _shifted(event, offset: float):
-    from dataclasses import replace
-
-    return replace(event, offset=offset)
 
 
 COURSE_TICKS_PER_QUARTER = 1024  # music21 6.7 wrote 1024 ticks per beat; music21 10 defaults to 10080
@@ -302,7 +297,8 @@ def write_midi(out_stream, path: str | os.PathLike, ticks_per_quarter: int = COU
     The file has the course file's shape: type 1, 1024 ticks per beat, a tempo/meter track and one
     note track on channel 0.
     """
-    from music21 import defaults, midi
+    m21 = music21()
+    defaults, midi = m21.defaults, m21.midi
 
     saved = defaults.ticksPerQuarter, defaults.ticksAtStart
     defaults.ticksPerQuarter = defaults.ticksAtStart = ticks_per_quarter  # the end-of-track delay is one beat

@@ -8,31 +8,27 @@ Each melody element of a measure becomes one token ``"T,dur"`` or ``"T,dur,<up,d
 - ``<up,down>`` -- for the 2nd and later *notes* of a measure: the interval from the previous note, plus and
   minus a minor third, as music21 ``directedName`` (``<m2,P-4>``). Rests neither carry nor reset it.
 
-Differences from the course code: inputs are plain values (pitch names, offsets, :class:`ChordEvent` s) rather
-than deep-copied music21 streams; the expensive music21 results (scale derivation, intervals) are memoised,
-and the tonic search of music21's ``derive()`` is done arithmetically (checked against music21 in the tests),
-so a corpus takes a fraction of a second instead of several. The classification helpers are public, because the
-inverse direction (turning tokens back into notes) needs the same notion of chord, scale and approach tones.
+Differences from the course code: inputs are plain values (pitch names, offsets,
+:class:`~assignments.jazz.notes.Chord` s) rather than deep-copied music21 streams; the expensive music21 results
+(scale derivation, intervals) are memoised, and the tonic search of music21's ``derive()`` is done arithmetically
+(checked against music21 in the tests), so a corpus takes a fraction of a second instead of several. The
+classification helpers are public, because the inverse direction (turning tokens back into notes) needs the same
+notion of chord, scale and approach tones. Pitch spelling and classes come from :mod:`~assignments.jazz.notes`.
 """
 from __future__ import annotations
 
 from functools import lru_cache
 from typing import Iterable, Sequence
 
+from .notes import music21, pitch_class, pitch_class_name
+
 TYPES = ("C", "S", "A", "X", "R")
-
-
-def _m21():
-    """music21 is imported lazily: importing it costs about a second."""
-    from music21 import chord, interval, pitch, scale
-
-    return chord, interval, pitch, scale
 
 
 @lru_cache(maxsize=None)
 def _chord(pitches: tuple[str, ...]):
-    chord, _, pitch, _ = _m21()
-    return chord.Chord([pitch.Pitch(p) for p in pitches])
+    m21 = music21()
+    return m21.chord.Chord([m21.pitch.Pitch(p) for p in pitches])
 
 
 @lru_cache(maxsize=None)
@@ -77,7 +73,7 @@ def derive_tonic(pitches: Sequence[str], kind: str) -> str:
     -- and takes the last entry: most matches, then the highest start (octave 4), then the later of two
     enharmonic spellings. ``get_scale`` uses this and is checked against music21's ``derive`` in the tests.
     """
-    classes = {_pitch_class(p) for p in pitches}
+    classes = {pitch_class(p) for p in pitches}
     steps = SCALE_STEPS[kind]
     best = None
     for index, start in enumerate(SCALE_STARTS):
@@ -91,7 +87,7 @@ def derive_tonic(pitches: Sequence[str], kind: str) -> str:
 @lru_cache(maxsize=None)
 def scale_names(kind: str, tonic: str) -> frozenset[str]:
     """Pitch names (no octave) of music21's ``MajorScale(tonic)`` or ``DorianScale(tonic)``."""
-    _, _, _, scale = _m21()
+    scale = music21().scale
     concrete = (scale.MajorScale if kind == "major" else scale.DorianScale)(tonic)
     return frozenset(p.name for p in concrete.getPitches())
 
@@ -115,17 +111,9 @@ def get_scale(pitches: Sequence[str]) -> frozenset[str]:
 
 def derive_scale_music21(pitches: Sequence[str]) -> frozenset[str]:
     """The course's own (slow) computation of :func:`get_scale`, with music21's ``derive``; for checking."""
-    _, _, _, scale = _m21()
+    scale = music21().scale
     kind = scale.MajorScale() if scale_kind(pitches) == "major" else scale.DorianScale()
     return frozenset(p.name for p in kind.derive(_chord(tuple(pitches))).getPitches())
-
-
-_LETTER_PC = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
-
-
-def _pitch_class(pitch_with_octave: str) -> int:
-    name = pitch_class_name(pitch_with_octave)
-    return (_LETTER_PC[name[0]] + name.count("#") - name.count("-")) % 12
 
 
 @lru_cache(maxsize=None)
@@ -143,11 +131,6 @@ def _approach_names(pitches: tuple[str, ...]) -> frozenset[str]:
 def approach_names(pitches: Sequence[str]) -> frozenset[str]:
     """Names one semitone above or below a chord tone, with their enharmonics (``Pitch.transpose(+-1)``)."""
     return _approach_names(tuple(pitches))
-
-
-def pitch_class_name(pitch_with_octave: str) -> str:
-    """'E-5' -> 'E-': the note name without its octave (music21 ``Pitch.name``)."""
-    return pitch_with_octave.rstrip("0123456789")
 
 
 def is_chord_tone(note_pitch: str, chord_pitches: Sequence[str]) -> bool:
@@ -178,8 +161,9 @@ def classify_tone(note_pitch: str | None, chord_pitches: Sequence[str]) -> str:
 @lru_cache(maxsize=None)
 def interval_token(previous: str, current: str) -> str:
     """``<up,down>``: the interval previous -> current, plus and minus a minor third, as ``directedName``."""
-    _, interval, pitch, _ = _m21()
-    distance = interval.Interval(pitchStart=pitch.Pitch(previous), pitchEnd=pitch.Pitch(current))
+    m21 = music21()
+    interval = m21.interval
+    distance = interval.Interval(pitchStart=m21.pitch.Pitch(previous), pitchEnd=m21.pitch.Pitch(current))
     upper = interval.add([distance, "m3"])
     lower = interval.subtract([distance, "m3"])
     return f"<{upper.directedName},{lower.directedName}>"

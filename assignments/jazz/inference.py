@@ -1,51 +1,18 @@
-"""From the trained LSTM to a sequence of value indices: the course's path and a compiled sampler.
+"""From the trained LSTM to a sequence of value indices, as one compiled loop (the project's sampler).
 
-Course (UNQ_C3): ``predict_and_sample(inference_model, x_initializer, a_initializer, c_initializer)``
-calls ``inference_model.predict`` on the zero start and returns ``(results (Ty, n_values),
-indices (Ty, 1))``; decoding is greedy, so it always returns the same sequence for given weights.
-
-Beyond the course, :class:`Sampler` runs the whole ``Ty``-step loop as one compiled TensorFlow
-function over the same ``LSTMCell`` and ``densor`` (no ``predict()`` on a ``Ty``-output model) and
-decodes greedily (the course), or samples with a temperature and an optional top-k cut, seeded:
-the same ``(seed, stream)`` gives the same indices. ``stream`` lets each chunk of a solo draw its
-own sequence from one seed.
+The course decodes with ``predict_and_sample`` (:mod:`~assignments.jazz.course`): ``predict()`` on a
+``Ty``-output ``music_inference_model``, greedy. :class:`Sampler` runs the whole ``Ty``-step loop as one
+compiled TensorFlow function over the same ``LSTMCell`` and ``densor``, traced once for any ``Ty``, seed and
+chunk, and decodes greedily (the course's argmax, the same indices: tested) or samples with a temperature
+and an optional top-k cut, seeded: the same ``(seed, stream)`` gives the same indices. ``stream`` lets each
+chunk of a solo draw its own sequence from one seed. Temperature and top-k are checked by
+:func:`shared.sampling.check_sampling`, as every sampler of the project does.
 """
 from __future__ import annotations
 
 import numpy as np
 
-
-def initializers(n_values: int, n_a: int = 64):
-    """The course's ``x_initializer (1, 1, n_values)``, ``a_initializer``, ``c_initializer (1, n_a)``: zeros."""
-    return (np.zeros((1, 1, n_values), np.float32), np.zeros((1, n_a), np.float32),
-            np.zeros((1, n_a), np.float32))
-
-
-def predict_and_sample(inference_model, x_initializer=None, a_initializer=None, c_initializer=None):
-    """The course's ``predict_and_sample``: ``(results (Ty, n_values) one-hot, indices (Ty, 1))``."""
-    from keras.utils import to_categorical
-
-    n_values = inference_model.inputs[0].shape[-1]
-    n_a = inference_model.inputs[1].shape[-1]
-    defaults = initializers(n_values, n_a)
-    x_initializer = defaults[0] if x_initializer is None else x_initializer
-    a_initializer = defaults[1] if a_initializer is None else a_initializer
-    c_initializer = defaults[2] if c_initializer is None else c_initializer
-    pred = inference_model.predict([x_initializer, a_initializer, c_initializer], verbose=0)  # Ty x (1, n_values)
-    indices = np.argmax(np.asarray(pred), axis=-1)                                 # (Ty, 1)
-    results = to_categorical(indices, num_classes=x_initializer.shape[2])          # (Ty, n_values)
-    return results, indices
-
-
-def check_sampling(temperature: float, top_k: int | None, n_values: int | None = None) -> None:
-    """Raise ``ValueError`` for a temperature <= 0 or a top-k < 1 (or above ``n_values``)."""
-    if not temperature > 0:
-        raise ValueError(f"temperature must be > 0, got {temperature}")
-    if top_k is not None:
-        if top_k < 1:
-            raise ValueError(f"top-k must be >= 1, got {top_k}")
-        if n_values is not None and top_k > n_values:
-            raise ValueError(f"top-k must be at most the number of values ({n_values}), got {top_k}")
+from shared.sampling import check_sampling
 
 
 class Sampler:

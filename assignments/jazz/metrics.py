@@ -15,57 +15,57 @@ beats, MIDI pitch) and the chords under them, and measured the same way:
 
 A course MIDI file carries melody and chords on one track: its generated notes have velocity 90
 (music21's default), the chords keep the source velocities, which is how :func:`read_solo_midi`
-separates them.
+separates them. The "course output" column is measured only when the training file is the course's own
+(:func:`course_solo`); a run on another MIDI file reports no course column and says nothing about one.
 """
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
+from shared.errors import UserError
 from shared.io import write_text_atomic
+from shared.paths import reference_dir
 from shared.table import format_table
 
-NAMES = ("C", "C#", "D", "E-", "E", "F", "F#", "G", "G#", "A", "B-", "B")
-_LETTER = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+from .generate import chunk_groups
+from .notes import Chord, Note, Passage, pitch_name
+
 MAJOR = (0, 2, 4, 5, 7, 9, 11)
 MINOR = (0, 2, 3, 5, 7, 8, 10)
 MELODY_VELOCITY = 90
+COURSE_OUTPUT = "course_my_music.midi"  # the 2021 notebook's own generated solo, in data/reference/outputs/
+COURSE_MIDI = "original_metheny.mid"    # the course's training file, as named in data/SHA256SUMS
 
 
-def midi_number(name: str) -> int:
-    """'E-5' -> 75, 'C#4' -> 61 (music21 spelling: '-' flat, '#' sharp)."""
-    letter, rest = name[0], name[1:]
-    accidentals = len(rest) - len(rest.lstrip("#-~"))
-    octave = int(rest[accidentals:])
-    shift = rest[:accidentals].count("#") - rest[:accidentals].count("-")
-    return 12 * (octave + 1) + _LETTER[letter] + shift
-
-
-def pitch_name(midi: int) -> str:
-    return f"{NAMES[midi % 12]}{midi // 12 - 1}"
-
-
-@dataclass
-class SoloNotes:
-    """A melody (onset, length, pitch) and its chords (onset, length, pitches), in beats."""
-
-    notes: list[tuple[float, float, int]] = field(default_factory=list)
-    chords: list[tuple[float, float, tuple[int, ...]]] = field(default_factory=list)
-
-
-def from_corpus(corpus) -> SoloNotes:
+def from_corpus(corpus) -> Passage:
     """The training solo: the corpus's ``melody_window`` and its chord groups, in beats from the window start."""
-    start = corpus.config.window[0]
-    notes = [(n.offset - start, n.quarter_length, midi_number(n.pitch)) for n in corpus.melody_window
-             if n.pitch is not None]
-    chords = [(c.offset - start, c.quarter_length, tuple(midi_number(p) for p in c.pitches))
-              for group in corpus.chord_groups for c in group]
-    return SoloNotes(sorted(notes), sorted(chords, key=lambda c: c[0]))
+    chords = [c for group in corpus.chord_groups for c in group]
+    return Passage.of(corpus.melody_window, chords).shifted(corpus.config.window[0])
+
+
+def is_course_corpus(corpus) -> bool:
+    """Whether the corpus was read from the course's own MIDI file (same sha256 as ``data/SHA256SUMS`` lists)."""
+    from shared.data import read_checksums
+
+    try:
+        return corpus.source_sha256 == read_checksums().get(COURSE_MIDI)
+    except UserError:  # a missing or broken checksum list only means: not known to be the course's
+        return False
+
+
+def course_solo(corpus) -> Passage | None:
+    """The course's generated solo (``course_my_music.midi``) split into melody and chords, for the course's
+    own training file; None for any other MIDI file, or when the reference file is not there."""
+    path = reference_dir() / "outputs" / COURSE_OUTPUT
+    if not is_course_corpus(corpus) or not path.is_file():
+        return None
+    return read_solo_midi(path, chord_notes=course_chord_notes(corpus.chord_groups,
+                                                                chunk_groups(len(corpus.chord_groups))))
 
 
 def course_chord_notes(chord_groups, groups: Sequence[int]) -> list[tuple[float, int, int]]:
@@ -75,12 +75,12 @@ def course_chord_notes(chord_groups, groups: Sequence[int]) -> list[tuple[float,
     for k, i in enumerate(groups):
         for event in chord_groups[i]:
             velocities = event.velocities or (None,) * len(event.pitches)
-            notes += [(4.0 * k + event.offset % 4, midi_number(p), v) for p, v in zip(event.pitches, velocities)]
+            notes += [(4.0 * k + event.offset % 4, m, v) for m, v in zip(event.midis, velocities)]
     return notes
 
 
 def read_solo_midi(path: str | os.PathLike, melody_velocity: int = MELODY_VELOCITY,
-                   chord_notes: Sequence[tuple[float, int, int | None]] = ()) -> SoloNotes:
+                   chord_notes: Sequence[tuple[float, int, int | None]] = ()) -> Passage:
     """Melody and chords of a MIDI file written the course's way (one track, melody and chords mixed).
 
     With ``chord_notes`` (``(onset, pitch, velocity)``, see :func:`course_chord_notes`), each note that
@@ -119,15 +119,15 @@ def read_solo_midi(path: str | os.PathLike, melody_velocity: int = MELODY_VELOCI
         if is_chord:
             accompaniment.setdefault(on, []).append(((off - on) / tpq, pitch))
         else:
-            melody.append((onset, (off - on) / tpq, pitch))
-    chords = [(on / tpq, max(e[0] for e in group), tuple(sorted(e[1] for e in group)))
+            melody.append(Note(onset, (off - on) / tpq, pitch_name(pitch)))
+    chords = [Chord(on / tpq, tuple(pitch_name(p) for p in sorted(e[1] for e in group)), max(e[0] for e in group))
               for on, group in sorted(accompaniment.items())]
-    return SoloNotes(melody, chords)
+    return Passage.of(melody, chords)
 
 
-def pitch_class_histogram(notes: Sequence[tuple[float, float, int]]) -> np.ndarray:
+def pitch_class_histogram(notes: Sequence[Note]) -> np.ndarray:
     """Share of notes in each of the 12 pitch classes (12,)."""
-    counts = np.bincount([n[2] % 12 for n in notes], minlength=12).astype(float)  # (12,)
+    counts = np.bincount([n.midi % 12 for n in notes], minlength=12).astype(float)  # (12,)
     return counts / counts.sum() if counts.sum() else counts
 
 
@@ -136,11 +136,11 @@ def histogram_distance(a: np.ndarray, b: np.ndarray) -> float:
     return float(0.5 * np.abs(np.asarray(a) - np.asarray(b)).sum())
 
 
-def scale_consistency(notes: Sequence[tuple[float, float, int]]) -> float:
+def scale_consistency(notes: Sequence[Note]) -> float:
     """The largest share of notes inside one of the 24 major / natural-minor scales."""
     if not notes:
         return float("nan")
-    classes = np.array([n[2] % 12 for n in notes])
+    classes = np.array([n.midi % 12 for n in notes])
     best = 0.0
     for root in range(12):
         for steps in (MAJOR, MINOR):
@@ -149,25 +149,25 @@ def scale_consistency(notes: Sequence[tuple[float, float, int]]) -> float:
     return best
 
 
-def chord_tone_rate(notes, chords) -> float:
-    """Share of notes whose pitch class is in the last chord started at or before the note."""
+def chord_tone_rate(notes: Sequence[Note], chords: Sequence[Chord]) -> float:
+    """Share of notes whose pitch class is in the last chord started at or before the note (chords sorted)."""
     if not notes or not chords:
         return float("nan")
-    onsets = np.array([c[0] for c in chords])
+    onsets = np.array([c.offset for c in chords])
     hits = total = 0
-    for onset, _, pitch in notes:
-        index = int(np.searchsorted(onsets, onset + 1e-9, side="right")) - 1
+    for n in notes:
+        index = int(np.searchsorted(onsets, n.offset + 1e-9, side="right")) - 1
         chord = chords[max(index, 0)]
         total += 1
-        hits += (pitch % 12) in {p % 12 for p in chord[2]}
+        hits += (n.midi % 12) in {p % 12 for p in chord.midis}
     return hits / total
 
 
-def note_density(notes) -> float:
+def note_density(notes: Sequence[Note]) -> float:
     """Notes per beat from the first onset to the last note's end."""
     if not notes:
         return 0.0
-    span = max(n[0] + n[1] for n in notes) - min(n[0] for n in notes)
+    span = max(n.end for n in notes) - min(n.offset for n in notes)
     return len(notes) / span if span > 0 else float("nan")
 
 
@@ -184,9 +184,9 @@ def longest_copied_run(chunks: Sequence[Sequence[str]], corpus: Sequence[str]) -
     return best
 
 
-def solo_metrics(solo: SoloNotes, training: SoloNotes | None = None, course: SoloNotes | None = None) -> dict:
+def solo_metrics(solo: Passage, training: Passage | None = None, course: Passage | None = None) -> dict:
     """The metrics of one solo (distances to ``training`` / ``course`` where given)."""
-    pitches = [n[2] for n in solo.notes]
+    pitches = [n.midi for n in solo.notes]
     hist = pitch_class_histogram(solo.notes)
     result = {
         "notes": len(solo.notes),
@@ -208,17 +208,16 @@ ROWS = ("notes", "pitch_low", "pitch_high", "pitch_range", "pc_distance_training
         "scale_consistency", "chord_tone_rate", "note_density", "longest_copied_run")
 
 
-def build_report(generated: SoloNotes, training: SoloNotes, course: SoloNotes | None,
-                 chunks: Sequence[Sequence[str]], corpus_tokens: Sequence[str],
-                 course_name: str | None = None, note: str | None = None) -> dict:
-    """Metrics of the generated solo, the training solo and (if available) the course's output."""
+def build_report(generated: Passage, training: Passage, course: Passage | None,
+                 chunks: Sequence[Sequence[str]], corpus_tokens: Sequence[str]) -> dict:
+    """Metrics of the generated solo, the training solo and (for the course's file) the course's output."""
     columns = {"generated": solo_metrics(generated, training, course)}
     columns["generated"]["longest_copied_run"] = longest_copied_run(chunks, corpus_tokens)
     columns["generated"]["values_per_chunk"] = max((len(c) for c in chunks), default=0)
     columns["training solo"] = solo_metrics(training, training, course)
     if course is not None:
         columns["course output"] = solo_metrics(course, training, course)
-    return {"columns": columns, "course_file": course_name, "note": note}
+    return {"columns": columns, "course_file": COURSE_OUTPUT if course is not None else None}
 
 
 def format_report(report: dict) -> str:
@@ -230,10 +229,7 @@ def format_report(report: dict) -> str:
         if all(v is None for v in values):
             continue
         rows.append([key] + ["-" if v is None else (round(v, 3) if isinstance(v, float) else v) for v in values])
-    text = format_table(["metric"] + names, rows)
-    if report.get("note"):
-        text += f"\nnote: {report['note']}"
-    return text
+    return format_table(["metric"] + names, rows)
 
 
 def write_report(report: dict, path: str | os.PathLike) -> Path:

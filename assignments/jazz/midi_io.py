@@ -18,7 +18,11 @@ and repeats the import steps of those releases explicitly, in exact ``Fraction``
    ``float(highestTime)``, as music21 5.5 did);
 6. rests: only voice 1 is gap-filled -- a leading rest (both eras) plus one rest per gap (2021 only).
 
-Pitches are spelled as ``music21.pitch.Pitch(midi=n)`` spells them (C#, E-, F#, G#, B-).
+The types here are the import's own: :class:`NoteMessage` (one raw MIDI message), :class:`PairedNote` (a
+sounded note in ticks, before quantization) and :class:`Element` (a note, chord or rest as music21 held it:
+exact ``Fraction`` offsets, voice, insertion order, grace flag). They carry what only the import needs; what
+leaves this module is the musical vocabulary of :mod:`~assignments.jazz.notes` (pitches spelled by
+:func:`~assignments.jazz.notes.pitch_name`, as music21's ``Pitch(midi=n)``).
 """
 from __future__ import annotations
 
@@ -26,13 +30,12 @@ import io
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 
 from shared.errors import UserError
 
 from .midi_config import MidiConfig, check_era
-
-PITCH_NAMES = ("C", "C#", "D", "E-", "E", "F", "F#", "G", "G#", "A", "B-", "B")
 
 # General MIDI instrument families (program // 8), used to name a track that has no track name.
 _GM_FAMILIES = (
@@ -41,17 +44,12 @@ _GM_FAMILIES = (
 )
 
 
-def pitch_name(midi: int) -> str:
-    """``nameWithOctave`` of a MIDI note number, spelled as music21's ``Pitch(midi=n)`` (60 -> 'C4', 63 -> 'E-4')."""
-    return f"{PITCH_NAMES[midi % 12]}{midi // 12 - 1}"
-
-
 # --------------------------------------------------------------------------------------------------- reading
 
 
 @dataclass(frozen=True)
 class NoteMessage:
-    """One note-on / note-off message, with its absolute time in ticks."""
+    """One note-on / note-off message, with its absolute time in ticks (a raw MIDI event, not yet a note)."""
 
     tick: int
     note: int
@@ -116,10 +114,9 @@ def _note_tracks(midi) -> list[Track]:
     return tracks
 
 
-def read_midi(path: str | Path) -> MidiData:
-    """Read the note tracks of a MIDI file. UserError (one line) for missing, empty, non-MIDI or truncated files."""
-    import mido
-
+def parse_midi(path: str | Path):
+    """The ``mido.MidiFile`` of ``path``, checked; UserError (one line) for missing, empty, non-MIDI or truncated
+    files. Parses are remembered by the file's bytes, so the corpus and the excerpt of one run share one."""
     path = Path(path)
     if not path.is_file():
         raise UserError(f"MIDI file not found: {path} (run 'make data' to fetch the course data)")
@@ -129,7 +126,7 @@ def read_midi(path: str | Path) -> MidiData:
     if raw[:4] != b"MThd":
         raise UserError(f"{path} is not a readable MIDI file (no MThd header)")
     try:
-        midi = mido.MidiFile(file=io.BytesIO(raw))
+        midi = _parse(raw)
     except EOFError:
         raise UserError(f"{path} is a truncated MIDI file (it ends inside a chunk or an event)") from None
     except (OSError, ValueError, KeyError, IndexError) as exc:
@@ -138,6 +135,19 @@ def read_midi(path: str | Path) -> MidiData:
         raise UserError(f"{path}: MIDI format 2 (independent sequences) is not supported")
     if midi.ticks_per_beat <= 0 or midi.ticks_per_beat & 0x8000:
         raise UserError(f"{path}: unsupported MIDI time division (SMPTE timing)")
+    return midi
+
+
+@lru_cache(maxsize=2)
+def _parse(raw: bytes):
+    import mido
+
+    return mido.MidiFile(file=io.BytesIO(raw))
+
+
+def read_midi(path: str | Path) -> MidiData:
+    """Read the note tracks of a MIDI file. UserError (one line) for missing, empty, non-MIDI or truncated files."""
+    midi = parse_midi(path)
     return MidiData(midi.ticks_per_beat, tuple(_note_tracks(midi)))
 
 
@@ -163,15 +173,23 @@ class EraRules:
 
 @dataclass(frozen=True)
 class PairedNote:
+    """A sounded note in ticks: a note-on paired with the event that ends it (step 2), before quantization."""
+
     on: int  # ticks
     off: int
-    pitch: int
+    pitch: int  # MIDI note number
     velocity: int
+    channel: int = 0
 
 
 @dataclass
 class Element:
-    """A Note (one pitch), Chord (several) or Rest (none) of an imported part, in quarter notes."""
+    """A Note (one pitch), Chord (several) or Rest (none) of an imported part, in quarter notes.
+
+    Mutable and exact (``Fraction``), with the voice and insertion order music21 gave it: the import's
+    working type. The corpus turns elements into :class:`~assignments.jazz.notes.Note` /
+    :class:`~assignments.jazz.notes.Chord`.
+    """
 
     offset: Fraction
     quarter_length: Fraction
@@ -215,7 +233,7 @@ def pair_notes(messages: tuple[NoteMessage, ...] | list[NoteMessage], rules: Era
         for j in candidates[position[i] + 1:]:
             if not used[j] and ends(messages[j]):
                 used[j] = 1
-                notes.append(PairedNote(msg.tick, messages[j].tick, msg.note, msg.velocity))
+                notes.append(PairedNote(msg.tick, messages[j].tick, msg.note, msg.velocity, msg.channel))
                 break
         # a note-on that is never ended is dropped, as music21 did
     return notes

@@ -1,20 +1,16 @@
-"""The jazz LSTM: the course's shared layers, ``djmodel`` and ``music_inference_model``, plus a fused twin.
+"""The jazz LSTM's layers and the project's fused training model.
 
-Course (2021 notebook, UNQ_C1/UNQ_C2), on Keras 3:
-- ``reshaper``, ``LSTM_cell`` (64 units, ``return_state``) and ``densor`` are shared layers, built by
-  :func:`make_layers` instead of module globals.
-- :func:`djmodel` unrolls ``LSTM_cell`` over ``Tx`` steps: inputs ``X, a0, c0``, ``Tx`` outputs.
-  Keras 3 has no slicing layers, so the model has 6 layers (the course's tf.keras 2 count was 36);
-  parameter counts are the course's (45,530 for 90 values, 41,678 for 78).
-- :func:`music_inference_model` feeds back ``one_hot(argmax(out))`` through ``keras.ops`` and
-  ``RepeatVector(1)``; no ``Lambda`` layer, so it saves and loads with ``safe_mode=True``.
-
-Beyond the course:
+- :func:`make_layers` builds the course's global shared layers ``reshaper``, ``LSTM_cell`` (64 units,
+  ``return_state``) and ``densor`` (2021 notebook, section 2), instead of module globals. The course's own
+  models on them, ``djmodel`` and ``music_inference_model``, are in :mod:`~assignments.jazz.course`.
 - :func:`fused_model` runs the *same* ``LSTMCell`` object (``LSTM_cell.cell``) over the whole sequence in
   one ``RNN(return_sequences=True)`` layer and applies the same ``densor``: identical weights, one
   output of shape ``(m, Tx, n_values)`` instead of ``Tx`` outputs. Training it trains the course models.
 - :class:`TimeSummedCrossentropy` is the course's loss for that single output: the sum over the ``Tx``
   heads of the batch-mean categorical cross-entropy (what Keras reports for a ``Tx``-output model).
+- :class:`CourseModel` is ``keras.Model`` as tf.keras 2 compiled it for the course: ``metrics=['accuracy']``
+  applies to every output of a multi-output model (Keras 3 wants one list per output and fails at ``fit``).
+  The course's ``djmodel`` returns one; it saves and loads with ``safe_mode=True`` (registered).
 """
 from __future__ import annotations
 
@@ -32,50 +28,11 @@ def make_layers(n_values: int, n_a: int = N_A):
     return reshaper, LSTM_cell, densor
 
 
-def djmodel(Tx: int, LSTM_cell, densor, reshaper) -> keras.Model:
-    """The course's training model: ``LSTM_cell`` unrolled by hand over ``Tx`` steps (2021 signature)."""
-    n_values = densor.units
-    n_a = LSTM_cell.units
-    X = keras.Input(shape=(Tx, n_values), name="X")                                # (m, Tx, n_values)
-    a0 = keras.Input(shape=(n_a,), name="a0")                                      # (m, n_a)
-    c0 = keras.Input(shape=(n_a,), name="c0")                                      # (m, n_a)
-    a, c = a0, c0
-    outputs = []
-    for t in range(Tx):
-        x = X[:, t, :]                                                             # (m, n_values)
-        x = reshaper(x)                                                            # (m, 1, n_values)
-        a, _, c = LSTM_cell(x, initial_state=[a, c])                               # (m, n_a) each
-        out = densor(a)                                                            # (m, n_values)
-        outputs.append(out)
-    return keras.Model(inputs=[X, a0, c0], outputs=outputs, name="djmodel")
-
-
-def music_inference_model(LSTM_cell, densor, Ty: int = 100) -> keras.Model:
-    """The course's greedy inference model: each step's argmax, one-hot, is the next step's input."""
-    n_values = densor.units
-    n_a = LSTM_cell.units
-    x0 = keras.Input(shape=(1, n_values), name="x0")                               # (m, 1, n_values)
-    a0 = keras.Input(shape=(n_a,), name="a0")
-    c0 = keras.Input(shape=(n_a,), name="c0")
-    a, c, x = a0, c0, x0
-    outputs = []
-    for t in range(Ty):
-        a, _, c = LSTM_cell(x, initial_state=[a, c])                               # (m, n_a)
-        out = densor(a)                                                            # (m, n_values)
-        outputs.append(out)
-        if t == Ty - 1:
-            break  # the course builds the last feedback too, but it is unused and not part of the model
-        x = ops.argmax(out, axis=-1)                                               # (m,)
-        x = ops.one_hot(x, n_values)                                               # (m, n_values)
-        x = layers.RepeatVector(1)(x)                                              # (m, 1, n_values)
-    return keras.Model(inputs=[x0, a0, c0], outputs=outputs, name="music_inference_model")
-
-
 def fused_model(Tx: int | None, LSTM_cell, densor) -> keras.Model:
     """``djmodel``'s function in one recurrent layer sharing ``LSTM_cell.cell`` and ``densor``.
 
     Inputs ``X (m, Tx, n_values), a0, c0``; one output ``(m, Tx, n_values)`` equal to the stacked
-    ``Tx`` outputs of :func:`djmodel` (transposed to batch-major). ``Tx=None`` accepts any length.
+    ``Tx`` outputs of the course's ``djmodel`` (transposed to batch-major). ``Tx=None`` accepts any length.
     """
     n_values = densor.units
     n_a = LSTM_cell.units
@@ -86,6 +43,18 @@ def fused_model(Tx: int | None, LSTM_cell, densor) -> keras.Model:
     a = sequence(X, initial_state=[a0, c0])                                        # (m, Tx, n_a)
     out = densor(a)                                                                # (m, Tx, n_values)
     return keras.Model(inputs=[X, a0, c0], outputs=out, name="fused_djmodel")
+
+
+@keras.saving.register_keras_serializable(package="jazz")
+class CourseModel(keras.Model):
+    """A functional ``keras.Model`` whose ``compile`` gives a flat metrics list to every output, as tf.keras 2 did."""
+
+    def compile(self, *args, metrics=None, **kwargs):
+        outputs = len(self.outputs) if hasattr(self, "outputs") and self.outputs is not None else 1
+        flat = isinstance(metrics, (list, tuple)) and not any(isinstance(m, (list, tuple, dict)) for m in metrics)
+        if outputs > 1 and metrics and flat:
+            metrics = [list(metrics) for _ in range(outputs)]
+        return super().compile(*args, metrics=metrics, **kwargs)
 
 
 @keras.saving.register_keras_serializable(package="jazz")
@@ -107,3 +76,13 @@ class TimeSummedCrossentropy(keras.losses.Loss):
 
 def count_params(model: keras.Model) -> int:
     return int(model.count_params())
+
+
+def __getattr__(name: str):
+    """Compatibility: ``djmodel`` and ``music_inference_model`` moved to :mod:`~assignments.jazz.course`
+    (``assignments.compare`` still imports them from here)."""
+    if name in ("djmodel", "music_inference_model"):
+        from . import course
+
+        return getattr(course, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,29 +3,30 @@
 Course: ``model.compile(optimizer=Adam(lr=0.01, beta_1=0.9, beta_2=0.999, decay=0.01),
 loss='categorical_crossentropy', metrics=['accuracy'])`` then ``model.fit([X, a0, c0], list(Y),
 epochs=100)`` (batch 32: 2 updates per epoch). Keras 3 ignores ``decay=``; the same schedule is
-``InverseTimeDecay(0.01, decay_steps=1, decay_rate=0.01)``, one step per update.
+``InverseTimeDecay(0.01, decay_steps=1, decay_rate=0.01)``, one step per update (the course API's ``Adam``).
 
 ``fused=True`` (default) trains :func:`~assignments.jazz.model.fused_model`, which shares its weights
-with the course's ``djmodel`` and computes the same loss; ``fused=False`` trains ``djmodel`` itself.
+with the course's ``djmodel`` and computes the same loss, in a compiled loop; ``fused=False`` trains
+``djmodel`` itself with ``model.fit``.
 """
 from __future__ import annotations
 
 import math
-import sys
 from dataclasses import dataclass, field
 
 import keras
 import numpy as np
 
+from shared.console import progress
+
 from .config import JazzConfig
-from .model import TimeSummedCrossentropy, djmodel, fused_model
+from .course import Adam, djmodel
+from .model import TimeSummedCrossentropy, fused_model
 
 
 def course_optimizer(config: JazzConfig = JazzConfig()) -> keras.optimizers.Optimizer:
-    """Adam with the course's legacy ``decay``: lr_t = lr / (1 + decay * t), t = updates so far."""
-    schedule = keras.optimizers.schedules.InverseTimeDecay(
-        config.learning_rate, decay_steps=1, decay_rate=config.decay)
-    return keras.optimizers.Adam(learning_rate=schedule, beta_1=config.beta_1, beta_2=config.beta_2)
+    """The course's ``Adam(lr=0.01, beta_1=0.9, beta_2=0.999, decay=0.01)``: lr_t = lr / (1 + decay * t)."""
+    return Adam(lr=config.learning_rate, beta_1=config.beta_1, beta_2=config.beta_2, decay=config.decay)
 
 
 @dataclass
@@ -35,22 +36,19 @@ class TrainResult:
 
 
 class _Progress(keras.callbacks.Callback):
-    """One tqdm bar over epochs (loss in the postfix); silent when ``quiet``."""
+    """One progress bar over epochs (loss in the postfix); none when ``quiet``."""
 
     def __init__(self, epochs: int, quiet: bool):
         super().__init__()
         self.epochs, self.quiet, self.bar = epochs, quiet, None
 
     def on_train_begin(self, logs=None):
-        if not self.quiet:
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=self.epochs, desc="training", unit="epoch", file=sys.stderr, leave=False)
+        self.bar = progress(self.epochs, self.quiet, desc="training", unit="epoch")
 
     def on_epoch_end(self, epoch, logs=None):
         if self.bar is not None:
             self.bar.update(1)
-            self.bar.set_postfix(loss=f"{logs['loss']:.3f}")
+            self.bar.set_postfix(loss=f"{logs['loss']:.3f}", refresh=False)
 
     def on_train_end(self, logs=None):
         if self.bar is not None:
@@ -63,10 +61,8 @@ def initial_states(m: int, n_a: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def compile_course(model: keras.Model, config: JazzConfig = JazzConfig()) -> keras.Model:
-    """Compile ``djmodel`` exactly as the course (loss summed over its ``Tx`` outputs)."""
-    n_outputs = len(model.outputs)  # Keras 3 wants one metrics list per output
-    model.compile(optimizer=course_optimizer(config), loss=["categorical_crossentropy"] * n_outputs,
-                  metrics=[["accuracy"]] * n_outputs)
+    """Compile ``djmodel`` exactly as the course (loss summed over its ``Tx`` outputs, accuracy for each)."""
+    model.compile(optimizer=course_optimizer(config), loss="categorical_crossentropy", metrics=["accuracy"])
     return model
 
 
@@ -105,7 +101,9 @@ def train_fused(X, Y, LSTM_cell, densor, config: JazzConfig = JazzConfig(), quie
     Per epoch, as ``fit`` does: shuffle the ``m`` windows (numpy ``default_rng(config.seed)``), take
     batches of ``batch_size`` (32 + 28 for the course's 60), one Adam update per batch, and report the
     batch losses' mean weighted by batch size. ``fit`` spends far more time per epoch on bookkeeping
-    than on this model's two updates, which is why the loop is written out.
+    than on this model's two updates, which is why the loop is written out. Every batch has the same
+    shape -- a short last batch is padded with rows of weight 0, so its loss and gradient are those of its
+    real rows -- and the update step is traced once.
     """
     import tensorflow as tf
 
@@ -116,28 +114,34 @@ def train_fused(X, Y, LSTM_cell, densor, config: JazzConfig = JazzConfig(), quie
     optimizer.build(variables)
     X = X.astype(np.float32)                                                       # (m, Tx, n_values)
     Yt = np.transpose(Y, (1, 0, 2)).astype(np.float32)                             # (m, Ty, n_values)
-    a0, c0 = initial_states(m, LSTM_cell.units)
+    size = min(config.batch_size, m)
+    n_a = LSTM_cell.units
 
-    @tf.function(reduce_retracing=True)
-    def step(x, y, a, c):
+    @tf.function
+    def step(x, y, weight):
+        zeros = tf.zeros((size, n_a))                                              # a0 = c0 = 0, as the course
         with tf.GradientTape() as tape:
-            loss = loss_fn(y, model([x, a, c], training=True))
+            per_window = loss_fn.call(y, model([x, zeros, zeros], training=True))  # (size,)
+            loss = tf.reduce_sum(per_window * weight) / tf.reduce_sum(weight)
         optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
         return loss
 
     rng = np.random.default_rng(config.seed)
-    progress = _Progress(config.epochs, quiet)
-    progress.on_train_begin()
+    bar = _Progress(config.epochs, quiet)
+    bar.on_train_begin()
     losses = []
     for _ in range(config.epochs):
         order = rng.permutation(m)
         total = 0.0
-        for start in range(0, m, config.batch_size):
-            batch = order[start:start + config.batch_size]
-            total += float(step(X[batch], Yt[batch], a0[batch], c0[batch])) * len(batch)
+        for start in range(0, m, size):
+            batch = order[start:start + size]
+            weight = np.zeros(size, np.float32)
+            weight[:len(batch)] = 1.0
+            rows = np.concatenate([batch, np.zeros(size - len(batch), batch.dtype)])  # padding: row 0, weight 0
+            total += float(step(X[rows], Yt[rows], weight)) * len(batch)
         losses.append(total / m)
-        progress.on_epoch_end(len(losses) - 1, {"loss": losses[-1]})
-    progress.on_train_end()
+        bar.on_epoch_end(len(losses) - 1, {"loss": losses[-1]})
+    bar.on_train_end()
     return TrainResult(losses=losses, model=model)
 
 
