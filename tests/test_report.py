@@ -5,17 +5,22 @@ assignments.dinos`` with 2001 iterations, ``python -m assignments.rnn_step_by_st
 Shakespeare and compare files are written in the shapes those commands write (real WAVs with ``wave``,
 real PNGs with matplotlib). The browser test opens the page from disk and checks what a reader gets:
 images decode, audio loads with the WAV's duration, tables show the JSON's numbers, the console is clean.
+The run machinery: a real ``python -m shared.report`` sent SIGINT/SIGTERM at chosen points keeps the previous
+page and card (or, during the commit, completes the new ones); a run in progress and a folder whose files are
+not its run card's set are said on the page and in one line.
 """
 from __future__ import annotations
 
 import json
 import math
 import os
+import signal
 import shutil
 import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import wave
 from html.parser import HTMLParser
 from pathlib import Path
@@ -23,6 +28,8 @@ from pathlib import Path
 import pytest
 
 from shared.cli import run
+from shared.lock import FolderLock
+from shared.outputs import OutputSet, verify_output_set
 from shared.paths import OUTPUT_DIR, REPO_ROOT
 from shared.report import browser as browser_tools
 from shared.report.__main__ import main
@@ -254,15 +261,17 @@ def test_missing_runs_show_their_make_targets(tmp_path, capsys):
         assert f"Run <code>{target}</code> to produce it" in part, section
 
 
-@pytest.mark.parametrize("kind", ["file", "absent"])
-def test_bad_output_is_one_line(tmp_path, capsys, kind):
+@pytest.mark.parametrize("kind", ["file", "absent", "empty"])
+def test_bad_output_is_one_line(tmp_path, capsys, monkeypatch, kind):
+    monkeypatch.chdir(tmp_path)  # an empty --output must not mean the working folder
     target = tmp_path / "output"
     if kind == "file":
         target.write_text("not a folder")
-    assert run(main, ["--output", str(target)]) == 2
+    assert run(main, ["--output", "" if kind == "empty" else str(target)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and err.count("\n") == 1
-    assert ("is a file" in err) if kind == "file" else ("output folder not found" in err and "make jazz" in err)
+    expected = {"file": "is a file", "absent": "output folder not found", "empty": "argument --output: is empty"}
+    assert expected[kind] in err and ("make jazz" in err) == (kind == "absent")
     assert not (tmp_path / "index.html").exists() and sorted(tmp_path.iterdir()) == ([target] if kind == "file" else [])
 
 
@@ -445,9 +454,193 @@ def test_screenshot_option(browser, tmp_path, capsys, monkeypatch):
 @pytest.mark.parametrize("args, message", [
     (["--colors", "64"], "error: --colors needs --screenshot"),
     (["--screenshot", "page.jpg"], "error: --screenshot must name a .png file, got page.jpg"),
-    (["--screenshot", "page.png", "--colors", "300"], "error: --colors must be between 2 and 256, got 300"),
-    (["--colors", "0"], "error: argument --colors: '0' must be > 0 (see --help)"),
+    (["--screenshot", "page.png", "--colors", "300"],
+     "error: argument --colors: '300' must be between 2 and 256 (see --help)"),
+    (["--colors", "1"], "error: argument --colors: '1' must be between 2 and 256 (see --help)"),
 ])
 def test_bad_screenshot_options(tmp_path, capsys, args, message):
     assert run(main, ["--output", str(tmp_path), *args]) == 2
     assert capsys.readouterr().err == message + "\n" and not list(tmp_path.iterdir())
+
+
+
+# --------------------------------------------------------------------------- all-or-nothing page, other runs' folders
+
+# The real command run as `python -m` runs it (runpy, as __main__), with a pause at a chosen point: it prints
+# READY POINT and waits for a line on stdin (or a signal). Points: building (inside build_page, the staging
+# folder open), staged (index.html staged, just before the commit), commit (inside the commit, after the first
+# file was moved: signals wait). The pause is installed from here; the command has no test code.
+PAUSED_REPORT = r"""
+import os, runpy, sys
+from shared import outputs
+import shared.report.page as page
+
+POINT = os.environ["PAUSE_AT"]
+
+
+def pause(point):
+    if point == POINT:
+        print("READY " + point, flush=True)
+        sys.stdin.readline()
+
+
+build_page, commit = page.build_page, outputs.OutputSet.commit
+page.build_page = lambda *a, **k: (pause("building"), build_page(*a, **k))[1]
+outputs.OutputSet.commit = lambda self: (pause("staged"), commit(self))[1]
+outputs._commit_hook = lambda point: pause("commit") if point == "first file moved" else None
+sys.argv = ["shared.report", *sys.argv[1:]]
+runpy.run_module("shared.report", run_name="__main__", alter_sys=True)
+"""
+INTERRUPTS = [(point, name) for point in ("building", "staged", "commit") for name in ("SIGINT", "SIGTERM")]
+CARD = "report_run_card.json"
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (dot names included) with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def paused_report(root: Path, point: str) -> subprocess.Popen:
+    env = dict(os.environ, PAUSE_AT=point)
+    return subprocess.Popen([sys.executable, "-c", PAUSED_REPORT, "--output", str(root), "--quiet"], cwd=REPO_ROOT,
+                            env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_ready(process: subprocess.Popen, point: str) -> None:
+    watchdog = threading.Timer(30, process.kill)  # a run that never gets there fails the test, never hangs it
+    watchdog.start()
+    try:
+        line = process.stdout.readline()
+    finally:
+        watchdog.cancel()
+    assert line == f"READY {point}\n", (line, process.poll())
+
+
+@pytest.fixture(scope="module")
+def small_output(tmp_path_factory):
+    """An output folder with two cheap runs (Shakespeare, compare) and a page made by the report."""
+    root = tmp_path_factory.mktemp("small") / "output"
+    shakespeare_run(root / "shakespeare")
+    compare_summary(root / "compare")
+    (root / "notes.txt").write_text("a file of the user's beside the page\n")
+    assert run(main, ["--output", str(root), "--quiet"]) == 0
+    return root
+
+
+@pytest.mark.parametrize("point, name", INTERRUPTS, ids=[f"{p}-{n}" for p, n in INTERRUPTS])
+def test_interrupted_report_keeps_the_previous_page(small_output, tmp_path, point, name):
+    root = tmp_path / "output"
+    shutil.copytree(small_output, root)
+    before = _tree(root)
+    process = paused_report(root, point)
+    wait_ready(process, point)
+    process.send_signal(getattr(signal, name))
+    if point == "commit":  # the signal waits for the commit to finish
+        try:
+            process.wait(timeout=0.3)
+        except subprocess.TimeoutExpired:
+            pass
+        assert process.poll() is None, "the commit was cut short by the signal"
+        process.stdin.write("\n")
+        process.stdin.flush()
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == {"SIGINT": 130, "SIGTERM": 143}[name], err
+    # stdout: nothing, or one newline when the signal landed as READY's line was written (shared.console ends a
+    # line it cannot be sure of before the error line)
+    assert err == "error: interrupted\n" and out in ("", "\n"), (out, err)
+    after = _tree(root)
+    assert not [n for n in after if any(part.startswith(".") for part in n.split("/"))], sorted(after)
+    others = {n: b for n, b in before.items() if n not in ("index.html", CARD)}
+    assert {n: b for n, b in after.items() if n not in ("index.html", CARD)} == others  # never claimed or removed
+    if point == "commit":  # the new page and its card, complete
+        card = json.loads(after[CARD])
+        assert after[CARD] != before[CARD] and list(card["files"]) == ["index.html"]
+        assert verify_output_set(root, CARD) == []
+        assert after["index.html"].startswith(b"<!doctype html>") and after["index.html"].endswith(b"</html>\n")
+    else:  # the previous page and card, byte for byte
+        assert (after["index.html"], after[CARD]) == (before["index.html"], before[CARD])
+
+
+def test_report_set_is_only_the_page_and_its_card(small_output, tmp_path):
+    root = tmp_path / "output"
+    shutil.copytree(small_output, root)
+    card = json.loads((root / CARD).read_text())
+    assert list(card["files"]) == ["index.html"] and card["card"] == CARD
+    assert str(small_output / "shakespeare" / "poem.txt") in card["data"]  # read, recorded with its sha256, not claimed
+    assert verify_output_set(root, CARD) == []
+    assert run(main, ["--output", str(root), "--quiet"]) == 0  # a second report over the first
+    assert sorted(p.name for p in root.iterdir()) == ["compare", "index.html", "notes.txt", CARD, "shakespeare"]
+    assert (root / "index.html").stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _set(folder: Path, files: dict[str, str], card: str = "run_card.json") -> None:
+    """A run's set as the commands write it (through OutputSet)."""
+    with OutputSet(folder, command="a test run", seed=0, card_name=card) as outputs:
+        for name, text in files.items():
+            outputs.write_text(name, text)
+
+
+def test_a_run_in_progress_is_said(tmp_path, capsys):
+    root = tmp_path / "output"
+    shakespeare_run(root / "shakespeare")  # a previous run's files, a new run going on
+    (root / "dinos").mkdir()  # a first run going on: nothing written yet
+    with FolderLock(root / "shakespeare"), FolderLock(root / "dinos"):
+        assert run(main, ["--output", str(root)]) == 0
+    pid = os.getpid()
+    out, err = capsys.readouterr()
+    assert err.splitlines() == [
+        f"note: a run is in progress in {root}/dinos/ (pid {pid}): its files appear in the section when it ends "
+        "(then run make report again)",
+        f"note: a run is in progress in {root}/shakespeare/ (pid {pid}): the section shows the previous run's "
+        "files, which may change when it ends"]
+    assert f"  dinos        in progress (pid {pid})" in out.splitlines()
+    shown = [line for line in out.splitlines() if line.startswith("  shakespeare  ")]
+    assert len(shown) == 1 and shown[0].endswith(f" characters; a new run is in progress (pid {pid})"), out
+    assert "missing: compare (make compare), jazz (make jazz), rnn (make rnn)" in out  # dinos is not missing
+    page = (root / "index.html").read_text()
+    dinos = page.split('<section id="dinos"')[1].split("</section>")[0]
+    assert f"A run is in progress in {root}/dinos/ (pid {pid})" in dinos and "make dinos</code> to produce" not in dinos
+    shakespeare = page.split('<section id="shakespeare"')[1].split("</section>")[0]
+    assert f"(pid {pid}): the section shows the previous run&#x27;s files" in shakespeare
+    assert '<strong class="prompt">' in shakespeare  # the previous poem is still shown
+    assert f"— <span class=\"nav-status\">in progress (pid {pid})</span>" in page
+    card = json.loads((root / CARD).read_text())
+    assert card["results"]["in_progress"] == {"dinos": f"in progress (pid {pid})", "shakespeare": shown[0].split(None, 1)[1]}
+    assert run(main, ["--output", str(root), "--quiet"]) == 0  # the runs ended: nothing said any more
+    assert capsys.readouterr().err == ""
+
+
+def test_folders_whose_files_are_not_their_run_cards_are_warnings(tmp_path, capsys):
+    root = tmp_path / "output"
+    _set(root / "dinos", {"names.txt": "# header\nAaa  new\n"})  # two sets in one folder, both consistent
+    _set(root / "dinos", {"keras_names.txt": "# header\nBbb  new\n"}, card="keras_run_card.json")
+    _set(root / "shakespeare", {"poem.txt": "Forsooth a poem\n"})
+    (root / "shakespeare" / "poem.txt").write_text("Forsooth a poem, edited\n")  # changed since its run
+    _set(root / "compare", {"summary.json": json.dumps({"matched": 1, "total": 1, "assignments": {}})})
+    (root / "compare" / "old_summary.json").write_text("{}")  # copied in by hand: no run's file
+    _set(root / "rnn_step_by_step", {"checks.json": "[]"})
+    card = root / "rnn_step_by_step" / "run_card.json"  # a commit cut short by SIGKILL: journal, no card
+    (root / "rnn_step_by_step" / ".commit-run_card.json").write_text(card.read_text())
+    card.unlink()
+    assert run(main, ["--output", str(root), "--quiet"]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        "warning: compare/old_summary.json: not listed in run_card.json; the files here are not all one run's set: "
+        "run make compare again",
+        "warning: shakespeare/poem.txt: sha256 differs from run_card.json; the files here are not all one run's "
+        "set: run make shakespeare again",
+        "warning: rnn_step_by_step/run_card.json: missing or not JSON (and 1 more problem); the files here are not "
+        "all one run's set: run make rnn again"]
+    page = (root / "index.html").read_text()
+    shakespeare = page.split('<section id="shakespeare"')[1].split("</section>")[0]
+    assert 'class="warning"' in shakespeare and "Forsooth a poem, edited" in shakespeare  # shown, with the warning
+    dinos = page.split('<section id="dinos"')[1].split("</section>")[0]
+    assert 'class="warning"' not in dinos
+    for folder in ("dinos", "shakespeare", "compare"):  # the report reads, never repairs
+        assert (root / folder / "run_card.json").is_file()
+    assert (root / "rnn_step_by_step" / ".commit-run_card.json").is_file()

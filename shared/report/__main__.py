@@ -1,4 +1,10 @@
-"""``python -m shared.report [--output DIR]``: write ``DIR/index.html`` from the runs in ``DIR`` (default output/)."""
+"""``python -m shared.report [--output DIR]``: write ``DIR/index.html`` from the runs in ``DIR`` (default output/).
+
+The page and its run card (``report_run_card.json``) are one :class:`shared.outputs.OutputSet` in ``DIR``:
+written aside, committed together (the card last), ``DIR`` locked meanwhile. The run folders it reads
+(``DIR/dinos/``, ...) are other runs' sets: read, recorded in the card with their sha256, never claimed or
+removed. An interrupted report (Ctrl-C, SIGTERM) leaves the previous page and card as they were.
+"""
 from __future__ import annotations
 
 import os
@@ -7,14 +13,19 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from shared.cli import ArgumentParser, positive_int, run
+from shared.cli import ArgumentParser, bounded_int, output_dir, run
+from shared.console import note
 from shared.errors import UserError
 from shared.io import write_text_atomic
+from shared.outputs import OutputSet
 from shared.paths import OUTPUT_DIR, display_path
 
 from .page import build_page
 
 TARGETS = "make rnn, make dinos, make shakespeare, make jazz or make compare"
+COMMAND = "python -m shared.report"
+CARD = "report_run_card.json"
+PAGE = "index.html"
 
 
 def check_folder(folder: Path) -> Path:
@@ -30,23 +41,21 @@ def check_folder(folder: Path) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = ArgumentParser(prog="python -m shared.report",
+    parser = ArgumentParser(prog=COMMAND,
                             description="Build one static page, DIR/index.html, from the runs under DIR: the "
                                         "make compare scoreboard, the jazz solo, the dinosaur names, the "
                                         "Shakespeare poem and the checks of assignment 1.")
-    parser.add_argument("--output", type=Path, default=OUTPUT_DIR, metavar="DIR",
+    parser.add_argument("--output", type=output_dir, default=OUTPUT_DIR, metavar="DIR",
                         help="folder holding the runs; the page is written there (default: output/)")
     parser.add_argument("--quiet", action="store_true", help="print only the page's path (and any warnings)")
     parser.add_argument("--screenshot", type=Path, metavar="PNG",
                         help="also open the page in headless Chromium and save the whole page, 1280 pixels wide, "
                              "as PNG (how docs/report.png is made)")
-    parser.add_argument("--colors", type=positive_int, default=None, metavar="N",
+    parser.add_argument("--colors", type=bounded_int(2, 256), default=None, metavar="N",
                         help="with --screenshot: save a palette PNG of N colours (2-256; smaller file)")
     args = parser.parse_args(argv)
     if args.colors is not None and args.screenshot is None:
         raise UserError("--colors needs --screenshot")
-    if args.colors is not None and not 2 <= args.colors <= 256:
-        raise UserError(f"--colors must be between 2 and 256, got {args.colors}")
     if args.screenshot is not None:
         from .browser import missing
 
@@ -56,24 +65,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise UserError(f"--screenshot needs a browser: {missing()}")
     started = time.perf_counter()
     root = check_folder(args.output)
-    page = build_page(root, display_path(root) + "/")
-    target = write_text_atomic(root / "index.html", page.html)
-
-    from shared.runcard import write_run_card
-
+    with OutputSet(root, command=COMMAND, card_name=CARD, settings={"output": str(root)}) as outputs:
+        page = build_page(root, display_path(root) + "/")
+        # atomic_path on the staging path (not outputs.write_text): the page gets the umask's permissions, not 0600
+        write_text_atomic(outputs.path(PAGE), page.html)
+        outputs.data_files = [Path(p) for p in page.read]  # recorded with their sha256; other runs' files, not claimed
+        outputs.results.update(sections={s.id: s.present for s in page.sections},
+                               in_progress={s.id: s.status for s in page.sections if s.progress},
+                               warnings=page.warnings, seconds=round(time.perf_counter() - started, 3))
     seconds = time.perf_counter() - started
-    write_run_card(root / "report_run_card.json", "python -m shared.report", {"output": str(root)}, None,
-                   data_files=page.read, results={"sections": {s.id: s.present for s in page.sections},
-                                                  "warnings": page.warnings, "seconds": round(seconds, 3)})
+    target = outputs.files[PAGE]
+    for line in page.notes:
+        note(line)
     for warning in page.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     present = [s for s in page.sections if s.present]
-    absent = [s for s in page.sections if not s.present]
+    absent = [s for s in page.sections if not s.present and not s.progress]
     print(f"wrote {display_path(target)}" + ("" if args.quiet else
                                              f" ({len(present)} of {len(page.sections)} sections, {seconds:.2f} s)"))
     if not args.quiet:
-        for section in present:
-            print(f"  {section.id:<12} {section.status}")
+        for section in page.sections:
+            if section.present or section.progress:
+                print(f"  {section.id:<12} {section.status}")
         if absent:
             print("missing: " + ", ".join(f"{s.id} ({s.target})" for s in absent))
     if args.screenshot is not None:

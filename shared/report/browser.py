@@ -10,6 +10,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from shared import cleanup
 from shared.errors import UserError
 from shared.io import atomic_path
 
@@ -94,11 +95,16 @@ def screenshot(page: str | os.PathLike, path: str | os.PathLike, width: int = WI
             driver = start(profile, width)
         except WebDriverException as exc:
             raise UserError(f"Chromium did not start: {str(exc.msg or exc).splitlines()[0]}") from None
+        process = getattr(getattr(driver, "service", None), "process", None)
+        if process is not None:  # stopped by shared.cli.run even if quit() never runs (SIGTERM, SIGKILL of a step)
+            cleanup.track_child(process)
         try:
             open_page(driver, page)
             png = full_page_png(driver, width)
         finally:
             driver.quit()
+            if process is not None:
+                cleanup.untrack_child(process)
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     return save_png(png, path, colors)

@@ -1,4 +1,8 @@
-"""The whole report page: the sections in order, a contents list, the inline style sheet, one HTML file."""
+"""The whole report page: the sections in order, a contents list, the inline style sheet, one HTML file.
+
+Before each section is built its run folder is checked (:mod:`.runs`): a run in progress there is said in the
+section and the contents, and a folder whose files are not all its run card's set gets a warning line.
+"""
 from __future__ import annotations
 
 import datetime as _dt
@@ -6,12 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import dinos, jazz, rnn, scoreboard, shakespeare
-from .html import Html, el, join
+from .html import Html, el, join, note
 from .inputs import Inputs
+from .runs import folder_state
 from .section import Section, warnings_box
 
 TITLE = "Sequence Models, week 1 — results"
-BUILDERS = (scoreboard.build, jazz.build, dinos.build, shakespeare.build, rnn.build)
+SECTIONS = (scoreboard, jazz, dinos, shakespeare, rnn)  # each: FOLDER (its run folder) and build(inputs)
+BUILDERS = tuple(module.build for module in SECTIONS)
 STYLE = Path(__file__).with_name("style.css")
 
 
@@ -21,27 +27,52 @@ class Page:
     sections: list[Section]
     warnings: list[str]
     read: list[Path]
+    notes: list[str]  # one line per run in progress
 
 
 def _section(section: Section) -> Html:
     heading = el("h2", section.title, id=f"{section.id}-heading")
-    return el("section", heading, warnings_box(section.warnings), section.body, id=section.id,
+    progress = note(section.progress + ".", "warning in-progress") if section.progress else Html("")
+    return el("section", heading, progress, warnings_box(section.warnings), section.body, id=section.id,
               aria_labelledby=f"{section.id}-heading", class_="run" if section.present else "run absent")
+
+
+def _in_progress(section: Section, line: str, pid: int) -> str:
+    """Mark ``section`` as having a run in progress (``line`` says where, with its pid); returns the note line."""
+    if section.present:
+        sentence = f"{line}: the section shows the previous run's files, which may change when it ends"
+        section.status = f"{section.status}; a new run is in progress (pid {pid})"
+    else:
+        sentence = f"{line}: its files appear in the section when it ends (then run make report again)"
+        section.status = f"in progress (pid {pid})"
+        section.body = Html("")
+    section.progress = sentence[0].upper() + sentence[1:]
+    return sentence
+
+
+def _contents_item(section: Section) -> Html:
+    shown = section.status if section.present or section.progress else \
+        join(["not run: ", el("code", section.target)])
+    return el("li", el("a", section.title, href=f"#{section.id}"), " — ", el("span", shown, class_="nav-status"))
 
 
 def build_page(root: Path, shown_root: str) -> Page:
     """Read every run under ``root`` and return the page (``shown_root`` is how the folder is named on it)."""
     inputs = Inputs(Path(root))
-    sections = []
-    for build in BUILDERS:
+    sections, notes = [], []
+    for module in SECTIONS:
+        state = folder_state(Path(root), module.FOLDER)
         before = len(inputs.warnings)
-        section = build(inputs)
+        section = module.build(inputs)
+        warning = state.warning(section.target)
+        if warning is not None:
+            inputs.warnings.insert(before, warning)
         section.warnings = inputs.warnings[before:]
+        line = state.progress(shown_root)
+        if line is not None:
+            notes.append(_in_progress(section, line, state.pid))
         sections.append(section)
-    contents = el("nav", el("h2", "Contents", id="contents-heading"),
-                  el("ol", *(el("li", el("a", s.title, href=f"#{s.id}"), " — ",
-                                el("span", s.status if s.present else join(["not run: ", el("code", s.target)]),
-                                   class_="nav-status")) for s in sections)),
+    contents = el("nav", el("h2", "Contents", id="contents-heading"), el("ol", *map(_contents_item, sections)),
                   aria_labelledby="contents-heading")
     built = _dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z").strip()
     header = el("header", el("h1", TITLE),
@@ -61,4 +92,4 @@ def build_page(root: Path, shown_root: str) -> Page:
               el("style", Html(STYLE.read_text(encoding="utf-8"))))
     body = el("body", header, el("main", *(_section(s) for s in sections), id="main"), footer)
     document = "<!doctype html>\n" + el("html", head, body, lang="en") + "\n"
-    return Page(document, sections, inputs.warnings, inputs.read)
+    return Page(document, sections, inputs.warnings, inputs.read, notes)

@@ -5,7 +5,8 @@ from .html import Html, el, join, long_value, missing, note, number, status, tab
 from .inputs import Inputs, as_dict, as_list
 from .section import Section
 
-RELATIVE = "compare/summary.json"
+FOLDER = "compare"
+RELATIVE = f"{FOLDER}/summary.json"
 ORDER = ("rnn_step_by_step", "dinos", "shakespeare", "jazz")
 
 

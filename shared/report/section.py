@@ -20,6 +20,7 @@ class Section:
     body: Html
     status: str
     warnings: list[str] = field(default_factory=list)
+    progress: str | None = None  # set when a run is in progress in the section's folder (one sentence)
 
 
 def settings(pairs: Iterable[tuple[str, Any]]) -> Html:
@@ -77,6 +78,6 @@ def files_list(inputs: Inputs, entries: Iterable[tuple[str, str]]) -> Html:
 def warnings_box(warnings: list[str]) -> Html:
     if not warnings:
         return Html("")
-    return el("div", el("p", el("strong", "Some files of this run could not be used:")),
+    return el("div", el("p", el("strong", "Warnings about the files of this run:")),
               el("ul", *(el("li", w) for w in warnings)), class_="warning", role="note")
 
