@@ -98,17 +98,20 @@ class FastRNN:
         """The slices a name of T steps uses, made once per length."""
         if T not in self._views:
             A, C = self._A, self._C
+            A_rows, G_rows = self._A_rows, self._G_rows
+            forward = list(zip(A_rows[:T], A_rows[1:T + 1], self._Z_rows[:T]))  # (a<t-1>, a<t>, Wya a<t>) by t
+            backward = list(zip(self._C_by_rows[:T], self._C_b_rows[:T], G_rows[T - 1::-1]))  # (dy, daraw, 1-a²)
             self._views[T] = (
                 self._C_by[:T][::-1, :, None],  # y_hat / dy (T, n_y, 1), time order: a reversed view
                 self._Z[:T], self._G[:T], A[1:T + 1],
                 self._C_by[:T], self._C_b[:T],  # dy, daraw (T, n_y), (T, n_a): reversed time
                 A[T:0:-1, :, 0], A[T - 1::-1, :, 0],  # a_t, a_{t-1} (T, n_a): reversed time
-                self._C_wya[:T], self._C_waa[:T], C[:T])
+                self._C_wya[:T], self._C_waa[:T], C[:T], forward, backward[0], backward[1:])
         return self._views[T]
 
     def prepare(self, X: list, Y: list) -> "_Plan":
         """Flat indices for one (X, Y) pair; :func:`model` makes them once per name."""
-        return _Plan(X, Y, self._C.shape[1], self._offsets, self.n_a, self.n_x)
+        return _Plan(X, Y, self._C.shape[1], self._offsets, self.n_a, self.n_x, self._Wax_cols)
 
     def optimize(self, X: list, Y: list, a_prev: np.ndarray, learning_rate: float = 0.01,
                  plan: "_Plan | None" = None) -> tuple[float, np.ndarray]:
@@ -122,27 +125,26 @@ class FastRNN:
         plan = plan or self.prepare(X, Y)
         p = self.parameters
         Waa, Wya, b, by = p["Waa"], p["Wya"], p["b"], p["by"]
-        y_hat, Z, G, A_1T, dy, dr, a_rev, a_prev_rev, C_wya, C_waa, C = self._views_for(T)
+        y_hat, Z, G, A_1T, dy, dr, a_rev, a_prev_rev, C_wya, C_waa, C, forward, last, backward = self._views_for(T)
         C_flat = self._C_flat
 
-        # forward: the recurrence and the output layer's products, one BLAS call each per step as in the course
-        A_rows, Z_rows, cols, pre = self._A_rows, self._Z_rows, self._Wax_cols, self._da
-        dot, tanh, multiply = _dot, np.tanh, np.multiply  # locals, and positional ``out``: less call overhead
+        # forward: the recurrence and the output layer's products, one BLAS call each per step as in the course;
+        # locals, and ufuncs with a positional ``out``: the per-call overhead is most of the time at these sizes
+        dot, tanh, multiply, add = _dot, np.tanh, np.multiply, np.add
+        pre = self._da
         self._A[0] = a_prev
-        for t in range(T):
-            ix = X[t]
-            a_next = A_rows[t + 1]
-            dot(Waa, A_rows[t], pre)  # (n_a, 1)
-            if ix is not None:  # (Wax x + Waa a) + b; x + y == y + x exactly, and 0 + y == y
-                pre += cols[ix]
-            pre += b
+        for (a_before, a_next, z), column in zip(forward, plan.columns):
+            dot(Waa, a_before, pre)  # (n_a, 1)
+            if column is not None:  # (Wax x + Waa a) + b; x + y == y + x exactly, and 0 + y == y
+                add(pre, column, pre)
+            add(pre, b, pre)
             tanh(pre, a_next)
-            dot(Wya, a_next, Z_rows[t])  # (n_y, 1)
+            dot(Wya, a_next, z)  # (n_y, 1)
         # softmax of every step (each with its own max, as the course), written straight into the dby rows
-        np.add(Z, by, y_hat)
-        y_hat -= np.maximum.reduce(y_hat, axis=1, keepdims=True)
+        add(Z, by, y_hat)
+        np.subtract(y_hat, np.maximum.reduce(y_hat, 1, None, None, True), y_hat)
         np.exp(y_hat, y_hat)
-        y_hat /= np.add.reduce(y_hat, axis=1, keepdims=True)
+        np.divide(y_hat, add.reduce(y_hat, 1, None, None, True), y_hat)
         loss = 0.0
         for log_p in np.log(C_flat[plan.target_at]).tolist():  # log y_hat[t][Y[t]], t = 0, 1, ...
             loss -= log_p
@@ -152,22 +154,24 @@ class FastRNN:
         multiply(A_1T, A_1T, G)
         np.subtract(1, G, G)  # 1 - a * a
         WyaT, WaaT = Wya.T, Waa.T
-        G_rows, dy_rows, dr_rows = self._G_rows, self._C_by_rows, self._C_b_rows
         da, da_next = self._da, self._da_next
-        for k in range(T):  # k-th step back: t = T-1-k
-            dr_k = dr_rows[k]
-            dot(WyaT, dy_rows[k], da)  # (n_a, 1)
-            if k:  # the course adds da_next = 0 at the last step: x + 0 == x
-                da += da_next
-            multiply(G_rows[T - 1 - k], da, dr_k)  # daraw
-            dot(WaaT, dr_k, da_next)
+        dy_k, dr_k, g_k = last  # step T-1: the course adds da_next = 0 there, and x + 0 == x
+        dot(WyaT, dy_k, da)  # (n_a, 1)
+        multiply(g_k, da, dr_k)  # daraw
+        for dy_k, dr_next, g_k in backward:  # steps T-2, ..., 0
+            dot(WaaT, dr_k, da_next)  # from the step after this one
+            dot(WyaT, dy_k, da)
+            add(da, da_next, da)
+            multiply(g_k, da, dr_next)
+            dr_k = dr_next
+        # (the course also computes Waa^T daraw after step 0; nothing uses it)
 
         # every gradient's per-step terms (exact products), then one sequential sum over the rows
         _einsum("ti,tj->tij", dy, a_rev, out=C_wya)  # no summed index: products only
         _einsum("ti,tj->tij", dr, a_prev_rev, out=C_waa)
         C_flat[plan.wax_at] = C_flat[plan.daraw_at]  # daraw into x_t's column of dWax (the rest stays 0)
         grad = self._grad
-        np.add.reduce(C, axis=0, out=grad)
+        add.reduce(C, 0, None, grad)
         C_flat[plan.wax_at] = 0.0
 
         # clip(gradients, 5) and P += -lr * dP, on all parameters at once
@@ -184,9 +188,10 @@ class _Plan:
     pattern (:func:`_plan_template`); a name adds its own characters.
     """
 
-    __slots__ = ("target_at", "wax_at", "daraw_at")
+    __slots__ = ("target_at", "wax_at", "daraw_at", "columns")
 
-    def __init__(self, X: list, Y: list, row: int, offsets, n_a: int, n_x: int):
+    def __init__(self, X: list, Y: list, row: int, offsets, n_a: int, n_x: int, wax_columns: list):
+        self.columns = [None if ix is None else wax_columns[ix] for ix in X]  # Wax x<t> (views of the parameters)
         steps = tuple(t for t, ix in enumerate(X) if ix is not None)
         targets, wax_base, self.daraw_at = _plan_template(len(X), steps, row, tuple(offsets), n_a, n_x)
         self.target_at = targets + np.asarray(Y, dtype=np.intp)  # t = 0, 1, ... (the loss's order)
