@@ -1,11 +1,20 @@
 """``make compare`` (assignments.compare): counts, summary.json's shape, the summary line, a wrong expected value,
-bad input, the optional model skipped, and the dinosaur and jazz sections on cheap inputs."""
+bad input, the optional model skipped, and the dinosaur and jazz sections on cheap inputs. The run machinery:
+summary.json and its run card are one output set (a busy --out stops at once, the previous set kept), and a
+real ``python -m assignments.compare`` sent SIGINT/SIGTERM while numpy loads or mid-comparison ends in one
+line and leaves the previous set as it was."""
 from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +24,9 @@ from assignments.compare import shakespeare as shakespeare_section
 from assignments.compare.__main__ import main
 from shared.cli import run
 from shared.errors import UserError
+from shared.lock import FolderLock
+from shared.outputs import verify_output_set
+from shared.paths import REPO_ROOT
 
 SUMMARY_LINE = re.compile(r"^(\d+)/(\d+) reference values match$")
 
@@ -159,3 +171,107 @@ def test_jazz_section_matches_both_eras(reference):
     assert section.total == 2 * 18 - 1 + 1  # per era 10 corpus/array rows, the printout, 2 models; the solo file
     assert any(r.what.startswith("era 2018") and r.expected == "41,678" for r in section.rows)
     assert all(r.ok is None for r in section.rows if r.what.startswith("solo metric"))
+
+
+
+# --------------------------------------------------------------------------- one output set per run
+
+@pytest.fixture(scope="module")
+def previous_set(tmp_path_factory):
+    """A finished ``--only rnn`` run: summary.json and its run card."""
+    out = tmp_path_factory.mktemp("previous") / "cmp"
+    assert run(main, ["--only", "rnn", "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_summary_and_card_are_one_set(previous_set):
+    assert verify_output_set(previous_set, strict=True) == []  # the card lists summary.json with its sha256
+    card = json.loads((previous_set / "run_card.json").read_text(encoding="utf-8"))
+    assert list(card["files"]) == ["summary.json"] and card["results"]["per_assignment"] == {"rnn_step_by_step": "146/146"}
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (previous_set / "summary.json").stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+@pytest.mark.parametrize("value, message", [("", "argument --out: is empty"), (None, "is a file, not a folder")])
+def test_bad_out_is_one_line_before_any_work(tmp_path, capsys, value, message):
+    if value is None:
+        value = str(tmp_path / "a-file")
+        Path(value).write_text("x")
+    assert run(main, ["--only", "rnn", "--out", value]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1 and message in captured.err
+
+
+def test_busy_out_stops_at_once_and_keeps_the_previous_set(previous_set, tmp_path, capsys):
+    out = tmp_path / "cmp"
+    shutil.copytree(previous_set, out)
+    before = _tree(out)
+    with FolderLock(out):  # another run holds the folder
+        assert run(main, ["--only", "rnn", "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == (f"error: output folder {out} is in use by another run (pid {os.getpid()}); "
+                            f"wait for it to end or choose another --out\n")
+    assert "== Assignment 1" not in captured.out and _tree(out) == before
+
+
+# The real command run as `python -m` runs it (runpy, as __main__) with a pause installed from here: READY POINT
+# on stdout, then a wait for a line on stdin (or a signal). Points: "import numpy" (numpy is about to be imported:
+# it must happen inside shared.cli.run, or a Ctrl-C there is a traceback), "comparing" (the output folder open,
+# the rnn section about to run).
+PAUSED_COMPARE = r"""
+import os, runpy, sys
+
+POINT = os.environ["PAUSE_AT"]
+
+
+def pause(point):
+    if point == POINT:
+        print("READY " + point, flush=True)
+        sys.stdin.readline()
+
+
+class PauseAtNumpy:
+    def find_spec(self, name, path=None, target=None):
+        if name == "numpy":
+            sys.meta_path.remove(self)
+            pause("import numpy")
+        return None
+
+
+if POINT == "import numpy":
+    sys.meta_path.insert(0, PauseAtNumpy())
+else:
+    from assignments.compare import rnn
+    compare = rnn.compare
+    rnn.compare = lambda *a, **k: (pause("comparing"), compare(*a, **k))[1]
+sys.argv = ["assignments.compare", *sys.argv[1:]]
+runpy.run_module("assignments.compare", run_name="__main__", alter_sys=True)
+"""
+COMPARE_INTERRUPTS = [("import numpy", "SIGINT"), ("comparing", "SIGTERM"), ("comparing", "SIGINT")]
+
+
+@pytest.mark.parametrize("point, name", COMPARE_INTERRUPTS, ids=[f"{p}-{n}" for p, n in COMPARE_INTERRUPTS])
+def test_interrupted_compare_is_one_line_and_keeps_the_previous_set(previous_set, tmp_path, point, name):
+    out = tmp_path / "cmp"
+    shutil.copytree(previous_set, out)
+    before = _tree(out)
+    process = subprocess.Popen([sys.executable, "-c", PAUSED_COMPARE, "--only", "rnn", "--quiet", "--out", str(out)],
+                               cwd=REPO_ROOT, env=dict(os.environ, PAUSE_AT=point), stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    watchdog = threading.Timer(60, process.kill)  # never hangs the suite
+    watchdog.start()
+    try:
+        line = process.stdout.readline()
+        assert line == f"READY {point}\n", (line, process.poll())
+        process.send_signal(getattr(signal, name))
+        stdout, err = process.communicate(timeout=60)
+    finally:
+        watchdog.cancel()
+    assert process.returncode == {"SIGINT": 130, "SIGTERM": 143}[name], err
+    assert err == "error: interrupted\n" and stdout in ("", "\n"), (stdout, err)  # "\n": a line ended before it
+    assert _tree(out) == before  # no staging folder, lock or temporary file; the previous set untouched
