@@ -48,7 +48,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from . import cleanup
 from .errors import UserError
-from .io import check_output_target, ensure_output_dir, is_write_error, os_error_reason, sha256_file, write_error
+from .io import _UMASK, check_output_target, ensure_output_dir, is_write_error, os_error_reason, sha256_file, write_error
 from .lock import LOCK_NAME, FolderLock
 from .paths import display_path
 from .runcard import card_json, run_card
@@ -210,6 +210,7 @@ class OutputSet:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=_TMP_PREFIX, suffix="".join(target.suffixes))
         os.close(fd)
         tmp_path = Path(tmp)
+        os.chmod(tmp_path, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs get the usual permissions
         try:
             try:
                 yield tmp_path

@@ -569,3 +569,12 @@ def test_set_seed_does_not_pretend_to_seed_string_hashing(monkeypatch):
     for bad in (-1, 2 ** 32, 1.5, True):
         with pytest.raises(ValueError, match="seed must be an integer"):
             set_seed(bad, tensorflow=False)
+
+
+def test_output_set_files_get_the_usual_permissions(tmp_path):
+    from shared.outputs import OutputSet
+
+    out = tmp_path / "out"
+    with OutputSet(out, command="test", seed=0) as outputs:
+        outputs.write_text("names.txt", "zuul\n")
+    assert (out / "names.txt").stat().st_mode & 0o777 == 0o666 & ~io._UMASK  # not mkstemp's 0600
