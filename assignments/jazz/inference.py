@@ -38,9 +38,9 @@ class Sampler:
         n_values, n_a = self.n_values, self.n_a
         k = top_k or n_values
 
-        def step(x, state, noise):                                                 # one generation step
-            a, state = cell(x, state)                                              # (1, n_a)
-            probs = densor(a)                                                      # (1, n_values)
+        def step(x, state, noise):  # one generation step; the layers' own call(), without Keras' __call__ wrapping
+            a, state = cell.call(x, state)                                         # (1, n_a)
+            probs = densor.call(a)                                                 # (1, n_values)
             if greedy:
                 index = tf.argmax(probs, axis=-1, output_type=tf.int32)            # (1,)
             else:  # Gumbel-max: argmax(log p / T + g) is a draw from softmax(log p / T)
@@ -58,19 +58,23 @@ class Sampler:
             uniform = tf.random.stateless_uniform((blocks * unroll, 1, n_values), seed=seed,
                                                   minval=1e-20, maxval=1.0)
             gumbel = -tf.math.log(-tf.math.log(uniform))                          # (steps, 1, n_values)
-            x = tf.zeros((1, n_values))                                            # (1, n_values)
-            state = [tf.zeros((1, n_a)), tf.zeros((1, n_a))]                       # a, c: (1, n_a)
-            out = tf.TensorArray(tf.int32, size=blocks, element_shape=(unroll,))
-            for b in tf.range(blocks):                                             # a while_loop of blocks,
+
+            def block(b, x, a, c, out):                                            # `unroll` steps per iteration
+                state = [a, c]
                 indices = []
-                for i in range(unroll):                                            # each `unroll` steps long
+                for i in range(unroll):
                     x, state, index = step(x, state, gumbel[b * unroll + i])
                     indices.append(index)
-                out = out.write(b, tf.concat(indices, axis=0))
+                return b + 1, x, state[0], state[1], out.write(b, tf.concat(indices, axis=0))
+
+            start = (tf.constant(0), tf.zeros((1, n_values)), tf.zeros((1, n_a)), tf.zeros((1, n_a)),
+                     tf.TensorArray(tf.int32, size=blocks, element_shape=(unroll,)))
+            *_, out = tf.while_loop(lambda b, *_: b < blocks, block, start)      # x, a, c: zeros at the start
             return tf.reshape(out.stack(), (-1,))[:Ty]                             # (Ty,)
 
-        self._loop = tf.function(loop, input_signature=[tf.TensorSpec([], tf.int32),
-                                                        tf.TensorSpec([2], tf.int32)])
+        # written as an explicit while_loop, so tracing needs no autograph conversion (a second saved per run)
+        self._loop = tf.function(loop, autograph=False, input_signature=[tf.TensorSpec([], tf.int32),
+                                                                         tf.TensorSpec([2], tf.int32)])
 
     def __call__(self, Ty: int, seed: int = 0, stream: int = 0) -> np.ndarray:
         """Indices ``(Ty,)``; the same ``(seed, stream)`` gives the same values."""
