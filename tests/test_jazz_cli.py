@@ -169,3 +169,21 @@ def test_load_refuses_a_model_of_another_vocabulary(first_run, tmp_path, capsys)
     err = capsys.readouterr().err.strip().splitlines()
     assert status == 2 and len(err) == 1 and "different vocabulary" in err[0]
     assert not out.exists()  # nothing written, not even the folder
+
+
+def test_the_command_as_a_process_ends_with_its_status_and_output(tmp_path):
+    """``python -m assignments.jazz`` ends without the interpreter's teardown (exit_now): output flushed, status kept."""
+    import os
+    import subprocess
+    import sys
+
+    from shared.paths import REPO_ROOT
+
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    done = subprocess.run([sys.executable, "-m", "assignments.jazz", "--midi", str(tmp_path / "none.mid"),
+                           "--out", str(tmp_path / "out")], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 2 and done.stdout.startswith("midi ")  # the settings were printed, then the error
+    assert done.stderr.strip().splitlines() == [f"error: MIDI file not found: {tmp_path / 'none.mid'} "
+                                                f"(run 'make data' to fetch the course data)"]
+    assert not (tmp_path / "out").exists()
