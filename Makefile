@@ -16,7 +16,7 @@ export PYTHONDONTWRITEBYTECODE = 1
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-setup: venv data system-deps ## everything: virtual environment, data, FluidSynth (best effort)
+setup: venv data system-deps ## everything: virtual environment, data, FluidSynth + Chromium + ChromeDriver (best effort)
 
 venv: $(STAMP) ## create .venv from requirements.txt
 
@@ -25,7 +25,7 @@ $(STAMP): requirements.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
-data: ## copy (or download) the course data into data/, checked against data/SHA256SUMS
+data: ## download (or copy) the course data into data/, checked against data/SHA256SUMS
 	@$(PYTHON) -m shared.data --quiet
 
 SYSTEM_PACKAGES := fluidsynth chromium chromium-driver
