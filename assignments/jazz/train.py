@@ -117,7 +117,7 @@ def train_fused(X, Y, LSTM_cell, densor, config: JazzConfig = JazzConfig(), quie
     size = min(config.batch_size, m)
     n_a = LSTM_cell.units
 
-    @tf.function
+    @tf.function(autograph=False)  # no Python control flow in it: nothing for autograph to convert
     def step(x, y, weight):
         zeros = tf.zeros((size, n_a))                                              # a0 = c0 = 0, as the course
         with tf.GradientTape() as tape:
