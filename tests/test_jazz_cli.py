@@ -180,10 +180,18 @@ def test_the_command_as_a_process_ends_with_its_status_and_output(tmp_path):
     from shared.paths import REPO_ROOT
 
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    done = subprocess.run([sys.executable, "-m", "assignments.jazz", "--midi", str(tmp_path / "none.mid"),
+    midi = make_test_midi(tmp_path / "tiny.mid")
+    done = subprocess.run([sys.executable, "-m", "assignments.jazz", "--midi", str(midi), "--melody-part", "Flute",
+                           "--chord-parts", "Piano", "--window", "0", "32", "--tx", "100",
                            "--out", str(tmp_path / "out")], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 2 and done.stdout.startswith("midi ")  # the settings were printed, then the error
-    assert done.stderr.strip().splitlines() == [f"error: MIDI file not found: {tmp_path / 'none.mid'} "
-                                                f"(run 'make data' to fetch the course data)"]
+    assert done.stderr.strip().splitlines() == ["error: the corpus has 52 tokens; it needs more than Tx=100 "
+                                                "(choose a longer solo window or a smaller --tx)"]
     assert not (tmp_path / "out").exists()
+    # a user's missing file is not told to fetch the course data
+    done = subprocess.run([sys.executable, "-m", "assignments.jazz", "--midi", str(tmp_path / "none.mid"),
+                           "--out", str(tmp_path / "out")], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.strip().splitlines() == [f"error: MIDI file not found: {tmp_path / 'none.mid'}"]

@@ -400,7 +400,7 @@ def test_missing_part_lists_parts_found(tiny):
     config = MidiConfig(melody_part="Saxophone", chord_parts=("Piano",))
     with pytest.raises(UserError) as excinfo:
         load_corpus(tiny["path"], config=config, cache=False)
-    _one_line_error(excinfo, "'Saxophone'", "Piano, Bass, Flute")
+    _one_line_error(excinfo, "'Saxophone'", "#0 Piano, #1 Bass, #2 Flute")
     with pytest.raises(UserError) as excinfo:  # the course file has no Flute
         load_corpus(tiny["path"], config=MidiConfig(chord_parts=("Piano", "Trumpet")), cache=False)
     _one_line_error(excinfo, "'Guitar'")
@@ -453,7 +453,8 @@ def test_both_commands_share_the_midi_options():
                 for a in group._group_actions}
 
     shared = midi_options(corpus_module.build_parser())
-    assert set(shared) == {"--midi", "--era", "--melody-part", "--chord-parts", "--window", "--tidy-rests"}
+    assert set(shared) == {"--midi", "--list-parts", "--era", "--melody-part", "--chord-parts", "--chords-from",
+                           "--window", "--tidy-rests"}
     assert midi_options(jazz_parser()) == shared
     # the corpus command's earlier spellings still parse, as prefixes of the shared names
     args = corpus_module.build_parser().parse_args(["--chord-part", "Piano", "Bass", "--tidy"])

@@ -6,7 +6,9 @@ solo window, files that must exist) and raises one :class:`~shared.errors.UserEr
 The one default that departs from the 2021 notebook is sampling: the course decodes greedily
 (``argmax``) from a zero start, so all five chunks of its solo share one predicted sequence.
 Here each chunk samples its own sequence at ``temperature`` 1.0, seeded; ``greedy=True`` (CLI
-``--greedy``) is the course's decoding.
+``--greedy``) is the course's decoding. On a file other than the course's, two more defaults differ (the course
+file keeps the course's): the tempo is the file's own (``--bpm``), and generated notes are folded by octaves into
+the training melody's range (``--fold`` / ``--no-fold``).
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from shared.paths import OUTPUT_DIR
 from shared.sampling import check_sampling
 
 from .midi_config import METHENY, MidiConfig
-from .options import DEFAULT_MIDI, midi_config_from_args
+from .options import DEFAULT_MIDI, resolve_midi
 
 
 @dataclass(frozen=True)
@@ -43,11 +45,14 @@ class JazzConfig:
     greedy: bool = False             # True = the course's argmax decoding
     temperature: float = 1.0
     top_k: int | None = None
-    bpm: float = 130.0
+    bpm: float = 130.0               # a file other than the course's: its own tempo (--bpm overrides)
+    fold: bool = False               # True: generated notes folded by octaves into the training melody's range
     seed: int = 0
     # files (course: data/original_metheny.mid in, output/my_music.midi out)
     midi: Path = DEFAULT_MIDI
     midi_config: MidiConfig = field(default=METHENY)
+    course_file: bool = True         # midi is the course's own file (sha256 as data/SHA256SUMS lists)
+    choices: tuple[str, ...] = ()    # how parts / window were chosen automatically (another file, options left open)
     tidy_rests: bool = False         # the corpus's opt-in cleaner variant (not the course's)
     load: Path | None = None         # a saved model to generate from instead of training
     out: Path = OUTPUT_DIR / "jazz"
@@ -70,10 +75,18 @@ class JazzConfig:
             if path is not None and not path.is_file():
                 what = "soundfont" if option == "--soundfont" else "model file"
                 raise UserError(f"{what} not found: {path} ({option})")
-        return cls(era=args.era, epochs=args.epochs, fused=not args.unrolled, Ty=args.ty, greedy=args.greedy,
-                   temperature=args.temperature, top_k=args.top_k, seed=args.seed, midi=args.midi,
-                   midi_config=midi_config_from_args(args), tidy_rests=args.tidy_rests, load=args.load,
-                   out=args.out, soundfont=args.soundfont, wav=not args.no_wav, quiet=args.quiet)
+        choice = resolve_midi(args)
+        if choice.course:
+            bpm = 130.0                                           # the course's tempo
+        else:
+            bpm = choice.tempo_bpm or 120.0                       # the file's own tempo (MIDI's default: 120)
+        return cls(era=args.era, m=args.m, Tx=args.tx, epochs=args.epochs, fused=not args.unrolled, Ty=args.ty,
+                   greedy=args.greedy, temperature=args.temperature, top_k=args.top_k,
+                   bpm=args.bpm if args.bpm is not None else bpm,
+                   fold=(not choice.course) if args.fold is None else args.fold, seed=args.seed, midi=args.midi,
+                   midi_config=choice.config, course_file=choice.course, choices=choice.reasons,
+                   tidy_rests=args.tidy_rests, load=args.load, out=args.out, soundfont=args.soundfont,
+                   wav=not args.no_wav, quiet=args.quiet)
 
     def to_dict(self) -> dict:
         """The settings as JSON-ready values (paths as strings, the MIDI config as a dict)."""

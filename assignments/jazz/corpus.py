@@ -47,10 +47,11 @@ from shared.io import sha256_file, write_text_atomic
 from shared.paths import REPO_ROOT
 
 from .grammar import parse_melody
+from .harmony import sounding_chords
 from .midi_config import METHENY, MidiConfig, check_era
 from .midi_io import Element, ImportedPart, import_part, read_midi
 from .notes import Chord, Note, pitch_name
-from .options import add_midi_options, midi_config_from_args
+from .options import add_midi_options, list_parts, resolve_midi
 
 DEFAULT_CACHE_DIR = REPO_ROOT / ".cache" / "jazz"
 CACHE_ENV = "JAZZ_CACHE_DIR"  # overrides DEFAULT_CACHE_DIR (the benchmark's cold runs use an empty folder)
@@ -108,15 +109,28 @@ def _chord(element: Element) -> Chord:
                  float(element.quarter_length), tuple(element.velocities))
 
 
+def check_parts(data, config: MidiConfig) -> list:
+    """The chord parts' tracks, after checking that every named part exists (the error lists the parts found)
+    and that none is the drum channel or both melody and accompaniment."""
+    melody = data.find_part(config.melody_part)
+    chords = [data.find_part(name) for name in config.chord_parts]
+    for role, track in [("melody", melody)] + [("chord", t) for t in chords]:
+        if track.is_drum:
+            raise UserError(f"part #{track.number} {track.label!r} is the drum channel (MIDI channel 10); it cannot "
+                            f"be the {role} part (see --list-parts)")
+    if config.chords_from == "all" and melody in chords:
+        raise UserError(f"part #{melody.number} {melody.label!r} is both the melody and a chord part; "
+                        f"choose other --chord-parts (see --list-parts)")
+    return list(dict.fromkeys(chords))
+
+
 def build_corpus(path: str | os.PathLike, era: str = "2021", config: MidiConfig = METHENY,
                  source_sha256: str | None = None) -> Corpus:
     """Parse the MIDI file and build the corpus (no caching; see :func:`load_corpus`)."""
     era = check_era(era)
     data = read_midi(path)
-    for name in (config.melody_part, *config.chord_parts):
-        data.find_part(name)  # every named part must exist; the error lists the parts found
+    chord_tracks = check_parts(data, config)
     melody_part = import_part(data, config.melody_part, era, config)
-    harmony_part = import_part(data, config.harmony_part, era, config)
     length = config.measure_length
 
     # Melody: the course's 0 -> 0.25 fix, then the window, then measures keyed by int(offset / 4).
@@ -145,16 +159,28 @@ def build_corpus(path: str | os.PathLike, era: str = "2021", config: MidiConfig 
         for e in melody_part.flat() if not e.is_rest and _in_window(e.offset, config.window) for p in e.pitches
     ]
 
-    # Chords: the harmony part's chords in the window, grouped by the same measure numbers.
-    all_chords = [e for e in harmony_part.flat() if e.is_chord]
+    # Chords: the harmony part's chords (course), or what sounds together across all chord parts, in the
+    # window, grouped by the same measure numbers.
+    if config.chords_from == "all":
+        all_chords = sounding_chords(data, chord_tracks, era, config)
+        source = f"parts {', '.join(repr(t.label) for t in chord_tracks)}"
+    else:
+        all_chords = [e for e in import_part(data, config.harmony_part, era, config).flat() if e.is_chord]
+        source = f"part {config.harmony_part!r}"
     by_key: dict[int, list[Chord]] = {}
     for element in all_chords:
         if _in_window(element.offset, config.window):
             by_key.setdefault(int(element.offset / length), []).append(_chord(element))
     if not all_chords:
-        raise UserError(f"part {config.harmony_part!r} has no chords (notes that start and end together), "
-                        f"so the melody cannot be classified")
+        hint = "" if config.chords_from == "all" else " (--chords-from all reads the notes sounding together " \
+                                                       "across all chord parts)"
+        raise UserError(f"{source} has no chords (notes that start and end together), "
+                        f"so the melody cannot be classified{hint}")
     chord_groups: list[list[Chord]] = [[]] + [by_key.get(k, []) for k in measure_keys]
+    if not any(chord_groups):
+        raise UserError(f"{source} has no chords in the solo window {config.window[0]:g}-{config.window[1]:g} "
+                        f"(its chords span {float(all_chords[0].offset):g}-{float(all_chords[-1].end):g} "
+                        f"quarter notes)")
 
     grammars = []
     for i, key in enumerate(measure_keys):
@@ -277,7 +303,7 @@ def load_corpus(path: str | os.PathLike, era: str = "2021", config: MidiConfig =
         raise UserError(str(exc)) from None
     path = Path(path)
     if not path.is_file():
-        raise UserError(f"MIDI file not found: {path} (run 'make data' to fetch the course data)")
+        raise UserError(f"MIDI file not found: {path}")
     if path.stat().st_size == 0:
         raise UserError(f"MIDI file is empty: {path}")
     sha256 = sha256_file(path)
@@ -310,7 +336,7 @@ def window_starts(corpus_len: int, m: int = 60, Tx: int = 30, seed: int = 0) -> 
     global random state."""
     if corpus_len <= Tx:
         raise UserError(f"the corpus has {corpus_len} tokens; it needs more than Tx={Tx} "
-                        f"(choose a longer solo window or a smaller Tx)")
+                        f"(choose a longer solo window or a smaller --tx)")
     rng = np.random.RandomState(seed)
     return [int(rng.choice(corpus_len - Tx)) for _ in range(m)]
 
@@ -367,9 +393,14 @@ def build_parser() -> ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    config = midi_config_from_args(args)
+    if args.list_parts:
+        print(list_parts(args))
+        return 0
+    choice = resolve_midi(args)
+    for line in choice.reasons:
+        print(f"chosen: {line}")
     start = time.perf_counter()
-    corpus = load_corpus(args.midi, args.era, config, cache=not args.no_cache)
+    corpus = load_corpus(args.midi, args.era, choice.config, cache=not args.no_cache)
     seconds = time.perf_counter() - start
     if args.tidy_rests:
         corpus = tidy_rests(corpus)

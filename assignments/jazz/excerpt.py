@@ -91,12 +91,14 @@ def write_excerpt(source: str | os.PathLike, path: str | os.PathLike, parts: Seq
         return window[0] <= quantize_value(tick / tpq, tuple(quantize_divisors)) <= window[1]
 
     conductor = [(t, m) for track in midi.tracks for t, m in _absolute(track) if m.type in CONDUCTOR]
-    indices = list(dict.fromkeys(data.find_part(name).index for name in parts))
+    chosen = list(dict.fromkeys(data.find_part(name) for name in parts))
     out = mido.MidiFile(type=1, ticks_per_beat=tpq)
     out.tracks.append(_track("original excerpt", _cut(sorted(conductor, key=lambda e: e[0]), start, end)))
-    for index in indices:
-        name = next(t.label for t in data.tracks if t.index == index)
-        out.tracks.append(_track(name, _cut(_absolute(midi.tracks[index]), start, end, in_window)))
+    for part in chosen:
+        events = _absolute(midi.tracks[part.index])
+        if part.channel is not None:  # one channel of a multi-channel track: its own channel's events only
+            events = [(t, m) for t, m in events if getattr(m, "channel", part.channel) == part.channel]
+        out.tracks.append(_track(part.label, _cut(events, start, end, in_window)))
     with atomic_path(path) as tmp:
         out.save(tmp)
     return Path(path)

@@ -235,13 +235,36 @@ class Solo:
     groups: list[int] = field(default_factory=list)            # chord group of each chunk
 
 
+PIANO_RANGE = (21, 108)  # A0..C8
+
+
+def fold_pitch(midi: int, low: int, high: int) -> int:
+    """``midi`` moved by whole octaves into ``[low, high]``; for a range narrower than the pitch class allows,
+    the octave nearest the range, then the nearer end of the range (so the result always lies inside it)."""
+    while midi > high and midi - 12 >= 0:
+        midi -= 12
+    while midi < low and midi + 12 <= 127:
+        midi += 12
+    if midi > high:  # the pitch class does not fit between low and high: the nearer of its neighbours, clipped
+        midi = high if midi - high <= low - (midi - 12) else low
+    return min(max(midi, low), high)
+
+
+def fold_range(low: int, high: int) -> tuple[int, int]:
+    """The range notes are folded into: the training melody's ``[low, high]`` within the piano's A0..C8."""
+    low, high = max(low, PIANO_RANGE[0]), min(high, PIANO_RANGE[1])
+    return (low, high) if low <= high else PIANO_RANGE
+
+
 def improvise(sample: Callable[[int, int], Sequence[int]], indices_values: dict[int, str],
               chords: Sequence[Sequence[Chord]], rng: random.Random, Ty: int = 50, bpm: float = 130.0,
-              quiet: bool = False) -> Solo:
+              quiet: bool = False, pitch_range: tuple[int, int] | None = None) -> Solo:
     """The course's ``generate_music`` loop: ``sample(Ty, chunk)`` -> value indices for each chunk.
 
     ``chords`` are the corpus's chord groups; ``rng`` drives every random choice of the post-processing.
-    Prints what the course prints (up to the MIDI file) unless ``quiet``.
+    Prints what the course prints (up to the MIDI file) unless ``quiet``. With ``pitch_range`` (MIDI numbers,
+    not in the course) every generated note is folded into it by octaves (:func:`fold_pitch`) after the
+    course's pruning; without it the notes are the course's, unbounded.
     """
     m21 = music21()
     note = m21.note
@@ -267,6 +290,12 @@ def improvise(sample: Callable[[int, int], Sequence[int]], indices_values: dict[
         sounds = unparse_grammar(predicted, curr_chords, rng)
         sounds = prune_notes(sounds)
         sounds = clean_up_notes(sounds)
+        if pitch_range is not None:
+            for m in sounds:
+                if isinstance(m, note.Note):
+                    folded = fold_pitch(m.pitch.midi, *pitch_range)
+                    if folded != m.pitch.midi:
+                        m.pitch.midi = folded
         count = len([k for k in sounds if isinstance(k, note.Note)])
         solo.counts.append(count)
         solo.groups.append(i)

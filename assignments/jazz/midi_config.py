@@ -19,6 +19,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 
+CHORDS_FROM = ("first", "all")
+
+
 @dataclass(frozen=True)
 class MidiConfig:
     """Which parts and which stretch of a MIDI file become the corpus, and how its notes are read."""
@@ -39,6 +42,10 @@ class MidiConfig:
     (music21: ticksPerQuarter / 16, i.e. 6 ticks at the file's 96 ticks per quarter)."""
     min_quarter_length: float = 0.25
     """The course replaces every melody quarterLength of 0 by this value."""
+    chords_from: str = "first"
+    """``"first"`` (the course): the chords are the music21 Chords of the first of ``chord_parts``.
+    ``"all"``: the pitches sounding together across all ``chord_parts`` at each onset (:mod:`harmony`), so
+    chorales and single-note left hands work; the default for files other than the course's."""
 
     def __post_init__(self) -> None:
         start, end = self.window
@@ -46,6 +53,8 @@ class MidiConfig:
             raise ValueError(f"window must satisfy 0 <= start <= end, got {self.window}")
         if not self.chord_parts:
             raise ValueError("chord_parts must name at least one part")
+        if self.chords_from not in CHORDS_FROM:
+            raise ValueError(f"chords_from must be one of {', '.join(CHORDS_FROM)}, got {self.chords_from!r}")
         if self.measure_length <= 0 or not self.quantize_divisors or min(self.quantize_divisors) <= 0:
             raise ValueError("measure_length and quantize_divisors must be positive")
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
@@ -58,60 +58,114 @@ class NoteMessage:
     is_note_on: bool  # a note_on message (velocity 0 included); False for note_off
 
 
+DRUM_CHANNEL = 9  # MIDI channel 10: General MIDI percussion, never a melody or chord source
+
+
 @dataclass(frozen=True)
 class Track:
-    """A MIDI track that holds notes (music21 turns exactly these into Parts)."""
+    """A part of a MIDI file: a track that holds notes, or one channel of a track that holds several.
 
-    index: int  # position in the file
+    music21 turned every note track into one Part; a type-0 file (one track) or any track playing on several
+    channels would then be one part with drums, bass and all in it, so such a track is split by channel here
+    (``channel`` set). A track on one channel stays whole (``channel`` None): the course file's tracks are.
+    """
+
+    index: int  # position of the track in the file
     name: str  # track_name meta message ('' if none)
-    program: int | None  # first program change, if any
+    program: int | None  # first program change (of this channel, for a split track), if any
     messages: tuple[NoteMessage, ...]
+    channel: int | None = None  # the channel this part was split off by; None: the whole track
+    number: int = 0  # position among the file's parts (what --list-parts shows, and what "#N" selects)
+
+    @property
+    def channels(self) -> tuple[int, ...]:
+        return tuple(sorted({m.channel for m in self.messages}))
+
+    @property
+    def is_drum(self) -> bool:
+        """Every note on MIDI channel 10 (index 9), General MIDI's percussion channel."""
+        return self.channels == (DRUM_CHANNEL,)
 
     @property
     def label(self) -> str:
-        """The name the track is known by: its track name, else its General MIDI family."""
+        """The name the part is known by: its track name, else its General MIDI family (Drums on channel 10);
+        a part split off a track by channel adds the channel (1-16)."""
         if self.name:
-            return self.name
-        if self.program is not None:
-            return _GM_FAMILIES[self.program // 8]
-        return f"track {self.index}"
+            base = self.name
+        elif self.is_drum:
+            base = "Drums"
+        elif self.program is not None:
+            base = _GM_FAMILIES[self.program // 8]
+        else:
+            base = f"track {self.index}"
+        return base if self.channel is None else f"{base} (channel {self.channel + 1})"
 
 
 @dataclass(frozen=True)
 class MidiData:
     ticks_per_quarter: int
-    tracks: tuple[Track, ...]  # only tracks with notes, in file order
+    tracks: tuple[Track, ...]  # the parts: note tracks in file order, multi-channel tracks split by channel
+    tempo_bpm: float | None = None  # the first set_tempo of the file, if any (MIDI's default is 120 bpm)
 
     @property
     def part_names(self) -> list[str]:
         return [t.label for t in self.tracks]
 
+    def parts_text(self) -> str:
+        return ", ".join(f"#{t.number} {t.label}" for t in self.tracks) or "none"
+
     def find_part(self, name: str) -> Track:
-        """The first track called ``name`` (case-insensitive; track name first, then GM family)."""
-        wanted = name.strip().lower()
+        """The part called ``name`` (case-insensitive; track name first, then label), or numbered ``#N`` / ``N``
+        (its number in ``--list-parts``). Several parts with that name: UserError asking for a number."""
+        wanted = str(name).strip().lower()
         for attr in ("name", "label"):
-            for track in self.tracks:
-                if getattr(track, attr).strip().lower() == wanted:
-                    return track
-        raise UserError(f"no part named {name!r} in the MIDI file; parts found: {', '.join(self.part_names) or 'none'}")
+            found = [t for t in self.tracks if getattr(t, attr).strip().lower() == wanted]
+            if attr == "name" and any(t.channel is not None for t in found):
+                continue  # a split track's name names all its channels: decide by label
+            if len(found) > 1:
+                raise UserError(f"{len(found)} parts are called {name!r} ({', '.join(f'#{t.number}' for t in found)}); "
+                                f"choose one by its number, e.g. '#{found[0].number}' (see --list-parts)")
+            if found:
+                return found[0]
+        number = wanted[1:] if wanted.startswith("#") else wanted
+        if number.isdigit() and int(number) < len(self.tracks):
+            return self.tracks[int(number)]
+        raise UserError(f"no part named {name!r} in the MIDI file; parts found: {self.parts_text()}")
 
 
 def _note_tracks(midi) -> list[Track]:
-    """The tracks of a ``mido.MidiFile`` that hold notes, with absolute tick times."""
+    """The parts of a ``mido.MidiFile``: its note tracks with absolute tick times, split by channel when a
+    track plays on several channels."""
     tracks = []
     for index, mido_track in enumerate(midi.tracks):
-        tick, name, program, messages = 0, "", None, []
+        tick, name, programs, messages = 0, "", {}, []
         for msg in mido_track:
             tick += msg.time
             if msg.type in ("note_on", "note_off"):
                 messages.append(NoteMessage(tick, msg.note, msg.channel, msg.velocity, msg.type == "note_on"))
             elif msg.type == "track_name" and not name:
                 name = msg.name
-            elif msg.type == "program_change" and program is None:
-                program = msg.program
-        if messages:
-            tracks.append(Track(index, name, program, tuple(messages)))
-    return tracks
+            elif msg.type == "program_change":
+                programs.setdefault(msg.channel, msg.program)
+        if not messages:
+            continue
+        channels = sorted({m.channel for m in messages})
+        if len(channels) == 1:
+            first = next(iter(programs.values()), None)  # as before: the track's first program change
+            tracks.append(Track(index, name, first, tuple(messages)))
+            continue
+        for channel in channels:
+            tracks.append(Track(index, name, programs.get(channel), tuple(m for m in messages if m.channel == channel),
+                                channel))
+    return [replace(t, number=n) for n, t in enumerate(tracks)]
+
+
+def _first_tempo(midi) -> float | None:
+    for track in midi.tracks:
+        for msg in track:
+            if msg.type == "set_tempo":
+                return round(60_000_000 / msg.tempo, 3)
+    return None
 
 
 def parse_midi(path: str | Path):
@@ -119,7 +173,7 @@ def parse_midi(path: str | Path):
     files. Parses are remembered by the file's bytes, so the corpus and the excerpt of one run share one."""
     path = Path(path)
     if not path.is_file():
-        raise UserError(f"MIDI file not found: {path} (run 'make data' to fetch the course data)")
+        raise UserError(f"MIDI file not found: {path}")
     raw = path.read_bytes()
     if not raw:
         raise UserError(f"MIDI file is empty: {path}")
@@ -148,7 +202,7 @@ def _parse(raw: bytes):
 def read_midi(path: str | Path) -> MidiData:
     """Read the note tracks of a MIDI file. UserError (one line) for missing, empty, non-MIDI or truncated files."""
     midi = parse_midi(path)
-    return MidiData(midi.ticks_per_beat, tuple(_note_tracks(midi)))
+    return MidiData(midi.ticks_per_beat, tuple(_note_tracks(midi)), _first_tempo(midi))
 
 
 # --------------------------------------------------------------------------------------------------- import

@@ -33,6 +33,7 @@ from .config import JazzConfig
 from .corpus import Corpus, array_summary, load_corpus, one_hot_windows, tidy_rests, values_indices
 from .excerpt import write_excerpt
 from .inference import Sampler
+from .notes import midi_number, pitch_name
 from .pianoroll import plot_pianoroll
 from .render import Renders
 
@@ -56,9 +57,11 @@ def settings_text(config: JazzConfig) -> str:
     return "\n".join([
         f"midi       {display_path(config.midi)} (era {config.era}{' + tidy rests' if config.tidy_rests else ''}; "
         f"melody {midi.melody_part!r}, chords {', '.join(midi.chord_parts)}; "
-        f"window {midi.window[0]:g}-{midi.window[1]:g})",
+        f"window {midi.window[0]:g}-{midi.window[1]:g}{'' if midi.chords_from == 'first' else '; chords from all chord parts'})",
+        *(f"chosen     {line}" for line in config.choices),
         f"training   {training}",
-        f"generation Ty {config.Ty}, {decoding}, {config.bpm:g} bpm",
+        f"generation Ty {config.Ty}, {decoding}, {config.bpm:g} bpm"
+        f"{', folded into the training range' if config.fold else ''}",
         f"seed       {config.seed}",
         f"output     {display_path(config.out)}",
     ])
@@ -69,7 +72,7 @@ def corpus_of(config: JazzConfig, console: Console) -> Corpus:
     corpus = load_corpus(config.midi, config.era, config.midi_config)
     if config.tidy_rests:
         corpus = tidy_rests(corpus)
-    console.say(corpus.summary())
+    console.say(corpus.summary(), chunks_text(corpus))
     return corpus
 
 
@@ -145,14 +148,30 @@ def train_or_load(config: JazzConfig, corpus: Corpus, data: TrainingData, output
     return LSTM_cell, densor
 
 
+def chunks_text(corpus: Corpus) -> str:
+    """How many chunks the solo has, and why (the 2021 notebook's ``range(1, len(chords) // 3)``)."""
+    n_groups = len(corpus.chord_groups)
+    groups = generate.chunk_groups(n_groups)
+    rule = f"range(1, {n_groups} // 3)" if len(range(1, n_groups // 3)) else "at least one"
+    return (f"{len(groups)} chunk{'s' if len(groups) > 1 else ''} of 4 beats over chord group"
+            f"{'s' if len(groups) > 1 else ''} {groups[0]}..{groups[-1]}: {rule} of the {n_groups} chord groups "
+            f"(generate_music walks range(1, len(chords) // 3); a longer window gives more)")
+
+
 def improvise(config: JazzConfig, layers, data: TrainingData, corpus: Corpus, outputs: OutputSet) -> generate.Solo:
-    """The solo: ``config.Ty`` values per chunk from the compiled sampler, turned into notes over chord groups 1..5."""
+    """The solo: ``config.Ty`` values per chunk from the compiled sampler, turned into notes over chord groups 1..5
+    (folded into the training melody's range with ``config.fold``)."""
     LSTM_cell, densor = layers
     sampler = Sampler(LSTM_cell, densor, greedy=config.greedy, temperature=config.temperature, top_k=config.top_k)
+    pitch_range = None
+    if config.fold:
+        pitches = [midi_number(n.pitch) for n in corpus.melody_window]
+        pitch_range = generate.fold_range(min(pitches), max(pitches))
+        outputs.results["fold_range"] = [pitch_name(p) for p in pitch_range]
     try:
         solo = generate.improvise(lambda Ty, chunk: sampler(Ty, config.seed, chunk), data.indices_values,
                                   corpus.chord_groups, random.Random(config.seed), Ty=config.Ty, bpm=config.bpm,
-                                  quiet=config.quiet)
+                                  quiet=config.quiet, pitch_range=pitch_range)
     except ValueError as exc:
         raise UserError(str(exc)) from None
     outputs.results["notes_per_chunk"] = solo.counts
