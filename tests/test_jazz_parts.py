@@ -142,8 +142,8 @@ def test_right_hand_melody_over_a_single_note_left_hand(tmp_path):
 
 def test_melody_only_and_drums_only_files_are_one_clear_line(tmp_path):
     melody = write_file(tmp_path / "melody.mid", [_track("Flute", _melody())])
-    with pytest.raises(UserError, match=r"has one pitched part \(#0 'Flute'\); a solo needs a melody and at least "
-                                        r"one accompaniment part"):
+    with pytest.raises(UserError, match=r"has one pitched part \(#0 'Flute'\) and it plays one note at a time; a "
+                                        r"solo needs a melody and at least one accompaniment part"):
         resolve_midi(_args("--midi", str(melody)))
     drums = write_file(tmp_path / "drums.mid", [_track("Kit", _drums()), _track("More", _drums())])
     with pytest.raises(UserError, match=r"has only drum parts \(2\): nothing to use as the melody"):
@@ -206,3 +206,17 @@ def test_window_past_the_piece_and_short_corpus_fail_before_training(tmp_path):
         load_corpus(path, config=resolve_midi(_args("--midi", str(path), "--window", "100", "200")).config,
                     cache=False)
     assert DEFAULT_MIDI.name == "original_metheny.mid"
+
+
+def test_a_single_piano_track_is_split_into_its_top_line_and_the_rest(tmp_path):
+    """The documented fallback for one polyphonic part: top line = melody, the notes below = accompaniment."""
+    notes = [(start, length, pitch, 0) for start, length, pitch, _ in _melody()] + _block_chords(channel=0)
+    path = write_file(tmp_path / "piano.mid", [_track("Piano", notes)])
+    choice = resolve_midi(_args("--midi", str(path)))
+    assert (choice.config.melody_part, choice.config.chord_parts) == ("#0:top", ("#0:rest",))
+    assert "its top line as the melody" in choice.reasons[0]
+    data = read_midi(path)
+    top, rest = data.find_part("#0:top"), data.find_part("#0:rest")
+    assert len(top.messages) == 2 * 96 and len(rest.messages) == 2 * 36  # the melody on top, the triads below
+    corpus = load_corpus(path, config=choice.config, cache=False)
+    assert len(corpus.corpus) == 96 and {len(c.pitches) for g in corpus.chord_groups for c in g} == {3}

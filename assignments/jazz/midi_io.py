@@ -128,9 +128,38 @@ class MidiData:
             if found:
                 return found[0]
         number = wanted[1:] if wanted.startswith("#") else wanted
-        if number.isdigit() and int(number) < len(self.tracks):
-            return self.tracks[int(number)]
+        number, _, line = number.partition(":")
+        if number.isdigit() and int(number) < len(self.tracks) and line in ("", *SPLIT_LINES):
+            track = self.tracks[int(number)]
+            return split_top_line(track, self.ticks_per_quarter)[SPLIT_LINES.index(line)] if line else track
         raise UserError(f"no part named {name!r} in the MIDI file; parts found: {self.parts_text()}")
+
+
+SPLIT_LINES = ("top", "rest")  # "#N:top" / "#N:rest": a polyphonic part's highest notes / the notes below them
+
+
+def split_top_line(track: Track, ticks_per_quarter: int) -> tuple[Track, Track]:
+    """A polyphonic part as two: its top line (of the notes starting together -- within 1/16 quarter -- the
+    highest) and the rest. Used when a file has a single pitched part (one piano track): the top line is the
+    melody, the rest the accompaniment. Notes are paired as music21 6.7 paired them."""
+    notes = sorted(pair_notes(track.messages, EraRules.for_era("2021")), key=lambda n: (n.on, -n.pitch))
+    tolerance = ticks_per_quarter / 16
+    top, rest, group_start = [], [], None
+    for n in notes:
+        if group_start is None or n.on - group_start > tolerance:
+            group_start = n.on
+            top.append(n)
+        else:
+            rest.append(n)
+
+    def messages(chosen):
+        events = [NoteMessage(n.on, n.pitch, n.channel, n.velocity, True) for n in chosen]
+        events += [NoteMessage(n.off, n.pitch, n.channel, 0, False) for n in chosen]
+        return tuple(sorted(events, key=lambda m: (m.tick, m.is_note_on)))
+
+    base = Track(track.index, track.name, track.program, (), track.channel, track.number).label
+    return (replace(track, name=f"{base} (top line)", channel=None, messages=messages(top)),
+            replace(track, name=f"{base} (below the top line)", channel=None, messages=messages(rest)))
 
 
 def _note_tracks(midi) -> list[Track]:

@@ -113,8 +113,7 @@ def resolve_midi(args: argparse.Namespace) -> MidiChoice:
         from .parts import choose_parts
 
         choice = choose_parts(data, str(args.midi), args.melody_part, args.chord_parts)
-        melody = args.melody_part or f"#{choice.melody.number}"
-        chords = tuple(args.chord_parts or [f"#{p.number}" for p in choice.accompaniment])
+        melody, chords = choice.melody_spec, tuple(choice.chord_specs)
         reasons.append(choice.reason)
     if args.window is not None:
         window = (float(args.window[0]), float(args.window[1]))

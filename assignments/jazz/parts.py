@@ -41,6 +41,7 @@ GM_PROGRAMS = (
 """General MIDI level 1 program names, 0-based (program 0 = Acoustic Grand Piano)."""
 
 MIN_MELODY_NOTES = 8  # a part with fewer notes is never chosen as the melody automatically
+MIN_SPLIT_POLYPHONY = 0.2  # a file's only pitched part is split into top line + rest when this share overlaps
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,8 @@ class PartChoice:
     melody: PartInfo
     accompaniment: list[PartInfo]
     reason: str
+    melody_spec: str           # what --melody-part would say: a name or '#N' ('#N:top' for a split part)
+    chord_specs: list[str]
 
 
 def choose_parts(data: MidiData, source: str, melody: str | None = None, chords: list[str] | None = None
@@ -121,7 +124,10 @@ def choose_parts(data: MidiData, source: str, melody: str | None = None, chords:
     Melody: of the pitched (non-drum) parts with at least :data:`MIN_MELODY_NOTES` notes, the one with the best
     ``2 * monophony + register + note share`` (monophony = 1 - overlapping share; register = its mean pitch
     placed between the lowest and highest part's, 0..1; note share = notes / the most notes of a part).
-    Accompaniment: every other pitched part. UserError when the file has no two pitched parts to use.
+    Accompaniment: every other pitched part. A file with a single pitched part that plays chords (at least
+    :data:`MIN_SPLIT_POLYPHONY` of its notes overlapping: one piano track) is split: its top line
+    (``#N:top``, :func:`~assignments.jazz.midi_io.split_top_line`) is the melody, the notes below it
+    (``#N:rest``) the accompaniment. UserError when there is nothing to use.
     """
     infos = describe_parts(data)
     pitched = [p for p in infos if not p.drum and p.notes]
@@ -155,9 +161,16 @@ def choose_parts(data: MidiData, source: str, melody: str | None = None, chords:
     if chord_infos is None:
         chord_infos = [p for p in pitched if p.number != chosen.number]
         if not chord_infos:
-            raise UserError(f"{source} has one pitched part (#{chosen.number} {chosen.label!r}); a solo needs a "
-                            f"melody and at least one accompaniment part to take chords from (see --list-parts)")
+            if melody is None and chosen.polyphony >= MIN_SPLIT_POLYPHONY:
+                reason = (f"one pitched part (#{chosen.number} {chosen.label!r}, {chosen.polyphony:.0%} of its notes "
+                          f"overlapping): its top line as the melody (#{chosen.number}:top), the notes below it as "
+                          f"the accompaniment (#{chosen.number}:rest)")
+                return PartChoice(chosen, [chosen], reason, f"#{chosen.number}:top", [f"#{chosen.number}:rest"])
+            raise UserError(f"{source} has one pitched part (#{chosen.number} {chosen.label!r}) and it plays one "
+                            f"note at a time; a solo needs a melody and at least one accompaniment part to take "
+                            f"chords from (see --list-parts)")
         reason += "; accompaniment: the other pitched parts " + ", ".join(f"#{p.number}" for p in chord_infos)
     else:
         reason += "; accompaniment " + ", ".join(f"#{p.number}" for p in chord_infos) + " (--chord-parts)"
-    return PartChoice(chosen, chord_infos, reason)
+    return PartChoice(chosen, chord_infos, reason, melody or f"#{chosen.number}",
+                      list(chords) if chords is not None else [f"#{p.number}" for p in chord_infos])
