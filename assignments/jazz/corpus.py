@@ -33,7 +33,7 @@ import hashlib
 import json
 import os
 import time
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import asdict, dataclass
 from itertools import groupby
 from pathlib import Path
@@ -56,6 +56,10 @@ from .options import add_midi_options, list_parts, resolve_midi
 DEFAULT_CACHE_DIR = REPO_ROOT / ".cache" / "jazz"
 CACHE_ENV = "JAZZ_CACHE_DIR"  # overrides DEFAULT_CACHE_DIR (the benchmark's cold runs use an empty folder)
 PIPELINE_VERSION = 2  # bump when the corpus a given file/era/config produces changes
+PROGRESS_NOTES = 5_000  # a solo window with at least this many elements shows a progress bar (unless quiet)
+MAX_WINDOW_NOTES = 100_000
+"""The most melody elements (notes and rests) a solo window may hold: the grammar of 100,000 elements takes
+about a minute to build (the course's window holds 275), and training only ever reads ``m`` windows of ``Tx``."""
 
 
 @dataclass(frozen=True)
@@ -124,9 +128,19 @@ def check_parts(data, config: MidiConfig) -> list:
     return list(dict.fromkeys(chords))
 
 
+def progress(items: list, what: str, show: bool, quiet: bool):
+    """``items``, with a progress bar on stderr when ``show`` and not ``quiet`` (a long piece)."""
+    if not show or quiet:
+        return items
+    from shared.console import progress as bar
+
+    return bar(len(items), quiet, desc=what, iterable=items)
+
+
 def build_corpus(path: str | os.PathLike, era: str = "2021", config: MidiConfig = METHENY,
-                 source_sha256: str | None = None) -> Corpus:
-    """Parse the MIDI file and build the corpus (no caching; see :func:`load_corpus`)."""
+                 source_sha256: str | None = None, quiet: bool = True) -> Corpus:
+    """Parse the MIDI file and build the corpus (no caching; see :func:`load_corpus`); a progress bar for a long
+    solo window unless ``quiet``."""
     era = check_era(era)
     data = read_midi(path)
     chord_tracks = check_parts(data, config)
@@ -142,6 +156,9 @@ def build_corpus(path: str | os.PathLike, era: str = "2021", config: MidiConfig 
                 if sounding else "it has no notes")
         raise UserError(f"no melody notes in the solo window {config.window[0]:g}-{config.window[1]:g} "
                         f"of part {config.melody_part!r} ({span} quarter notes)")
+    if len(window) > MAX_WINDOW_NOTES:
+        raise UserError(f"the solo window {config.window[0]:g}-{config.window[1]:g} holds {len(window):,} melody "
+                        f"notes and rests; at most {MAX_WINDOW_NOTES:,} (choose a shorter --window)")
     keys = [int(e.offset / length) for e in window]
     measure_keys = [k for k, _ in groupby(keys)]
     index_of = {k: i for i, k in enumerate(measure_keys)}
@@ -182,14 +199,17 @@ def build_corpus(path: str | os.PathLike, era: str = "2021", config: MidiConfig 
                         f"(its chords span {float(all_chords[0].offset):g}-{float(all_chords[-1].end):g} "
                         f"quarter notes)")
 
+    by_measure: dict[int, list[Note]] = {}
+    for n in melody:  # (one pass: a filter per measure was quadratic on a long piece)
+        by_measure.setdefault(n.grammar_index, []).append(n)
+    chord_offsets = [c.offset for c in all_chords]  # in time order
     grammars = []
-    for i, key in enumerate(measure_keys):
-        notes = [n for n in melody if n.grammar_index == i]
+    for i, key in enumerate(progress(measure_keys, "grammar", len(window) >= PROGRESS_NOTES, quiet)):
         chords = chord_groups[i + 1]
         if not chords:  # not in the course (it crashes): use the last chord before the measure, else the first one
-            before = [c for c in all_chords if c.offset < key * length]
-            chords = [_chord(before[-1] if before else all_chords[0])]
-        grammars.append(parse_melody(notes, chords, length))
+            before = bisect_left(chord_offsets, key * length)
+            chords = [_chord(all_chords[before - 1] if before else all_chords[0])]
+        grammars.append(parse_melody(by_measure.get(i, []), chords, length))
     corpus = [token for grammar in grammars for token in grammar.split()]
     values = sorted(set(corpus))
     return Corpus(era, corpus, values, grammars, chord_groups, melody, melody_window,
@@ -247,10 +267,15 @@ def tidy_rests(corpus: Corpus, min_rest: float = 1 / 6) -> Corpus:
 def _grammars(melody: list[Note], chord_groups: list[list[Chord]], n_measures: int) -> list[str]:
     """parse_melody per measure; a measure without chords uses the last chord of an earlier group."""
     all_chords = [c for group in chord_groups for c in group]
-    grammars = []
+    by_measure: dict[int, list[Note]] = {}
+    for n in melody:
+        by_measure.setdefault(n.grammar_index, []).append(n)
+    grammars, last = [], all_chords[:1]
     for i in range(n_measures):
-        chords = chord_groups[i + 1] or [c for group in chord_groups[:i + 1] for c in group][-1:] or all_chords[:1]
-        grammars.append(parse_melody([n for n in melody if n.grammar_index == i], chords))
+        earlier = [c for c in chord_groups[i]][-1:] if i < len(chord_groups) else []
+        last = earlier or last  # the last chord of an earlier group
+        chords = chord_groups[i + 1] or last
+        grammars.append(parse_melody(by_measure.get(i, []), chords))
     return grammars
 
 
@@ -277,6 +302,8 @@ def _to_json(corpus: Corpus) -> str:
 
 def _from_json(text: str, config: MidiConfig) -> Corpus:
     raw = json.loads(text)
+    if not isinstance(raw, dict):
+        raise ValueError("cache entry is not an object")
     if raw.get("version") != PIPELINE_VERSION or raw.get("config") != json.loads(json.dumps(config.as_dict())):
         raise ValueError("stale cache entry")
     chord_groups = [[Chord(c["offset"], tuple(c["pitches"]), c["quarter_length"],
@@ -288,7 +315,7 @@ def _from_json(text: str, config: MidiConfig) -> Corpus:
 
 
 def load_corpus(path: str | os.PathLike, era: str = "2021", config: MidiConfig = METHENY,
-                cache_dir: str | os.PathLike | None = None, cache: bool = True) -> Corpus:
+                cache_dir: str | os.PathLike | None = None, cache: bool = True, quiet: bool = True) -> Corpus:
     """The corpus of a MIDI file, from the disk cache when this file/era/config was parsed before.
 
     Raises :class:`UserError` (one line) for a missing/empty/non-MIDI/truncated file, a named part that is not
@@ -311,9 +338,9 @@ def load_corpus(path: str | os.PathLike, era: str = "2021", config: MidiConfig =
     if cache and cache_path.is_file():
         try:
             return _from_json(cache_path.read_text(encoding="utf-8"), config)
-        except (ValueError, KeyError, TypeError):
-            pass  # damaged or stale: parse again and overwrite
-    corpus = build_corpus(path, era, config, source_sha256=sha256)
+        except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+            pass  # damaged, stale or of another shape: parse again and overwrite
+    corpus = build_corpus(path, era, config, source_sha256=sha256, quiet=quiet)
     if cache:
         try:
             write_text_atomic(cache_path, _to_json(corpus))

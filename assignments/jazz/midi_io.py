@@ -197,9 +197,7 @@ def _first_tempo(midi) -> float | None:
     return None
 
 
-def parse_midi(path: str | Path):
-    """The ``mido.MidiFile`` of ``path``, checked; UserError (one line) for missing, empty, non-MIDI or truncated
-    files. Parses are remembered by the file's bytes, so the corpus and the excerpt of one run share one."""
+def _raw_midi(path: str | Path) -> bytes:
     path = Path(path)
     if not path.is_file():
         raise UserError(f"MIDI file not found: {path}")
@@ -208,6 +206,16 @@ def parse_midi(path: str | Path):
         raise UserError(f"MIDI file is empty: {path}")
     if raw[:4] != b"MThd":
         raise UserError(f"{path} is not a readable MIDI file (no MThd header)")
+    return raw
+
+
+def parse_midi(path: str | Path):
+    """The ``mido.MidiFile`` of ``path``, checked; UserError (one line) for missing, empty, non-MIDI or truncated
+    files. Parses are remembered by the file's bytes, so the corpus and the excerpt of one run share one."""
+    return _checked(_raw_midi(path), Path(path))
+
+
+def _checked(raw: bytes, path: Path):
     try:
         midi = _parse(raw)
     except EOFError:
@@ -228,10 +236,16 @@ def _parse(raw: bytes):
     return mido.MidiFile(file=io.BytesIO(raw))
 
 
-def read_midi(path: str | Path) -> MidiData:
-    """Read the note tracks of a MIDI file. UserError (one line) for missing, empty, non-MIDI or truncated files."""
-    midi = parse_midi(path)
+@lru_cache(maxsize=2)
+def _midi_data(raw: bytes, path: Path) -> MidiData:
+    midi = _checked(raw, path)
     return MidiData(midi.ticks_per_beat, tuple(_note_tracks(midi)), _first_tempo(midi))
+
+
+def read_midi(path: str | Path) -> MidiData:
+    """Read the parts of a MIDI file (remembered by its bytes: the options, the corpus and the excerpt of one run
+    share one read). UserError (one line) for missing, empty, non-MIDI or truncated files."""
+    return _midi_data(_raw_midi(path), Path(path))
 
 
 # --------------------------------------------------------------------------------------------------- import
@@ -300,24 +314,33 @@ def pair_notes(messages: tuple[NoteMessage, ...] | list[NoteMessage], rules: Era
     def ends(msg: NoteMessage) -> bool:
         return rules.any_event_ends_note or not msg.is_note_on or msg.velocity == 0
 
-    # Candidate events per (pitch, channel), in file order, and each event's position in its list.
+    # Ending events per (pitch, channel), in file order. Note-ons are visited in file order and each takes the
+    # first unused ending event after it, so the events a later note-on can take never lie before those an
+    # earlier one skipped or took: one pointer per key finds it (linear; a scan per note-on was quadratic for a
+    # file of note-ons that are never ended).
     by_key: dict[tuple[int, int], list[int]] = {}
-    position = []
     for i, msg in enumerate(messages):
-        candidates = by_key.setdefault((msg.note, msg.channel), [])
-        position.append(len(candidates))
-        candidates.append(i)
+        if ends(msg):
+            by_key.setdefault((msg.note, msg.channel), []).append(i)
+    pointer = dict.fromkeys(by_key, 0)
     used = bytearray(len(messages))
     notes = []
     for i, msg in enumerate(messages):
         if used[i] or not (msg.is_note_on and msg.velocity > 0):
             continue
-        candidates = by_key[(msg.note, msg.channel)]
-        for j in candidates[position[i] + 1:]:
-            if not used[j] and ends(messages[j]):
-                used[j] = 1
-                notes.append(PairedNote(msg.tick, messages[j].tick, msg.note, msg.velocity, msg.channel))
-                break
+        key = (msg.note, msg.channel)
+        candidates = by_key.get(key)
+        if candidates is None:
+            continue  # never ended: dropped, as music21 did
+        k = pointer[key]
+        while k < len(candidates) and candidates[k] <= i:
+            k += 1
+        if k < len(candidates):
+            j = candidates[k]
+            used[j] = 1
+            notes.append(PairedNote(msg.tick, messages[j].tick, msg.note, msg.velocity, msg.channel))
+            k += 1
+        pointer[key] = k
         # a note-on that is never ended is dropped, as music21 did
     return notes
 

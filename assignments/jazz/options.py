@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shared.cli import finite_float
+from shared.console import say
 from shared.data import verify_course_file
 from shared.errors import UserError
 from shared.paths import DATA_DIR
@@ -25,6 +26,7 @@ from shared.paths import DATA_DIR
 from .midi_config import CHORDS_FROM, ERAS, METHENY, MidiConfig
 
 DEFAULT_MIDI = DATA_DIR / "original_metheny.mid"
+BIG_FILE_BYTES = 500_000  # a MIDI file this large takes seconds to read: say so first
 
 
 def add_midi_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -103,6 +105,9 @@ def resolve_midi(args: argparse.Namespace) -> MidiChoice:
             raise UserError(f"argument --window: START and END must satisfy 0 <= START <= END, got {start:g} {end:g}")
     verify_course_file(args.midi)  # the course file, changed or missing: one line naming 'make data'
     course = is_course_file(args.midi)
+    size = args.midi.stat().st_size if args.midi.is_file() else 0
+    if size >= BIG_FILE_BYTES:  # mido reads about 0.1 MB a second here: say why nothing happens for a while
+        say(getattr(args, "quiet", False), f"reading {args.midi} ({size / 1e6:.1f} MB, about {size / 1e5:.0f} s)")
     data = read_midi(args.midi)
     reasons = []
     if course and args.melody_part is None and args.chord_parts is None:

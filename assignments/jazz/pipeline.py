@@ -69,7 +69,7 @@ def settings_text(config: JazzConfig) -> str:
 
 def corpus_of(config: JazzConfig, console: Console) -> Corpus:
     """The grammar corpus of ``config.midi`` (the tidy variant with ``--tidy-rests``), summarised."""
-    corpus = load_corpus(config.midi, config.era, config.midi_config)
+    corpus = load_corpus(config.midi, config.era, config.midi_config, quiet=config.quiet)
     if config.tidy_rests:
         corpus = tidy_rests(corpus)
     console.say(corpus.summary(), chunks_text(corpus))
