@@ -15,17 +15,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from assignments.jazz.midi_config import MidiConfig
+from assignments.jazz.notes import midi_number  # 'C4' -> 60, music21's spelling (checked against music21 elsewhere)
 
 TICKS_PER_QUARTER = 480
 TEST_MIDI_CONFIG = MidiConfig(melody_part="Flute", chord_parts=("Piano", "Bass"), window=(0.0, 32.0))
-
-_NOTE = {"C": 0, "C#": 1, "D": 2, "E-": 3, "E": 4, "F": 5, "F#": 6, "G": 7, "G#": 8, "A": 9, "B-": 10, "B": 11}
-
-
-def midi_number(name: str) -> int:
-    """'C4' -> 60 (music21 spelling, flats written with '-')."""
-    return 12 * (int(name[-1]) + 1) + _NOTE[name[:-1]]
-
 
 CHORDS = [("C3", "E3", "G3"), ("A2", "C3", "E3"), ("D3", "F3", "A3"), ("G2", "B2", "D3", "F3")] * 2
 
