@@ -24,12 +24,25 @@ def save_model(model, directory: str | os.PathLike, values: Sequence[str], stem:
     directory = Path(directory)
     paths = {"model": directory / f"{stem}.keras", "weights": directory / f"{stem}.weights.h5",
              "values": directory / VALUES_FILE}
+    check_free_space(directory, model.count_params())
     with atomic_path(paths["model"]) as tmp:
         model.save(tmp)
     with atomic_path(paths["weights"]) as tmp:
         model.save_weights(tmp)
     write_text_atomic(paths["values"], json.dumps({"values": list(values)}, indent=1) + "\n")
     return paths
+
+
+def check_free_space(directory: Path, n_params: int) -> None:
+    """UserError (one line) unless ``directory`` has room for the two model files: h5py on a full disk prints
+    dozens of lines of HDF5 errors and can crash the process, so the space is checked before writing."""
+    import shutil
+
+    needed = 2 * 4 * n_params * 2 + 2_000_000  # two files of float32 weights (the .keras also holds Adam's) + slack
+    free = shutil.disk_usage(directory).free
+    if free < needed:
+        raise UserError(f"cannot write the model into {directory}: {free / 1e6:.1f} MB free, about "
+                        f"{needed / 1e6:.1f} MB needed")
 
 
 def _check_values(path: Path, values: Sequence[str]) -> None:
@@ -76,8 +89,23 @@ def load_into(path: str | os.PathLike, LSTM_cell, densor, values: Sequence[str])
     if dense[0].units != n_values or recurrent[0].cell.units != LSTM_cell.units:
         raise UserError(f"{path} has {dense[0].units} values and {recurrent[0].cell.units} units; "
                         f"this corpus needs {n_values} values and {LSTM_cell.units} units")
+    _check_shapes(path, "LSTM", recurrent[0].cell.get_weights(), LSTM_cell.cell.get_weights())
+    _check_shapes(path, "Dense", dense[0].get_weights(), densor.get_weights())
     LSTM_cell.cell.set_weights(recurrent[0].cell.get_weights())
     densor.set_weights(dense[0].get_weights())
+
+
+def _check_shapes(path: Path, layer: str, saved: list, wanted: list) -> None:
+    """UserError naming the first weight whose shape differs (another architecture), before ``set_weights``."""
+    names = ("kernel", "recurrent kernel", "bias") if layer == "LSTM" else ("kernel", "bias")
+    if len(saved) != len(wanted):
+        raise UserError(f"{path}: its {layer} layer has {len(saved)} weight arrays, this model {len(wanted)} "
+                        f"(another architecture)")
+    for k, (a, b) in enumerate(zip(saved, wanted)):
+        if tuple(a.shape) != tuple(b.shape):
+            name = names[k] if k < len(names) else f"weight {k}"
+            raise UserError(f"{path}: {layer} {name} is {tuple(a.shape)}, this model needs {tuple(b.shape)} "
+                            f"(another architecture)")
 
 
 def _first_line(exc: Exception) -> str:

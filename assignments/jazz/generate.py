@@ -42,6 +42,7 @@ from .notes import Chord, Note, Passage, music21
 
 FIRST_TOKEN = "C,0.25"   # the course starts every chunk with a quarter-beat chord tone
 CHUNK_BEATS = 4.0        # curr_offset += 4.0
+PROGRESS_VALUES = 2_000  # a solo of at least this many predicted values shows a progress bar
 
 
 # ------------------------------------------------------------------------------------------ qa.py
@@ -209,13 +210,18 @@ def to_chord(event: Chord):
     return result
 
 
-def chunk_groups(n_groups: int) -> list[int]:
+MAX_CHUNKS = 100
+"""The most chunks one solo has (400 beats): the course's rule gives a chunk per three measures of the window,
+so a whole long piece as window would improvise for many minutes (Metheny's window gives 5)."""
+
+
+def chunk_groups(n_groups: int, max_chunks: int | None = MAX_CHUNKS) -> list[int]:
     """Chord groups the solo walks through: the course's ``range(1, int(len(chords) / 3))``
-    (groups 1..5 for Metheny's 19), at least one group for a short file."""
+    (groups 1..5 for Metheny's 19), at least one group for a short file, at most ``max_chunks``."""
     groups = list(range(1, int(n_groups / 3)))
     if not groups:
         groups = [1] if n_groups > 1 else [0]
-    return groups
+    return groups if max_chunks is None else groups[:max_chunks]
 
 
 def predicted_grammar(indices: Sequence[int], indices_values: dict[int, str]) -> str:
@@ -274,7 +280,15 @@ def improvise(sample: Callable[[int, int], Sequence[int]], indices_values: dict[
     if not quiet:
         print("Predicting new values for different set of chords.")
     previous_chords = [c for group in chords for c in group][:1]
-    for chunk, i in enumerate(chunk_groups(len(chords))):
+    groups = chunk_groups(len(chords))
+    bar = None
+    if Ty * len(groups) >= PROGRESS_VALUES and not quiet:  # a long solo: a bar on stderr (terminals only)
+        from shared.console import progress
+
+        bar = progress(len(groups), quiet, desc="improvising", unit="chunk")
+    for chunk, i in enumerate(groups):
+        if bar is not None:
+            bar.update(1)
         group = list(chords[i]) if i < len(chords) else []
         if not group:
             group = [replace(previous_chords[-1], offset=4.0 * i)] if previous_chords else []
@@ -312,6 +326,8 @@ def improvise(sample: Callable[[int, int], Sequence[int]], indices_values: dict[
                                            float(mc.quarterLength)))
             out_stream.insert(curr_offset + mc.offset, mc)
         curr_offset += CHUNK_BEATS
+    if bar is not None:
+        bar.close()
     solo.music = Passage.of(solo.music.notes, solo.music.chords)
     out_stream.insert(0.0, m21.tempo.MetronomeMark(number=bpm))
     return solo

@@ -153,9 +153,10 @@ def chunks_text(corpus: Corpus) -> str:
     n_groups = len(corpus.chord_groups)
     groups = generate.chunk_groups(n_groups)
     rule = f"range(1, {n_groups} // 3)" if len(range(1, n_groups // 3)) else "at least one"
+    capped = f", capped at {generate.MAX_CHUNKS}" if len(range(1, n_groups // 3)) > generate.MAX_CHUNKS else ""
     return (f"{len(groups)} chunk{'s' if len(groups) > 1 else ''} of 4 beats over chord group"
-            f"{'s' if len(groups) > 1 else ''} {groups[0]}..{groups[-1]}: {rule} of the {n_groups} chord groups "
-            f"(generate_music walks range(1, len(chords) // 3); a longer window gives more)")
+            f"{'s' if len(groups) > 1 else ''} {groups[0]}..{groups[-1]}: {rule} of the {n_groups} chord groups"
+            f"{capped} (generate_music walks range(1, len(chords) // 3); a longer window gives more)")
 
 
 def improvise(config: JazzConfig, layers, data: TrainingData, corpus: Corpus, outputs: OutputSet) -> generate.Solo:
