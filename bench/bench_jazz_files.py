@@ -26,6 +26,12 @@ import time
 from pathlib import Path
 
 PIANO = (21, 108)
+CORPUS_WORKS = (  # music21 corpus scores written out as MIDI: chorales, string quartets, piano, a madrigal, a song
+    "bach/bwv66.6", "bach/bwv7.7", "bach/bwv269", "bach/bwv347", "bach/bwv153.1", "bach/bwv1.6",
+    "mozart/k80/movement1", "haydn/opus74no1/movement3", "beethoven/opus18no1/movement2",
+    "schumann_robert/opus41no1/movement2", "schoenberg/opus19/movement2", "joplin/maple_leaf_rag",
+    "chopin/mazurka06-2", "corelli/opus3no1/1grave", "monteverdi/madrigal.3.1", "verdi/laDonnaEMobile",
+)
 
 
 def _sources(work: Path) -> list[Path]:
@@ -35,9 +41,13 @@ def _sources(work: Path) -> list[Path]:
 
     root = Path(music21.__file__).parent
     files = sorted((root / "midi" / "testPrimitive").glob("*.mid")) + sorted((root / "omr").glob("*.mid"))
-    for work_id in ("bwv66.6", "bwv7.7", "bwv269", "bwv347", "bwv153.1"):
-        target = work / f"{work_id}.mid"
-        music21.corpus.parse(f"bach/{work_id}").write("midi", fp=str(target))
+    for work_id in CORPUS_WORKS:
+        target = work / f"{work_id.replace('/', '_')}.mid"
+        try:
+            music21.corpus.parse(work_id).write("midi", fp=str(target))
+        except Exception as exc:  # music21 cannot write some scores (badly formed repeats): not a jazz result
+            print(f"skipped {work_id}: music21 cannot write it as MIDI ({type(exc).__name__})", flush=True)
+            continue
         files.append(target)
     files.append(type0_band(work / "type0_band.mid"))
     files.append(write_file(work / "unknown_x3.mid", [_track("unknown", _drums()), _track("unknown", _melody()),
