@@ -10,10 +10,16 @@
    the same load on a shared machine; goal >= 3x;
 3. quality per second: held-out bits per character of the course's numpy model after 22001 iterations
    (trained on the training split only) and of the Keras models, with wall times; goal: a Keras model
-   beats the numpy model's held-out bits/char in less wall time.
+   beats the numpy model's held-out bits/char in less wall time;
+4. own names: iterations per second of the fast path on ``dinos.txt`` and on a generated 32k-name list
+   (syllables, first-name lengths), alternating, best of ``--repeats``; goal: equal within noise;
+5. memory: peak RSS (``os.wait4`` of the child) of ``python -m assignments.dinos --data FILE`` on a
+   generated 50 MB names file against ``dinos.txt``; goal: bounded (the names held compactly, one at a time
+   in training).
 
     python -m bench.bench_dinos [--iterations 22001] [--process-repeats 3] [--repeats 2] [--epochs 10]
                                 [--cells simple_rnn,gru,lstm] [--skip-process] [--skip-speed] [--skip-quality]
+                                [--skip-names] [--names-iterations N] [--skip-memory] [--memory-mb 50]
 
 Results: a table on stdout and ``output/bench/dinos.json``.
 """
@@ -166,6 +172,90 @@ def quality(data, iterations: int, epochs: int, cells: Sequence[str], seed: int)
     return {"n_train": len(train), "n_held_out": len(held), "numpy_iterations": iterations, "models": rows}
 
 
+SYLLABLES = ("an", "bel", "cor", "da", "el", "fin", "ga", "hel", "is", "jo", "ka", "li", "ma", "nor", "o", "pi",
+             "quin", "ra", "sa", "tor", "u", "vi", "wen", "xa", "yo", "zel", "ar", "be", "ce", "di", "em", "fa")
+
+
+def syllable_names(n: int, seed: int = 0) -> list[str]:
+    """``n`` first-name-like names (2-3 syllables, 4-9 letters), the same for a given seed."""
+    rng = np.random.default_rng(seed)
+    counts = rng.choice([2, 3], size=n, p=[0.6, 0.4])
+    picks = rng.integers(0, len(SYLLABLES), size=(n, 3))
+    return ["".join(SYLLABLES[k] for k in row[:c]) for row, c in zip(picks.tolist(), counts.tolist())]
+
+
+def names_speed(iterations: int, repeats: int, n_names: int = 32_032) -> dict:
+    """Iterations per second of ``fast.model`` on ``dinos.txt`` and on a generated 32k-name list, alternating.
+
+    The generated list is read by the same reader (:func:`load_names`): a compact store decoded one name at
+    a time. Names of first-name length are shorter than dinosaur names (6.3 against 11.9 characters on
+    average), so the fair figure is also given per character.
+    """
+    from assignments.dinos import fast
+    from assignments.dinos.data import load_names, parse_names
+
+    sets = {"dinos.txt": load_names(DATA_DIR / "dinos.txt"),
+            f"{n_names} generated names": parse_names("\n".join(syllable_names(n_names)) + "\n", "generated")}
+    times: dict[str, list[float]] = {k: [] for k in sets}
+    for _ in range(repeats):
+        for label, data in sets.items():
+            start = time.perf_counter()
+            fast.model(data, data.ix_to_char, data.char_to_ix, iterations, vocab_size=data.vocab_size,
+                       max_len=data.max_length + 1, out=lambda *_: None)
+            times[label].append(time.perf_counter() - start)
+    rows = {}
+    for label, data in sets.items():
+        best = min(times[label])
+        mean_len = data.codes.size / len(data)
+        rows[label] = {"names": len(data), "vocab_size": data.vocab_size, "mean_name_length": mean_len,
+                       "best_s": best, "all_s": times[label], "iterations_per_s": iterations / best,
+                       "characters_per_s": iterations * (mean_len + 1) / best}
+        print(f"  {label}: {iterations / best:.0f} iterations/s ({rows[label]['characters_per_s']:.0f} "
+              f"characters/s, mean length {mean_len:.1f})", flush=True)
+    first, second = rows.values()
+    return {"iterations": iterations, "repeats": repeats, "sets": rows,
+            "ratio_iterations_per_s": second["iterations_per_s"] / first["iterations_per_s"],
+            "ratio_characters_per_s": second["characters_per_s"] / first["characters_per_s"]}
+
+
+def _child_peak(argv: list[str]) -> tuple[int, float, float, str]:
+    """``(exit status, peak RSS in MiB, wall seconds, stderr)`` of one child process (``os.wait4``'s rusage)."""
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0", PYTHONDONTWRITEBYTECODE="1")
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(argv, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        return child.returncode, usage.ru_maxrss / 1024, wall, err.read().decode(errors="replace")
+
+
+def memory(megabytes: float, iterations: int) -> dict:
+    """Peak memory of ``python -m assignments.dinos`` on a generated names file of ``megabytes``, and on dinos.txt."""
+    with tempfile.TemporaryDirectory(prefix="bench-dinos-mem-") as tmp:
+        big = Path(tmp) / "names.txt"
+        target, seed = int(megabytes * 1e6), 0
+        with open(big, "w", encoding="utf-8") as handle:
+            while handle.tell() < target:
+                handle.write("\n".join(syllable_names(100_000, seed)) + "\n")
+                seed += 1
+        size = big.stat().st_size
+        rows = {}
+        for label, path in (("dinos.txt", DATA_DIR / "dinos.txt"), (f"{size / 1e6:.0f} MB file", big)):
+            argv = [sys.executable, "-m", "assignments.dinos", "--data", str(path), "--iterations", str(iterations),
+                    "--quiet", "--out", str(Path(tmp) / f"out-{len(rows)}")]
+            code, peak, wall, err = _child_peak(argv)
+            if code != 0:
+                raise RuntimeError(f"{' '.join(argv)} failed ({code}): {err.strip()[-500:]}")
+            rows[label] = {"bytes": path.stat().st_size, "peak_rss_mib": peak, "wall_s": wall}
+            print(f"  {label}: peak RSS {peak:.0f} MiB, {wall:.1f} s ({iterations} iterations)", flush=True)
+    small, large = rows.values()
+    return {"iterations": iterations, "runs": rows,
+            "extra_mib_per_file_mb": (large["peak_rss_mib"] - small["peak_rss_mib"]) / (large["bytes"] / 1e6),
+            "command": "python -m assignments.dinos --data FILE --iterations N --quiet"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = ArgumentParser(prog="python -m bench.bench_dinos", description=__doc__.split("\n\n")[0])
     parser.add_argument("--iterations", type=positive_int, default=22001, help="numpy iterations (course: 22001)")
@@ -179,6 +269,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--skip-process", action="store_true", help="skip the whole-process timing")
     parser.add_argument("--skip-speed", action="store_true", help="skip the fast-vs-course timing")
     parser.add_argument("--skip-quality", action="store_true", help="skip the held-out comparison")
+    parser.add_argument("--skip-names", action="store_true", help="skip dinos.txt against a 32k-name list")
+    parser.add_argument("--skip-memory", action="store_true", help="skip the peak-memory runs")
+    parser.add_argument("--names-iterations", type=positive_int, default=22001,
+                        help="iterations of each run of the names comparison")
+    parser.add_argument("--memory-mb", type=float, default=50.0, help="size of the generated names file (MB)")
+    parser.add_argument("--memory-iterations", type=positive_int, default=2000,
+                        help="training iterations of the peak-memory runs")
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="where dinos.json goes")
     args = parser.parse_args(argv)
     from assignments.dinos.data import load_names
@@ -217,6 +314,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                          ("no" if beat is None else f"epoch {r['beats_numpy_at_epoch']}, {beat:.1f} s")])
         print(format_table(["model", "setting", "held-out bits/char", "train bits/char", "wall s",
                             "beats numpy"], rows))
+    if not args.skip_names:
+        print("Own names: iterations per second on dinos.txt and on a generated 32k-name list", flush=True)
+        results["names"] = n = names_speed(args.names_iterations, args.repeats)
+        print(f"  ratio (generated / dinos.txt): {n['ratio_iterations_per_s']:.2f} in iterations/s, "
+              f"{n['ratio_characters_per_s']:.2f} in characters/s\n")
+    if not args.skip_memory:
+        print(f"Memory: peak RSS of python -m assignments.dinos on a {args.memory_mb:g} MB names file", flush=True)
+        results["memory"] = m = memory(args.memory_mb, args.memory_iterations)
+        print(f"  {m['extra_mib_per_file_mb']:.2f} MiB more per MB of names\n")
     path = write_results("dinos", results, args.results_dir)
     print(f"\nWrote {path}")
     return 0

@@ -8,7 +8,8 @@ from bench.bench_dinos import main
 
 def test_bench_dinos_runs_and_writes_results(tmp_path, capsys):
     argv = ["--iterations", "30", "--repeats", "1", "--process-repeats", "1", "--epochs", "1",
-            "--cells", "simple_rnn", "--results-dir", str(tmp_path)]
+            "--cells", "simple_rnn", "--names-iterations", "30", "--memory-mb", "0.2", "--memory-iterations", "20",
+            "--results-dir", str(tmp_path)]
     assert main(argv) == 0
     printed = capsys.readouterr().out
     assert "fast path" in printed and "keras simple_rnn" in printed and "--impl course" in printed
@@ -20,3 +21,7 @@ def test_bench_dinos_runs_and_writes_results(tmp_path, capsys):
     models = results["quality"]["models"]
     assert set(models) == {"numpy course RNN (fast path)", "keras simple_rnn"}
     assert all(0 < m["held_out_bpc"] < 6 for m in models.values())
+    names = results["names"]["sets"]
+    assert [s["names"] for s in names.values()] == [1536, 32032] and all(s["iterations_per_s"] > 0 for s in names.values())
+    runs = results["memory"]["runs"]
+    assert len(runs) == 2 and all(r["peak_rss_mib"] > 10 and r["wall_s"] > 0 for r in runs.values())

@@ -27,7 +27,8 @@ def test_numpy_run_writes_every_output(tmp_path, capsys, data_dir):
         assert (tmp_path / name).stat().st_size > 0, name
     assert (tmp_path / "loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     params = np.load(tmp_path / "parameters.npz")
-    assert sorted(params.files) == ["Waa", "Wax", "Wya", "b", "by"] and params["Wax"].shape == (50, 27)
+    assert sorted(params.files) == ["Waa", "Wax", "Wya", "b", "by", "chars"] and params["Wax"].shape == (50, 27)
+    assert list(params["chars"]) == ["\n"] + [chr(c) for c in range(ord("a"), ord("z") + 1)]  # the vocabulary
     lines = (tmp_path / "names.txt").read_text().splitlines()
     assert len(lines) == 2 + 6 and all(line.endswith(("real dinosaur", "new")) for line in lines[2:])
     checkpoints = json.loads((tmp_path / "checkpoints.json").read_text())
@@ -107,10 +108,10 @@ def test_missing_empty_and_non_utf8_files(tmp_path, capsys):
     _bad(tmp_path, capsys, ["--data", str(tmp_path / "latin1.txt")], "not UTF-8")
 
 
-def test_characters_outside_a_to_z(tmp_path, capsys):
+def test_characters_outside_a_restricted_alphabet(tmp_path, capsys):
     (tmp_path / "odd.txt").write_text("Aachenosaurus\nT-rex\nZuul\n")
-    err = _bad(tmp_path, capsys, ["--data", str(tmp_path / "odd.txt")], "line 2")
-    assert "'-'" in err
+    err = _bad(tmp_path, capsys, ["--data", str(tmp_path / "odd.txt"), "--alphabet", "a-z"], "line 2")
+    assert "'-'" in err and "1 line with characters outside --alphabet a-z" in err
 
 
 def test_out_of_range_options(tmp_path, capsys):
@@ -133,8 +134,9 @@ def test_parse_names_mapping():
     assert data.names == ("aardonyx", "zuul")  # Windows line ends read, blank lines skipped, lower-cased
     with pytest.raises(UserError, match="no names"):
         parse_names("\n\n  \n")
-    with pytest.raises(UserError, match="outside a-z"):
-        parse_names("café\n")
+    assert parse_names("café\n").names == ("café",)  # any character: the vocabulary is the file's
+    with pytest.raises(UserError, match="outside --alphabet a-z"):
+        parse_names("café\n", alphabet="a-z")
 
 
 def test_the_loss_curve_child_draws_the_png_or_says_why_not(tmp_path):

@@ -21,6 +21,9 @@ class DinosConfig:
     """Defaults reproduce the course: 22001 iterations, n_a 50, 7 names every 2000 iterations, seed 0."""
 
     data: Path = field(default_factory=lambda: DATA_DIR / "dinos.txt")
+    keep_case: bool = False  # the course lower-cases the names
+    alphabet: str | None = None  # None: any character of the file; "a-z": others are an error (or dropped)
+    drop_invalid: bool = False  # with alphabet: drop the offending lines instead of stopping
     model: str = "numpy"  # numpy: the course's model; keras: the Keras char-LM
     impl: str = "fast"  # numpy only: fast (bit-identical) or course (the course's loop structure)
     iterations: int = 22001  # numpy: SGD steps, one name each (the course calls model(..., 22001))

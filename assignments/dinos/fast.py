@@ -37,6 +37,21 @@ _clip = getattr(getattr(np, "_core", None), "umath", np).clip  # the ufunc behin
 from . import course
 
 _KEYS = ("Wax", "Waa", "Wya", "b", "by")
+BUFFER_BYTES = 256 << 20  # the gradient-term buffer: one float64 row of all parameters per time step, at most this
+
+
+def flat_size(n_a: int, vocab_size: int) -> int:
+    """Numbers in ``Wax, Waa, Wya, b, by`` (n_x = n_y = vocab_size)."""
+    return n_a * vocab_size + n_a * n_a + vocab_size * n_a + n_a + vocab_size
+
+
+def max_name_length(n_a: int, vocab_size: int) -> int:
+    """The longest name the fast path trains on: its T + 1 buffer rows (``BUFFER_BYTES``) must fit.
+
+    With the course's sizes (n_a 50, 27 characters) that is 6357 characters; a longer name is trained by the
+    course's loop instead (``python -m assignments.dinos`` says so before training).
+    """
+    return BUFFER_BYTES // (8 * flat_size(n_a, vocab_size)) - 1
 
 
 class FastRNN:
@@ -225,14 +240,15 @@ class FastOptimize:
 
     MAX_PLANS = 1 << 14
 
-    def __init__(self):
+    def __init__(self, max_len: int = 64):
+        self.max_len = max_len  # steps the buffers are first made for (a name of T characters takes T + 1)
         self.rnn: FastRNN | None = None
         self._plans: dict[tuple, _Plan] = {}
 
     def __call__(self, X, Y, a_prev, parameters, learning_rate=0.01):
         rnn = self.rnn
         if rnn is None or not _same_arrays(parameters, rnn.parameters):
-            rnn = self.rnn = FastRNN(parameters)
+            rnn = self.rnn = FastRNN(parameters, self.max_len)
             parameters.update(rnn.parameters)
             self._plans.clear()
         key = (tuple(X), tuple(Y))
@@ -246,7 +262,10 @@ class FastOptimize:
 
 
 def model(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_names=7, vocab_size=27,
-          verbose=False, **options):
-    """:func:`assignments.dinos.course.model` with :class:`FastOptimize` as its step: same printout, same bits."""
+          verbose=False, *, max_len: int = 64, **options):
+    """:func:`assignments.dinos.course.model` with :class:`FastOptimize` as its step: same printout, same bits.
+
+    ``max_len``: time steps the buffers are first made for (the longest name + 1 avoids any regrowth).
+    """
     return course.model(data_x, ix_to_char, char_to_ix, num_iterations, n_a, dino_names, vocab_size, verbose,
-                        optimize=FastOptimize(), **options)
+                        optimize=FastOptimize(max_len), **options)

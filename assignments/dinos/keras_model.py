@@ -1,4 +1,6 @@
-"""The dinosaur-name model in Keras: one-hot characters -> SimpleRNN / GRU / LSTM -> Dense(27, softmax).
+"""The dinosaur-name model in Keras: one-hot characters -> SimpleRNN / GRU / LSTM -> Dense(vocab, softmax).
+
+The vocabulary size is the names file's (27 on the course's ``dinos.txt``).
 
 Differences from the course's numpy model (which :mod:`.course` keeps exactly):
 
@@ -70,9 +72,10 @@ class NameBatches(keras.utils.PyDataset):
     Every batch is padded to the longest name's length: Keras fixes the input signature on the first batch.
     """
 
-    def __init__(self, encoded: Sequence[Sequence[int]], batch_size: int, rng: np.random.Generator):
+    def __init__(self, encoded: Sequence[Sequence[int]], batch_size: int, rng: np.random.Generator,
+                 vocab_size: int = VOCAB_SIZE):
         super().__init__()
-        self.encoded, self.batch_size, self.rng = list(encoded), batch_size, rng
+        self.encoded, self.batch_size, self.rng, self.vocab_size = list(encoded), batch_size, rng, vocab_size
         self.length = max(len(e) for e in self.encoded) + 1
         self.order = self.rng.permutation(len(self.encoded))
 
@@ -81,7 +84,7 @@ class NameBatches(keras.utils.PyDataset):
 
     def __getitem__(self, index: int):
         picked = self.order[index * self.batch_size:(index + 1) * self.batch_size]
-        x, y, w = encode_batch([self.encoded[i] for i in picked], length=self.length)
+        x, y, w = encode_batch([self.encoded[i] for i in picked], self.vocab_size, length=self.length)
         w *= w.size / w.sum()  # Keras averages over all m * T_x entries: make that a mean over real characters
         return x, y, w
 
@@ -94,7 +97,8 @@ def log_probs_keras(model: keras.Model, encoded: Sequence[Sequence[int]], batch_
     out = np.zeros(len(encoded))
     for start in range(0, len(encoded), batch_size):
         chunk = encoded[start:start + batch_size]
-        x, y, w = encode_batch(chunk, dtype=keras.backend.standardize_dtype(model.inputs[0].dtype))
+        x, y, w = encode_batch(chunk, model.inputs[0].shape[-1],
+                               dtype=keras.backend.standardize_dtype(model.inputs[0].dtype))
         p = np.asarray(model(x, training=False), dtype=np.float64)  # (m, T_x, n_y)
         picked = np.take_along_axis(p, y[:, :, None], axis=2)[:, :, 0]
         out[start:start + len(chunk)] = (np.log(np.clip(picked, 1e-300, None)) * w).sum(axis=1)
@@ -159,15 +163,18 @@ class HeldOutBits(keras.callbacks.Callback):
 
 
 def train(encoded_train, encoded_held_out, *, n_a=50, cell="lstm", epochs=10, batch_size=32,
-          learning_rate=0.01, clipnorm=5.0, seed=0, verbose=1, report=None) -> TrainResult:
-    """Build and fit a model (seeded with ``shared.seed.set_seed``); held-out scored every epoch."""
+          learning_rate=0.01, clipnorm=5.0, seed=0, verbose=1, report=None, vocab_size=VOCAB_SIZE) -> TrainResult:
+    """Build and fit a model (seeded with ``shared.seed.set_seed``); held-out scored every epoch.
+
+    ``vocab_size``: the names file's vocabulary (27 for ``dinos.txt``).
+    """
     start = time.perf_counter()
     set_seed(seed)
-    model = build_model(n_a, cell)
+    model = build_model(n_a, cell, vocab_size)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate, clipnorm=clipnorm),
                   loss="sparse_categorical_crossentropy")
     result = TrainResult(model, start=start)
-    batches = NameBatches(encoded_train, batch_size, np.random.default_rng(seed))
+    batches = NameBatches(encoded_train, batch_size, np.random.default_rng(seed), vocab_size)
     model.fit(batches, epochs=epochs, verbose=verbose, callbacks=[HeldOutBits(encoded_held_out, result, report)])
     result.wall_time = time.perf_counter() - start
     return result
