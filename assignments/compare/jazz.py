@@ -86,8 +86,9 @@ def printout(X, Y, n_values: int, chords, era: str) -> dict[str, str]:
 
 
 def era_rows(era: str, corpus, ref: dict, midi) -> list[Row]:
-    from assignments.jazz.corpus import load_music_utils, window_starts
-    from assignments.jazz.model import count_params, djmodel, make_layers, music_inference_model
+    from assignments.jazz.corpus import window_starts
+    from assignments.jazz.course import djmodel, load_music_utils, music_inference_model
+    from assignments.jazz.model import count_params, make_layers
 
     name = f"era {era} ({ERAS[era].replace('_', ' ')})"
     n_chords = sum(len(g) for g in ref["chord_groups"])
@@ -148,7 +149,7 @@ def solo_rows(prepared: dict, section: Section) -> None:
     groups = chunk_groups(len(corpus.chord_groups))
     chord_notes = metrics.course_chord_notes(corpus.chord_groups, groups)  # what generate_music writes under the solo
     solo = metrics.read_solo_midi(prepared["course_solo"], chord_notes=chord_notes)  # the rest is melody
-    found = sum(len(c[2]) for c in solo.chords)
+    found = sum(len(c.midis) for c in solo.chords)
     section.rows.append(Row(f"course_my_music.midi: the corpus's chord groups {groups[0]}-{groups[-1]} "
                             f"(onset, pitch, velocity) in it",
                             f"all {len(chord_notes)} chord notes", f"{found} of {len(chord_notes)} found",
