@@ -4,6 +4,7 @@ model against the fused one) and its generation latency.
     python -m bench.bench_jazz                          # all three parts (the course settings: 100 epochs, Ty 50)
     python -m bench.bench_jazz --only process --runs 5  # just the whole-process timing
     python -m bench.bench_jazz --only training,generation --epochs 20
+    python -m bench.bench_jazz --only huge              # peak memory and time on a 200,000-note MIDI file
 
 1. whole process (goal: cold at most :data:`PROCESS_GOAL_S` s): wall time of ``python -m assignments.jazz``
    -- what ``make jazz`` runs, in the Makefile's environment (TensorFlow quiet, no byte-code written) -- each
@@ -21,6 +22,10 @@ model against the fused one) and its generation latency.
    called through ``predict()`` on a 50-output ``music_inference_model`` against the compiled
    :class:`~assignments.jazz.inference.Sampler` (greedy, and sampling with temperature 1.0); and the course's
    post-processing of one solo (5 chunks, music21), for scale.
+
+4. huge input: whole ``python -m assignments.jazz`` processes on a generated 200,000-note type-0 file (temporary
+   folder): the whole piece as window (150,000 melody notes: stopped by the documented limit of 100,000 per
+   window, one line) and a 2,000-beat window (a complete run, 1 epoch), each with its peak memory (max RSS).
 
 Results go to ``output/bench/jazz.json`` with the machine's description; a run of some parts keeps the other
 parts' last results in that file.
@@ -44,7 +49,8 @@ from shared.errors import UserError
 from shared.paths import DATA_DIR, REPO_ROOT
 from shared.table import format_table
 
-PARTS = ("process", "training", "generation")
+PARTS = ("process", "training", "generation", "huge")
+HUGE_NOTES = 200_000
 PROCESS_GOAL_S = 12.0
 COMMAND = [sys.executable, "-m", "assignments.jazz", "--quiet"]
 
@@ -163,6 +169,61 @@ def generation(layers, corpus, indices_values, Ty: int, repeats: int) -> tuple[d
             "improvise_ms": round(solo_seconds * 1000, 1)}, rows
 
 
+def huge_midi(path: Path, n_notes: int = HUGE_NOTES, tpq: int = 96) -> Path:
+    """A type-0 file of ``n_notes`` notes: a melody of eighths (3/4 of them, channel 1) over block triads
+    (channel 2), written with mido."""
+    import mido
+
+    n_melody = n_notes * 3 // 4
+    scale = [60, 62, 64, 65, 67, 69, 71, 72]
+    events = []
+    for i in range(n_melody):
+        pitch = 12 + scale[(i * 3) % 8] + 12 * ((i // 64) % 2)
+        events += [(i * tpq // 2, 1, "note_on", 0, pitch), (i * tpq // 2 + tpq // 2, 0, "note_off", 0, pitch)]
+    n_chords = (n_notes - n_melody) // 3
+    for k in range(n_chords):
+        on = k * (n_melody * tpq // 2) // n_chords
+        for step in (0, 4, 7):
+            pitch = 48 + (k % 4) * 2 + step
+            events += [(on, 1, "note_on", 1, pitch), (on + 2 * tpq, 0, "note_off", 1, pitch)]
+    track = mido.MidiTrack([mido.MetaMessage("set_tempo", tempo=500_000, time=0)])
+    now = 0
+    for tick, _, kind, channel, pitch in sorted(events):
+        track.append(mido.Message(kind, channel=channel, note=pitch, velocity=80 if kind == "note_on" else 0,
+                                  time=tick - now))
+        now = tick
+    midi = mido.MidiFile(type=0, ticks_per_beat=tpq)
+    midi.tracks.append(track)
+    midi.save(path)
+    return path
+
+
+def huge_input() -> tuple[dict, list]:
+    """Peak memory and wall time of whole ``python -m assignments.jazz`` processes on a 200,000-note file: the
+    whole piece as window (stops at the documented limit of notes per window) and a 2,000-beat window (a run)."""
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0", PYTHONDONTWRITEBYTECODE="1")
+    summary, rows = {}, []
+    with tempfile.TemporaryDirectory(prefix="bench-jazz-huge-") as tmp:
+        midi = huge_midi(Path(tmp) / "huge.mid")
+        for label, extra in (("whole piece", []), ("window 0-2000", ["--window", "0", "2000"])):
+            out = Path(tmp) / f"out-{len(summary)}"
+            start = time.perf_counter()
+            process = subprocess.Popen([*COMMAND, "--midi", str(midi), "--epochs", "1", "--ty", "8", "--no-wav",
+                                        *extra, "--out", str(out)], cwd=REPO_ROOT,
+                                       env=dict(env, JAZZ_CACHE_DIR=str(Path(tmp) / "cache")),
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            err = process.stderr.read().decode(errors="replace")
+            _, status, usage = os.wait4(process.pid, 0)
+            seconds = time.perf_counter() - start
+            code = os.waitstatus_to_exitcode(status)
+            summary[label] = {"seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+                              "status": code, "error": err.strip().splitlines()[-1:] if code else [],
+                              "wrote_files": out.exists()}
+            rows.append([f"{HUGE_NOTES:,}-note MIDI, {label}: exit {code}", f"{seconds:.2f} s",
+                         f"{usage.ru_maxrss / 1024:.0f} MB", ""])
+    return {"huge_input": {"notes": HUGE_NOTES, **summary}}, rows
+
+
 def _previous() -> dict:
     try:
         return dict(json.loads((RESULTS_DIR / "jazz.json").read_text(encoding="utf-8")).get("results") or {})
@@ -211,6 +272,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             summary, generation_rows = generation(layers, corpus, indices_values, args.ty, args.repeats)
             results.update(summary)
             rows += generation_rows
+    if "huge" in parts:
+        print(f"whole process on a {HUGE_NOTES:,}-note MIDI file (peak memory: the process's max RSS)", flush=True)
+        summary, huge_rows = huge_input()
+        results.update(summary)
+        rows += huge_rows
     print(format_table(["what", "time", "speed-up", "loss"], rows))
     print(f"results: {write_results('jazz', results, RESULTS_DIR)}")
     return 0
