@@ -296,11 +296,11 @@ def test_resume_from_checkpoint_is_exact(uninterrupted, tiny, tmp_path, capsys):
     args = ["--from-scratch", "--train-epochs", "1", "--max-examples", "256", "--n-a", "16", "--batch-size", "64",
             "--seed", "11", "--length", "20", "--out", str(tmp_path / "a"), "--quiet"]
     assert run(shakespeare.main, args) == 0
-    first = tmp_path / "a" / "checkpoints" / "epoch-001.keras"
-    assert first.is_file() and first.with_suffix(".json").is_file()
+    first = tmp_path / "a" / "checkpoints" / "epoch-001"
+    assert (first / "model.keras").is_file() and (first / "model.json").is_file() and (first / "unit.json").is_file()
     assert run(shakespeare.main, ["--resume", str(first), "--train-epochs", "2", "--length", "20",
                                   "--out", str(tmp_path / "b"), "--quiet"]) == 0
-    resumed, state = load_checkpoint(tmp_path / "b" / "checkpoints" / "epoch-002.keras")
+    resumed, state = load_checkpoint(tmp_path / "b" / "checkpoints" / "epoch-002")
     model, expected = uninterrupted
     assert state.epoch == 2 and state.epoch_loss == expected.epoch_loss
     for got, want in zip(resumed.get_weights(), model.get_weights()):
@@ -359,7 +359,7 @@ def _bad_inputs(tmp_path):
         "non-UTF-8 text": (["--text", str(latin1)], "not UTF-8"),
         "temperature 0": (["--temperature", "0"], "must be > 0"),
         "temperature < 0": (["--temperature", "-1"], "must be > 0"),
-        "length 0": (["--length", "0"], "must be > 0"),
+        "length 0": (["--length", "0"], "between 1 and 100000"),
         # (a new model, so this case does not need the pretrained file; it fails before any training)
         "unwritable out": (["--out", str(blocker / "sub"), "--from-scratch", "--train-epochs", "1",
                             "--max-examples", "8", "--n-a", "4"], "cannot write"),
@@ -367,8 +367,10 @@ def _bad_inputs(tmp_path):
         "missing model": (["--model", str(tmp_path / "none.h5")], "not found"),
         "corrupt h5": (["--model", str(garbage_h5)], "cannot read"),
         "corrupt keras": (["--model", str(garbage_keras)], "cannot load"),
-        "resume not .keras": (["--resume", str(garbage_h5)], ".keras"),
-        "missing checkpoint": (["--resume", str(tmp_path / "c.keras")], "not found"),
+        "resume not a checkpoint folder": (["--resume", str(garbage_h5)], "checkpoint folder"),
+        "missing checkpoint": (["--resume", str(tmp_path / "epoch-009")], "not found"),
+        "seed too large": (["--seed", str(2 ** 32)], "--seed"),
+        "length too large": (["--length", "10000000"], "--length"),
     }
 
 

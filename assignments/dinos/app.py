@@ -231,7 +231,7 @@ def _train_numpy(config: DinosConfig, data: DinoData, impl_name: str):
         options["max_len"] = data.max_length + 1
     start = time.perf_counter()
     try:
-        with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported by LossHistory, in one line
+        with np.errstate(all="ignore"):  # divergence is reported by LossHistory, in one line
             parameters, last_name = (fast if impl_name == "fast" else course).model(
                 data, data.ix_to_char, data.char_to_ix, config.iterations, n_a=config.n_a,
                 vocab_size=data.vocab_size, **options)

@@ -4,16 +4,18 @@ The course runs ``model.fit(x, y, batch_size=128, epochs=1)`` once on the loaded
 
 * the batch order of epoch ``e`` is a permutation drawn from ``(seed, e)`` alone, so an interrupted
   run resumed from its epoch-``e`` checkpoint sees the same batches as an uninterrupted one;
-* after every epoch the model (weights and Adam state) is saved atomically as ``epoch-NNN.keras`` with
-  an ``epoch-NNN.json`` beside it (epoch, target epochs, seed, batch size, vocabulary, loss history and
-  the dropout layers' random-generator states, which ``model.save`` leaves out):
+* after every epoch the model (weights and Adam state) and its training state (epoch, target epochs, seed,
+  batch size, vocabulary, loss history and the dropout layers' random-generator states, which ``model.save``
+  leaves out) are written as one checkpoint *unit*, ``checkpoints/epoch-NNN/`` holding ``model.keras``,
+  ``model.json`` and the store's ``unit.json`` (:class:`shared.checkpoints.CheckpointStore`: the folder
+  appears complete or not at all, so an interruption never leaves a new model beside an older state):
   :func:`load_checkpoint` continues from there, bit for bit the run that was not interrupted;
 * per-batch running losses are kept for the loss-curve PNG.
 
 The model and its JSON are written and read through :mod:`assignments.dinos.keras_io`, the one place
 that saves a Keras model with what it was trained on.
 
-Used by ``python -m assignments.dinos.shakespeare --train-epochs N [--resume CHECKPOINT.keras]``.
+Used by ``python -m assignments.dinos.shakespeare --train-epochs N [--resume output/shakespeare/checkpoints/epoch-003]``.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from shared.checkpoints import CheckpointStore, verify_unit
 from shared.errors import UserError
 
 from .. import keras_io
@@ -70,13 +73,22 @@ def save_checkpoint(model: keras.Model, path: str | os.PathLike, state: TrainSta
     return keras_io.save_model(model, path, asdict(state))
 
 
-def read_state(checkpoint: str | os.PathLike) -> TrainState:
-    """The :class:`TrainState` stored beside a checkpoint (checks that both files are there)."""
+MODEL = "model.keras"  # a checkpoint unit's model (its state: model.json beside it)
+
+
+def unit_of(checkpoint: str | os.PathLike) -> Path:
+    """A checkpoint named by its unit folder or by the ``model.keras`` inside it."""
     path = Path(checkpoint)
-    if path.suffix != ".keras":
-        raise UserError(f"checkpoint must be a .keras file: {path}")
-    if not path.is_file():
-        raise UserError(f"checkpoint not found: {path}")
+    return path.parent if path.name == MODEL else path
+
+
+def read_state(checkpoint: str | os.PathLike) -> TrainState:
+    """The :class:`TrainState` of a checkpoint unit (one line if the unit is missing, incomplete or changed)."""
+    unit = unit_of(checkpoint)
+    if not unit.is_dir():
+        raise UserError(f"checkpoint not found: {unit}")
+    verify_unit(unit)
+    path = unit / MODEL
     meta = keras_io.read_meta(path, "checkpoint")
     try:
         return TrainState(**meta)
@@ -84,9 +96,10 @@ def read_state(checkpoint: str | os.PathLike) -> TrainState:
         raise UserError(f"cannot read training state {keras_io.sidecar(path)}: {exc}") from None
 
 
-def load_checkpoint(path: str | os.PathLike) -> tuple[keras.Model, TrainState]:
-    """A checkpoint written by :func:`save_checkpoint`, ready to continue training."""
-    state = read_state(path)
+def load_checkpoint(checkpoint: str | os.PathLike) -> tuple[keras.Model, TrainState]:
+    """A checkpoint unit written during :func:`train`, ready to continue training."""
+    state = read_state(checkpoint)
+    path = unit_of(checkpoint) / MODEL
     model = keras_io.load_model(path, "checkpoint")
     if model.optimizer is None:
         raise UserError(f"checkpoint {path} has no optimizer state")
@@ -110,10 +123,10 @@ def epoch_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int, firs
 class _Recorder(keras.callbacks.Callback):
     """Keeps the loss history in ``state`` and writes a checkpoint after each epoch."""
 
-    def __init__(self, state: TrainState, checkpoint_dir: Path | None):
+    def __init__(self, state: TrainState, store: CheckpointStore | None):
         super().__init__()
         self.state = state
-        self.checkpoint_dir = checkpoint_dir
+        self.store = store
         self.saved: list[Path] = []
 
     def on_train_batch_end(self, batch, logs=None):
@@ -122,20 +135,22 @@ class _Recorder(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         self.state.epoch = epoch + 1
         self.state.epoch_loss.append(float(logs["loss"]))
-        if self.checkpoint_dir is not None:
-            self.saved.append(save_checkpoint(self.model, self.checkpoint_dir / f"epoch-{epoch + 1:03d}.keras",
-                                              self.state))
+        if self.store is not None:
+            name = f"epoch-{epoch + 1:03d}"
+            with self.store.write(name) as unit:  # appears as checkpoints/epoch-NNN only when complete
+                save_checkpoint(self.model, unit / MODEL, self.state)
+            self.saved.append(self.store.folder / name)
 
 
 def train(model: keras.Model, x: np.ndarray, y: np.ndarray, state: TrainState,
-          checkpoint_dir: str | os.PathLike | None = None, verbose: int = 1) -> list[Path]:
-    """Train the compiled ``model`` from ``state.epoch`` to ``state.epochs``; returns the checkpoints written."""
+          store: CheckpointStore | None = None, verbose: int = 1) -> list[Path]:
+    """Train the compiled ``model`` from ``state.epoch`` to ``state.epochs``; returns the checkpoint units written."""
     if state.epochs <= state.epoch:
         raise UserError(f"nothing to train: the model is at epoch {state.epoch} and the target is {state.epochs} "
                         f"(pass --train-epochs larger than {state.epoch})")
     steps = -(-x.shape[0] // state.batch_size)
     ds = epoch_dataset(x, y, state.batch_size, state.seed, state.epoch, state.epochs)
-    recorder = _Recorder(state, Path(checkpoint_dir) if checkpoint_dir is not None else None)
+    recorder = _Recorder(state, store)
     model.fit(ds, epochs=state.epochs, initial_epoch=state.epoch, steps_per_epoch=steps, shuffle=False,
               callbacks=[recorder],
               verbose=verbose)
