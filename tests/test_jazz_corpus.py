@@ -467,3 +467,15 @@ def test_corpus_command_bad_input(tmp_path, capsys):
     assert run(corpus_module.main, ["--midi", str(path), "--no-cache"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("content", ["[1, 2]", "null", '"text"', '{"version": 2, "config": 5}'])
+def test_cache_entry_of_another_shape_is_rebuilt(tmp_path, content):
+    """Valid JSON that is not a corpus (a list, null, a string, wrong fields) is discarded and parsed again."""
+    path = make_test_midi(tmp_path / "tiny.mid")
+    cache = tmp_path / "cache"
+    first = load_corpus(path, config=TEST_MIDI_CONFIG, cache_dir=cache)
+    (entry,) = cache.iterdir()
+    entry.write_text(content, encoding="utf-8")
+    again = load_corpus(path, config=TEST_MIDI_CONFIG, cache_dir=cache)
+    assert again.corpus == first.corpus and entry.read_text(encoding="utf-8") != content

@@ -228,3 +228,34 @@ def test_checkpoint_round_trip_and_errors(trained, metheny, tmp_path):
     junk.write_bytes(b"not a zip")
     with pytest.raises(UserError, match="cannot load model"):
         checkpoint.load_into(junk, cell78, densor78, corpus.values)
+
+
+def test_load_of_another_architecture_names_what_differs(tmp_path):
+    """A .keras model with one LSTM and one Dense of the right sizes but another input width: one line, before
+    set_weights."""
+    from assignments.jazz.model import make_layers
+
+    inputs = keras.Input(shape=(None, 12))
+    hidden = keras.layers.LSTM(64)(inputs)
+    foreign = keras.Model(inputs, keras.layers.Dense(90)(hidden))
+    path = tmp_path / "foreign.keras"
+    foreign.save(path)
+    _, LSTM_cell, densor = make_layers(90)
+    with pytest.raises(UserError, match=r"foreign\.keras: LSTM kernel is \(12, 256\), this model needs \(90, 256\) "
+                                        r"\(another architecture\)$"):
+        checkpoint.load_into(path, LSTM_cell, densor, [f"v{i}" for i in range(90)])
+
+
+def test_full_disk_is_one_line_before_h5py_writes(tmp_path, monkeypatch):
+    import shutil
+    from collections import namedtuple
+
+    from assignments.jazz.model import fused_model, make_layers
+
+    _, LSTM_cell, densor = make_layers(10)
+    model = fused_model(None, LSTM_cell, densor)
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**9, 10**9 - 50_000, 50_000))
+    with pytest.raises(UserError, match=r"cannot write the model into .*: 0\.1 MB free, about 2\.\d MB needed"):
+        checkpoint.save_model(model, tmp_path, [f"v{i}" for i in range(10)])
+    assert list(tmp_path.iterdir()) == []
