@@ -1,0 +1,178 @@
+"""All or nothing, from the outside: real ``python -m assignments.dinos`` / ``...dinos.shakespeare`` processes sent
+SIGINT and SIGTERM at chosen points, into an empty ``--out`` and into one holding a previous run.
+
+The command runs as ``python -m`` runs it (``runpy``, as ``__main__``) from a small wrapper that pauses it at a
+point -- prints ``READY POINT`` and waits for a line on stdin or a signal; the commands hold no test code:
+
+- ``startup``: while ``assignments.dinos.app`` starts importing (numpy), inside ``shared.cli.run``;
+- ``training``: the numpy model at its second printed checkpoint;
+- ``checkpoint``: Shakespeare, between a checkpoint's ``model.keras`` and its ``model.json``;
+- ``staged``: every output staged, just before the commit;
+- ``commit``: inside the commit, after the first file moved (signals wait: the new set completes).
+
+Afterwards: exit 130 / 143, ``error: interrupted`` and no traceback, no temporary file, every file loads
+(npz, ``.keras`` in safe mode, PNG, JSON), and the folder is one run's set (its card's sha256s): the previous
+run's, untouched, or -- interrupted in the commit -- the new run's, complete. Checkpoint units are whole.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from shared.checkpoints import unit_problems
+from shared.outputs import verify_output_set
+
+REPO = Path(__file__).resolve().parent.parent
+STATUS = {"SIGINT": 130, "SIGTERM": 143}
+
+PAUSED = r"""
+import importlib.abc, os, runpy, sys
+
+POINT, MODULE = os.environ["PAUSE_AT"], sys.argv[1]
+
+
+def pause(point):
+    if point == POINT:
+        print("READY " + point, flush=True)
+        sys.stdin.readline()
+
+
+class Startup(importlib.abc.MetaPathFinder):  # the app module starts importing: inside shared.cli.run
+    def find_spec(self, name, path, target=None):
+        if name == "assignments.dinos.app":
+            pause("startup")
+        return None
+
+
+sys.meta_path.insert(0, Startup())
+if POINT != "startup":
+    from shared import outputs
+    commit = outputs.OutputSet.commit
+    outputs.OutputSet.commit = lambda self: (pause("staged"), commit(self))[1]
+    outputs._commit_hook = lambda point: pause("commit") if point == "first file moved" else None
+    if MODULE == "assignments.dinos":
+        from assignments.dinos import course
+        checkpoint = course.print_checkpoint
+        course.print_checkpoint = lambda j, *a, **k: (pause("training") if j > 0 else None, checkpoint(j, *a, **k))[1]
+    else:
+        from assignments.dinos import keras_io
+        write = keras_io.write_text_atomic
+        keras_io.write_text_atomic = lambda path, text: (
+            pause("checkpoint") if "epoch-" in str(path) else None, write(path, text))[1]
+sys.argv = [MODULE, *sys.argv[2:]]
+runpy.run_module(MODULE, run_name="__main__", alter_sys=True)
+"""
+
+DINOS = ["--iterations", "200", "--sample-every", "100", "--samples", "5", "--quiet"]
+SHAKESPEARE = ["--from-scratch", "--train-epochs", "2", "--max-examples", "64", "--n-a", "8", "--batch-size", "32",
+               "--length", "10", "--quiet"]
+CASES = [  # (command, point, signal, start): chosen so that the file stays near 40 s (TensorFlow: ~4 s a process)
+    ("dinos", "startup", "SIGINT", "empty"),
+    ("dinos", "training", "SIGTERM", "previous"),
+    ("dinos", "training", "SIGINT", "empty"),
+    ("dinos", "staged", "SIGTERM", "previous"),
+    ("dinos", "commit", "SIGINT", "previous"),
+    ("dinos", "commit", "SIGTERM", "empty"),
+    ("shakespeare", "checkpoint", "SIGTERM", "previous"),
+    ("shakespeare", "staged", "SIGINT", "empty"),
+]
+
+
+def _start(module: str, args: list[str], point: str) -> subprocess.Popen:
+    env = dict(os.environ, PAUSE_AT=point, TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0")
+    return subprocess.Popen([sys.executable, "-c", PAUSED, module, *args], cwd=REPO, env=env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _wait_ready(process: subprocess.Popen, point: str) -> None:
+    watchdog = threading.Timer(60, process.kill)  # never hangs the suite
+    watchdog.start()
+    try:
+        line = process.stdout.readline()
+    finally:
+        watchdog.cancel()
+    assert line == f"READY {point}\n", (line, process.poll(), process.stderr.read() if process.poll() else "")
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _loads(folder: Path) -> None:
+    """Every file of the folder loads as what it is."""
+    import keras
+
+    from assignments.dinos.shakespeare import model as _registers  # noqa: F401 -- course_hard_sigmoid
+
+    for path in folder.rglob("*"):
+        if not path.is_file():
+            continue
+        if path.suffix == ".npz":
+            with np.load(path) as data:
+                assert {"Wax", "Waa", "Wya", "b", "by", "chars"} <= set(data.files)
+        elif path.suffix == ".json":
+            json.loads(path.read_text(encoding="utf-8"))
+        elif path.suffix == ".png":
+            assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        elif path.suffix == ".keras":
+            keras.models.load_model(path, safe_mode=True)
+        else:
+            assert path.suffix == ".txt", path
+
+
+@pytest.fixture(scope="module")
+def previous(tmp_path_factory):
+    """One finished run of each command (subprocesses: the same command line as the interrupted ones)."""
+    root = tmp_path_factory.mktemp("previous")
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0")
+    for name, module, args in (("dinos", "assignments.dinos", DINOS + ["--seed", "1"]),
+                               ("shakespeare", "assignments.dinos.shakespeare", SHAKESPEARE + ["--seed", "1"])):
+        done = subprocess.run([sys.executable, "-m", module, *args, "--out", str(root / name)], cwd=REPO, env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+    return root
+
+
+@pytest.mark.parametrize("command, point, name, start", CASES, ids=["-".join(c) for c in CASES])
+def test_an_interrupted_run_leaves_one_whole_set(previous, tmp_path, command, point, name, start):
+    out = tmp_path / "out"
+    if start == "previous":
+        shutil.copytree(previous / command, out)
+    before = _tree(out) if out.exists() else {}
+    module = "assignments.dinos" if command == "dinos" else "assignments.dinos.shakespeare"
+    process = _start(module, (DINOS if command == "dinos" else SHAKESPEARE) + ["--out", str(out)], point)
+    _wait_ready(process, point)
+    process.send_signal(getattr(signal, name))
+    if point == "commit":  # the signal waits for the commit: let it go on
+        process.stdin.write("\n")
+        process.stdin.flush()
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == STATUS[name], stderr
+    assert stderr.endswith("error: interrupted\n") and "Traceback" not in stderr, stderr
+    assert stdout in ("", "\n"), stdout
+    if not out.exists():
+        assert start == "empty" and point in ("startup", "training", "staged")
+        return
+    after = _tree(out)
+    assert not [n for n in after if any(part.startswith(".") for part in n.split("/"))], sorted(after)
+    _loads(out)
+    card = "run_card.json"
+    if point == "commit":  # the new set, complete
+        assert verify_output_set(out, card) == [] and after[card] != before.get(card)
+    elif start == "previous":  # the previous set, byte for byte
+        assert verify_output_set(out, card) == []
+        assert {n: b for n, b in after.items() if not n.startswith("checkpoints/")} == \
+            {n: b for n, b in before.items() if not n.startswith("checkpoints/")}
+    else:
+        assert card not in after
+    for unit in (out / "checkpoints").glob("*") if (out / "checkpoints").is_dir() else ():
+        assert unit_problems(unit) == [], unit  # whole units only: never a model without its state
