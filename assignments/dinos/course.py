@@ -188,7 +188,8 @@ def sample(parameters, char_to_ix, seed):
 
 def optimize(X, Y, a_prev, parameters, learning_rate=0.01):
     """One SGD step on one name: forward, backward, clip(5), update in place. Returns ``(loss, gradients, a[len(X)-1])``."""
-    loss, cache = rnn_forward(X, Y, a_prev, parameters)
+    vocab_size = parameters["Wax"].shape[1]  # the course passes nothing (27); the same value on its data
+    loss, cache = rnn_forward(X, Y, a_prev, parameters, vocab_size)
     gradients, a = rnn_backward(X, Y, parameters, cache)
     gradients = clip(gradients, 5)
     parameters = update_parameters(parameters, gradients, learning_rate)
