@@ -105,7 +105,7 @@ def _typed(kind: type, check: Callable[[float], bool], what: str, finite: bool =
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a valid {kind.__name__}") from None
         if finite and not math.isfinite(value):
-            raise argparse.ArgumentTypeError(f"{text!r} must be a finite number {what}")
+            raise argparse.ArgumentTypeError(f"{text!r} must be a finite number" + (f" {what}" if what else ""))
         if not check(value):
             raise argparse.ArgumentTypeError(f"{text!r} must be {what}")
         return value
