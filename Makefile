@@ -11,7 +11,7 @@ export TF_ENABLE_ONEDNN_OPTS ?= 0
 export PYTHONDONTWRITEBYTECODE = 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup venv data system-deps test rnn compare report dinos shakespeare jazz bench bench-rnn bench-dinos bench-shakespeare bench-jazz clean
+.PHONY: help setup venv data system-deps test rnn compare report dinos shakespeare jazz bench bench-rnn bench-dinos bench-shakespeare bench-jazz bench-jazz-files clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -62,7 +62,7 @@ shakespeare: venv data ## assignment 2: write like Shakespeare with the course's
 jazz: venv data ## assignment 3: train the jazz LSTM and improvise a solo (MIDI, WAV, PNG) -> output/jazz/
 	$(PY) -m assignments.jazz
 
-bench: bench-rnn bench-dinos bench-shakespeare bench-jazz ## all benchmarks; tables printed, JSON in output/bench/
+bench: bench-rnn bench-dinos bench-shakespeare bench-jazz bench-jazz-files ## all benchmarks; tables printed, JSON in output/bench/
 
 bench-rnn: venv ## numpy LSTM forward+backward against compiled Keras
 	$(PY) -m bench.bench_rnn
@@ -73,8 +73,11 @@ bench-dinos: venv data ## dinosaur RNN: fast path vs course structure; held-out 
 bench-shakespeare: venv data ## Shakespeare LSTM: generation speed and nats/char, windowed vs stateful
 	$(PY) -m bench.bench_shakespeare
 
-bench-jazz: venv data ## jazz LSTM: unrolled vs fused training; generation latency
+bench-jazz: venv data ## jazz LSTM: whole-process make jazz, unrolled vs fused training, generation, a huge MIDI
 	$(PY) -m bench.bench_jazz
+
+bench-jazz-files: venv data ## jazz on 40 other MIDI files: a playable solo or one clear error each
+	$(PY) -m bench.bench_jazz_files
 
 clean: ## remove outputs and caches (keeps .venv, its byte-code caches, and data/)
 	rm -rf output .pytest_cache .cache
