@@ -146,3 +146,27 @@ def test_reading_summary_line_is_printed(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "Read " in printed and "first.txt: 4 names, 3 unique, 1 duplicate, 1 blank line skipped" in printed
     assert "vocabulary 10 characters: \\n a b e i l-o é" in printed  # 'é' is a character of its own
+
+
+def test_a_changed_course_file_is_refused_before_any_work(tmp_path, capsys, monkeypatch, data_dir):
+    """The run verifies the course's dinos.txt against SHA256SUMS (here a copy of data/ with one byte changed)."""
+    import functools
+
+    from assignments.dinos import app, data as data_module
+    from shared.data import verify_course_file
+
+    course = tmp_path / "data"
+    course.mkdir()
+    (course / "SHA256SUMS").write_bytes((data_dir / "SHA256SUMS").read_bytes())
+    text = bytearray((data_dir / "dinos.txt").read_bytes())
+    text[5] = ord("x") if text[5] != ord("x") else ord("y")
+    (course / "dinos.txt").write_bytes(bytes(text))
+    monkeypatch.setattr(app, "verify_course_file", functools.partial(verify_course_file, data_dir=course))
+    monkeypatch.setattr(data_module, "COURSE_FILE", course / "dinos.txt")
+    out = tmp_path / "out"
+    assert run(main, ["--data", str(course / "dinos.txt"), "--iterations", "5", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "was changed or damaged" in err and "make data" in err and not out.exists()
+    own = tmp_path / "dinos.txt"  # the same bytes outside data/: the user's own file, not checked
+    own.write_bytes(bytes(text))
+    assert run(main, ["--data", str(own), "--iterations", "5", "--samples", "2", "--quiet", "--out", str(out)]) == 0
