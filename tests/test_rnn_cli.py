@@ -62,12 +62,15 @@ def test_corrupt_fixture_is_one_line_error(tmp_path, capsys, content, message):
 
 
 def test_bad_options(tmp_path, reference, capsys):
-    assert run(main, ["--T-x", "1", "--reference", str(reference), "--out", str(tmp_path)]) == 2
-    assert "--T-x must be at least 2" in capsys.readouterr().err
-    for bad in (["--m", "0"], ["--seed", "-1"], ["--eps", "0"]):
+    assert run(main, ["--T-x", "1", "--reference", str(reference), "--out", str(tmp_path / "out")]) == 2
+    assert "'1' must be between 2 and 10000" in capsys.readouterr().err
+    for bad, message in ((["--m", "0"], "between 1 and 10000"), (["--m", "10**9"], "not a valid int"),
+                         (["--seed", "-1"], "-1"), (["--seed", str(2**32)], str(2**32)), (["--eps", "0"], "> 0"),
+                         (["--eps", "inf"], "finite"), (["--out", ""], "")):
         assert run(main, bad) == 2
         err = capsys.readouterr().err
-        assert "must be >" in err and err.startswith("error: ") and err.count("\n") == 1  # one line, no usage
+        assert message in err and err.startswith("error: ") and err.count("\n") == 1, bad  # one line, no usage
+    assert not (tmp_path / "out").exists()
 
 
 def test_unwritable_output_folder(tmp_path, reference, capsys):

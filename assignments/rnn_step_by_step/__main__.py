@@ -1,114 +1,18 @@
-"""Check the numpy RNN/LSTM/GRU against the course, finite differences and Keras; print a table.
+"""The command line of assignment 1 (``make rnn``): ``python -m assignments.rnn_step_by_step --help``.
 
-    python -m assignments.rnn_step_by_step                    # every check; exit 1 if any fails
-    python -m assignments.rnn_step_by_step --quiet            # only the summary (and any failure)
-    python -m assignments.rnn_step_by_step --no-keras         # skip the Keras checks (no TensorFlow import)
-    python -m assignments.rnn_step_by_step --reference DIR    # fixture folder (default: data/reference, or $REFERENCE_DIR)
-
-The course notebook printed values for a learner to compare by eye; here every expected value
-of the course's tests (``step_by_step.json``: 8 cases, 89 values) is compared with its
-tolerance, next to gradient checks and Keras-parity checks. A run card and every row
-(``checks.json``) go to ``output/rnn_step_by_step/``.
+Nothing heavy is imported here: the body (:mod:`.app`, numpy and, for the Keras checks, TensorFlow) is imported
+inside :func:`shared.cli.run`, so a Ctrl-C or SIGTERM while they load ends in the one line ``error: interrupted``.
 """
-from __future__ import annotations
-
-import json
 import sys
-from dataclasses import asdict
-from pathlib import Path
-from typing import Sequence
 
-from shared.cli import ArgumentParser, non_negative_int, positive_float, positive_int, run
-from shared.errors import UserError
-from shared.io import ensure_output_dir, write_text_atomic
-from shared.paths import OUTPUT_DIR, reference_dir
-from shared.runcard import write_run_card
-from shared.table import format_table
-
-from .checks import FIXTURE, Check, CheckConfig, fast_checks, gradient_checks, keras_checks, load_reference, \
-    reference_checks
-
-GROUPS = {
-    "reference": "course reference values (step_by_step.json)",
-    "fast": "fast LSTM passes against the course passes and the reference values",
-    "gradient": "finite differences (float64) against every backward function",
-    "keras": "Keras layers (float64) with mapped weights against numpy",
-}
+from shared.cli import run_module
 
 
-def _error(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1e}"
+def main(argv=None):
+    from .app import main as app_main
 
-
-def format_group(group: str, rows: Sequence[Check]) -> str:
-    """The table of one check group."""
-    headers = ["case", "check", "expected", "got", "error", "tolerance", "ok"]
-    body = [(r.case, r.name, r.expected, r.got, _error(r.error), r.tolerance, r.ok) for r in rows]
-    return f"== {group}: {GROUPS[group]}\n" + format_table(headers, body)
-
-
-def summary(rows: Sequence[Check]) -> list[str]:
-    lines = []
-    for group in GROUPS:
-        part = [r for r in rows if r.group == group]
-        if part:
-            passed = sum(r.ok for r in part)
-            lines.append(f"{group:<10} {passed:>3}/{len(part):<3} ok")
-    failed = [r for r in rows if not r.ok]
-    lines.append(f"all {len(rows)} checks passed" if not failed else f"{len(failed)} of {len(rows)} checks FAILED")
-    return lines
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    defaults = CheckConfig()
-    parser = ArgumentParser(prog="python -m assignments.rnn_step_by_step",
-                                     description=__doc__.split("\n\n")[0])
-    parser.add_argument("--reference", type=Path, default=None,
-                        help=f"folder holding {FIXTURE} (default: data/reference, or $REFERENCE_DIR)")
-    parser.add_argument("--seed", type=non_negative_int, default=defaults.seed,
-                        help="seed of the random problems of the gradient/Keras/fast checks (default %(default)s)")
-    parser.add_argument("--m", type=positive_int, default=defaults.m, help="batch size of those problems")
-    parser.add_argument("--T-x", dest="T_x", type=positive_int, default=defaults.T_x,
-                        help="time steps of those problems (at least 2)")
-    parser.add_argument("--eps", type=positive_float, default=defaults.eps, help="finite-difference step")
-    parser.add_argument("--no-keras", action="store_true", help="skip the Keras checks")
-    parser.add_argument("--out", type=Path, default=OUTPUT_DIR / "rnn_step_by_step",
-                        help="folder for run_card.json and checks.json (default %(default)s)")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print only failures and the summary")
-    args = parser.parse_args(argv)
-    if args.T_x < 2:
-        raise UserError("--T-x must be at least 2 (the backward checks use one step fewer than the forward pass)")
-
-    fixture = load_reference(args.reference or reference_dir())
-    out = ensure_output_dir(args.out)
-    cfg = CheckConfig(seed=args.seed, m=args.m, T_x=args.T_x, eps=args.eps)
-    if not args.quiet:
-        print("config: " + ", ".join(f"{k}={v}" for k, v in asdict(cfg).items()) + f", keras={not args.no_keras}")
-
-    rows: list[Check] = []
-    steps = [("reference", lambda: reference_checks(fixture)), ("fast", lambda: fast_checks(cfg, fixture)),
-             ("gradient", lambda: gradient_checks(cfg))]
-    if not args.no_keras:
-        steps.append(("keras", lambda: keras_checks(cfg)))
-    for group, make in steps:
-        part = make()
-        rows += part
-        shown = part if not args.quiet else [r for r in part if not r.ok]
-        if shown:
-            print(format_group(group, shown) + "\n", flush=True)
-
-    lines = summary(rows)
-    print("\n".join(lines))
-    failed = [r for r in rows if not r.ok]
-    results = {group: {"checks": sum(r.group == group for r in rows), "passed": sum(r.ok for r in rows if r.group == group)}
-               for group in GROUPS if any(r.group == group for r in rows)}
-    results["failed"] = [f"{r.group}: {r.case}: {r.name}" for r in failed]
-    write_text_atomic(out / "checks.json", json.dumps([r.as_dict() for r in rows], indent=1) + "\n")
-    write_run_card(out / "run_card.json", "python -m assignments.rnn_step_by_step " + " ".join(argv or sys.argv[1:]),
-                   {**asdict(cfg), "keras": not args.no_keras, "reference": str(args.reference or reference_dir())},
-                   cfg.seed, [Path(args.reference or reference_dir()) / FIXTURE], results)
-    return 1 if failed else 0
+    return app_main(argv)
 
 
 if __name__ == "__main__":
-    sys.exit(run(main))
+    sys.exit(run_module("assignments.rnn_step_by_step.app"))
