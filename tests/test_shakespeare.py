@@ -54,10 +54,10 @@ def small_model(vocab):
     return model
 
 
-# ---------------------------------------------------------------- data (COURSE_SPEC 2.7)
+# ---------------------------------------------------------------- data (the Dinosaur Island notebook, "Writing like Shakespeare")
 
 def test_corpus_matches_the_course(text, vocab):
-    # 94275 characters; 38 after lower-casing; range(0, 94275-40, 3) -> 31412 windows (COURSE_SPEC 2.7)
+    # 94275 characters; 38 after lower-casing; range(0, 94275-40, 3) -> 31412 windows (the Dinosaur Island notebook, "Writing like Shakespeare")
     assert len(text) == 94275
     assert vocab.size == 38
     assert vocab.chars[:2] == ("\n", " ") and "".join(vocab.chars[12:]) == "abcdefghijklmnopqrstuvwxyz"

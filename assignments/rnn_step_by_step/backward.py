@@ -1,4 +1,5 @@
-"""The course's backward passes (COURSE_SPEC §1.7, the corrected 2021 / late-v3a equations).
+"""The course's backward passes: the corrected 2021 / late-v3a equations of the notebook's section 3,
+"Backpropagation in Recurrent Neural Networks".
 
 ``rnn_cell_backward``, ``rnn_backward``, ``lstm_cell_backward`` and ``lstm_backward`` with the
 course's signatures and gradient keys. ``da`` is the upstream gradient of the loss with

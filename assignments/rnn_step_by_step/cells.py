@@ -1,6 +1,6 @@
 """One time step of the course's RNN and LSTM (forward), with the course's cache layout.
 
-Course functions ``rnn_cell_forward`` and ``lstm_cell_forward`` (COURSE_SPEC §1.3, §1.5),
+Course functions ``rnn_cell_forward`` and ``lstm_cell_forward`` (notebook sections 1.1 RNN Cell, 2.1 LSTM Cell),
 same signatures, return order and caches. Differences from the notebook: inputs are
 checked first, so a shape mismatch raises ``ValueError`` naming the shapes.
 
