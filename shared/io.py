@@ -147,20 +147,22 @@ def check_output_target(path: str | os.PathLike) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+def atomic_path(path: str | os.PathLike, shown: str | os.PathLike | None = None) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; move it into place only if the block succeeds.
 
     Libraries that insist on writing to a filename (matplotlib, Keras, music21) write to
     the yielded path; on any exception the temporary file is removed and ``path`` is untouched.
     The temporary name keeps ``path``'s suffix, which some writers use to pick a format. An ``OSError``
-    from writing (full disk, permissions, ...) becomes a :class:`UserError` naming ``path``.
+    from writing (full disk, permissions, ...) becomes a :class:`UserError` naming ``shown`` (default
+    ``path``; an output set passes the final path of a file it stages).
     """
     path = check_output_target(path)
+    shown = path if shown is None else Path(shown)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix="".join(path.suffixes))
     except OSError as exc:
-        raise write_error(path, exc) from None
+        raise write_error(shown, exc) from None
     tmp_path = cleanup.track_temp(tmp)
     try:
         os.close(fd)
@@ -169,12 +171,12 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
             yield tmp_path
         except OSError as exc:
             if is_write_error(exc):
-                raise write_error(path, exc) from None
+                raise write_error(shown, exc) from None
             raise
         try:
             os.replace(tmp_path, path)
         except OSError as exc:
-            raise write_error(path, exc) from None
+            raise write_error(shown, exc) from None
     finally:
         try:
             tmp_path.unlink(missing_ok=True)

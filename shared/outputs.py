@@ -48,7 +48,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from . import cleanup
 from .errors import UserError
-from .io import _UMASK, check_output_target, ensure_output_dir, is_write_error, os_error_reason, sha256_file, write_error
+from .io import atomic_path, check_output_target, ensure_output_dir, is_write_error, os_error_reason, sha256_file
 from .lock import LOCK_NAME, FolderLock
 from .paths import display_path
 from .runcard import card_json, run_card
@@ -58,7 +58,6 @@ CARD_NAME = "run_card.json"
 STAGING_PREFIX = ".staging-"
 JOURNAL_PREFIX = ".commit-"
 _CARD_TMP = ".card.json"
-_TMP_PREFIX = ".tmp-"
 
 _commit_hook: Callable[[str], None] | None = None  # tests only: called at named points of the commit
 
@@ -79,7 +78,8 @@ def _safe_name(name: str | os.PathLike) -> str:
     return str(pure)
 
 
-def _read_card(path: Path) -> dict | None:
+def read_card(path: Path) -> dict | None:
+    """A run card as a dict, or ``None`` when it is missing, unreadable or not a JSON object."""
     try:
         card = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, UnicodeDecodeError):
@@ -158,7 +158,7 @@ class OutputSet:
         try:
             self._clear_stale()
             self.staging = cleanup.track_temp(tempfile.mkdtemp(dir=self.out, prefix=f"{STAGING_PREFIX}{self.run_id}-"))
-            self._previous = _listed_names(_read_card(self.card_path)) | self._leftover
+            self._previous = _listed_names(read_card(self.card_path)) | self._leftover
             for data in self.data_files:
                 self._carry_if_inside(data)
         except BaseException as exc:  # Ctrl-C included: __exit__ will not run, so undo here
@@ -176,7 +176,7 @@ class OutputSet:
                 shutil.rmtree(entry, ignore_errors=True)
         journal = self._journal_path()
         if journal.is_file():  # a commit cut short by SIGKILL or power loss: its files are not claimed
-            record = _read_card(journal) or {}
+            record = read_card(journal) or {}
             self._leftover = _listed_names(record) | _listed_names({"files": record.get("previous", [])})
 
     def _journal_path(self) -> Path:
@@ -206,21 +206,8 @@ class OutputSet:
     @contextlib.contextmanager
     def atomic(self, name: str | os.PathLike) -> Iterator[Path]:
         """Yield a temporary path; it becomes output ``name`` (in the staging folder) only if the block succeeds."""
-        target = self.path(name)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=_TMP_PREFIX, suffix="".join(target.suffixes))
-        os.close(fd)
-        tmp_path = Path(tmp)
-        os.chmod(tmp_path, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs get the usual permissions
-        try:
-            try:
-                yield tmp_path
-            except OSError as exc:
-                if is_write_error(exc):
-                    raise write_error(self.final(name), exc) from None
-                raise
-            os.replace(tmp_path, target)
-        finally:
-            tmp_path.unlink(missing_ok=True)
+        with atomic_path(self.path(name), shown=self.final(name)) as tmp:
+            yield tmp
 
     def write_text(self, name: str | os.PathLike, text: str) -> Path:
         """Write a UTF-8 text output; returns its staging path."""
@@ -363,7 +350,7 @@ def verify_output_set(folder: str | os.PathLike, card_name: str = CARD_NAME, str
 
     folder = Path(folder)
     problems = []
-    card = _read_card(folder / card_name)
+    card = read_card(folder / card_name)
     listed: set[str] = {card_name}
     unit_dirs: list[Path] = []
     if card is None:

@@ -18,13 +18,12 @@ The course kept no record of its runs, so it had nothing to check.
 """
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from shared.lock import lock_owner
-from shared.outputs import JOURNAL_PREFIX, verify_output_set
+from shared.outputs import JOURNAL_PREFIX, read_card, verify_output_set
 
 CARD_SUFFIX = "run_card.json"
 
@@ -69,14 +68,6 @@ def card_names(folder: Path) -> list[str]:
     return sorted(names)
 
 
-def _read_card(path: Path) -> dict | None:
-    try:
-        card = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
-        return None
-    return card if isinstance(card, dict) else None
-
-
 def _files_under(folder: Path) -> list[Path]:
     """The regular files under ``folder``, internal (dot) names and folders skipped."""
     found = []
@@ -91,7 +82,7 @@ def unclaimed(folder: Path, cards: list[str]) -> list[str] | None:
     missing, unreadable or lists no files (then nothing can be said)."""
     claimed, units = set(cards), []
     for name in cards:
-        card = _read_card(folder / name)
+        card = read_card(folder / name)
         files = card.get("files") if card is not None else None
         if not isinstance(files, dict):  # a card missing or broken (verify_output_set says so), or claiming no set
             return None
