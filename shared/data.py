@@ -39,6 +39,11 @@ SOURCES = {
     "original_metheny.mid": ("https://raw.githubusercontent.com/jisungk/deepjazz/"
                              "9c3b11245db196311b9f0176e984a38725a7113a/midi/original_metheny.mid"),
     "model_shakespeare_kiank_350_epoch.h5": _COURSE + "a2-dinosaur-island-character-level/models/lstm_shakespeare.h5",
+    # the course's own generated solos, for listening and comparing side by side
+    "course_my_music.midi": ("https://raw.githubusercontent.com/amanchadha/coursera-deep-learning-specialization/"
+                             "e9de0f4d1549b5a974c7f5cba013097fe162a798/C5%20-%20Sequence%20Models/Week%201/"
+                             "Jazz%20improvisation%20with%20LSTM/output/my_music.midi"),
+    "course_v1.2_run_my_music.midi": _COURSE + "a3-jazz-improvisation-with-lstm/outputs/my_music.midi",
 }
 OPTIONAL = {"model_shakespeare_kiank_350_epoch.h5"}
 _HEX = frozenset("0123456789abcdef")

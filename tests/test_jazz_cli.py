@@ -11,7 +11,7 @@ from assignments.jazz.__main__ import main
 from assignments.jazz.render import find_soundfont
 from shared.cli import run
 from shared.outputs import verify_output_set
-from shared.paths import reference_dir
+from shared.paths import DATA_DIR
 from tests.jazz_midi_fixtures import TEST_MIDI_CONFIG, make_test_midi
 
 HAS_FLUIDSYNTH = shutil.which("fluidsynth") is not None and find_soundfont() is not None
@@ -62,7 +62,7 @@ def test_full_run_prints_and_writes_everything(first_run):
     assert report["columns"]["generated"]["values_per_chunk"] == 12
     assert 0 < report["columns"]["generated"]["longest_copied_run"] <= 12
     assert (out / "course_my_music.midi").read_bytes() == \
-        (reference_dir() / "outputs" / "course_my_music.midi").read_bytes()
+        (DATA_DIR / "course_my_music.midi").read_bytes()
     for wav in wavs:  # each one rendered by FluidSynth: a WAV of some seconds
         data = (out / wav).read_bytes()
         assert data[:4] == b"RIFF" and data[8:12] == b"WAVE" and len(data) > 44100 * 4 * 5, wav

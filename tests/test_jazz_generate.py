@@ -163,14 +163,14 @@ def test_empty_chord_group_borrows_previous_chord(metheny):
         improvise(random_sampler(5), indices_values, [[]] * 19, random.Random(0), Ty=5, quiet=True)
 
 
-def test_course_outputs_split_into_melody_and_chords(reference, metheny):
+def test_course_outputs_split_into_melody_and_chords(data_dir, metheny):
     corpus = metheny[0]
     chords = metrics.course_chord_notes(corpus.chord_groups, [1, 2, 3, 4, 5])
     assert len(chords) == 50
-    v12 = metrics.read_solo_midi(reference / "outputs" / "course_v1.2_run_my_music.midi", chord_notes=chords)
+    v12 = metrics.read_solo_midi(data_dir / "course_v1.2_run_my_music.midi", chord_notes=chords)
     assert len(v12.notes) == 5 * 35  # that run printed "Generated 35 sounds" for each of its 5 chunks
     assert sum(len(c.pitches) for c in v12.chords) == 50
-    course = metrics.read_solo_midi(reference / "outputs" / "course_my_music.midi", chord_notes=chords)
+    course = metrics.read_solo_midi(data_dir / "course_my_music.midi", chord_notes=chords)
     assert len(course.notes) + sum(len(c.pitches) for c in course.chords) == 160  # the file's note count
     assert min(n.midi for n in course.notes) >= 48  # unparse_grammar keeps melody octaves >= 3
     assert metrics.course_solo(corpus) == course  # the course column: the course's own file, the same split
@@ -257,8 +257,8 @@ def test_soundfont_lookup(tmp_path):
 
 
 @needs_fluidsynth
-def test_render_wav_with_fluidsynth(reference, tmp_path):
-    wav = render_wav(reference / "outputs" / "course_my_music.midi", tmp_path / "course.wav", find_soundfont())
+def test_render_wav_with_fluidsynth(data_dir, tmp_path):
+    wav = render_wav(data_dir / "course_my_music.midi", tmp_path / "course.wav", find_soundfont())
     data = wav.read_bytes()
     assert data[:4] == b"RIFF" and data[8:12] == b"WAVE" and len(data) > 44100 * 2 * 2 * 10  # > 10 s stereo
     with pytest.raises(UserError, match="FluidSynth could not render"):
@@ -269,8 +269,8 @@ def test_render_wav_with_fluidsynth(reference, tmp_path):
 
 
 @needs_fluidsynth
-def test_background_renders_run_together_and_fail_cleanly(reference, tmp_path):
-    course = reference / "outputs" / "course_my_music.midi"
+def test_background_renders_run_together_and_fail_cleanly(data_dir, tmp_path):
+    course = data_dir / "course_my_music.midi"
     with Renders() as wavs:
         wavs.start("a", course, tmp_path / "a.wav")
         wavs.start("b", course, tmp_path / "b.wav")

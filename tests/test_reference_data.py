@@ -1,18 +1,16 @@
 """The committed reference data: present in the clone, unchanged, and as counted in its README."""
 from __future__ import annotations
 
-import hashlib
-import re
-
-from shared.paths import REFERENCE_DIR
+from shared.data import SOURCES, read_checksums
+from shared.paths import DATA_DIR, REFERENCE_DIR
 
 
-def test_committed_solos_match_the_readme_checksums():
-    readme = (REFERENCE_DIR / "README.md").read_text()
-    listed = dict((name, digest) for digest, name in re.findall(r"^([0-9a-f]{64})  (outputs/\S+)$", readme, re.M))
-    assert sorted(listed) == sorted(f"outputs/{p.name}" for p in (REFERENCE_DIR / "outputs").iterdir())
-    for name, digest in listed.items():
-        assert hashlib.sha256((REFERENCE_DIR / name).read_bytes()).hexdigest() == digest, name
+def test_course_solos_are_fetched_not_committed():
+    """The course's generated solos are course files: fetched into data/ and checked by SHA256SUMS, not committed."""
+    sums = read_checksums(DATA_DIR / "SHA256SUMS")
+    assert {"course_my_music.midi", "course_v1.2_run_my_music.midi"} <= set(sums) <= set(SOURCES)
+    assert not (REFERENCE_DIR / "outputs").exists()
+    assert sorted(p.suffix for p in REFERENCE_DIR.iterdir()) == [".json", ".json", ".json", ".md"]
 
 
 def test_reference_values_are_counted_as_documented(load_fixture):

@@ -6,24 +6,25 @@ The corpora come from :func:`assignments.jazz.corpus.load_corpus` (the project's
 under music21 6.7.1 (era 2021, 90 values) and 5.5.0 (era 2018, 78 values): every token, value, grammar string,
 melody element and chord (offsets and lengths to 1e-9, as binary floats on a triplet grid), the
 ``data_processing`` window starts and X/Y shapes and sums. The course's solo
-(``data/reference/outputs/course_my_music.midi``) is read with :mod:`assignments.jazz.metrics`; its metrics and
+(``data/course_my_music.midi``, fetched by ``make data``) is read with :mod:`assignments.jazz.metrics`; its metrics and
 those of a generated solo (``output/jazz/metrics.json``, if ``make jazz`` ran) are samples, shown, not compared.
 """
 from __future__ import annotations
 
 import json
 
-from shared.paths import DATA_DIR, OUTPUT_DIR
+from shared.errors import UserError
+from shared.paths import DATA_DIR, OUTPUT_DIR, display_path
 
-from .inputs import load_json, reference_file
+from .inputs import load_json
 from .rows import Row, Section, info, same, sequence_row
 
 KEY = "jazz"
 TITLE = "Assignment 3: Improvise a Jazz Solo with an LSTM Network"
 FIXTURE = "jazz_corpus.json"
-COURSE_SOLO = "outputs/course_my_music.midi"
-REFERENCE_FILES = (FIXTURE, COURSE_SOLO)  # what this section reads (for the run card)
-DATA_FILES = ("original_metheny.mid",)
+COURSE_SOLO = DATA_DIR / "course_my_music.midi"
+REFERENCE_FILES = (FIXTURE,)  # what this section reads (for the run card)
+DATA_FILES = ("original_metheny.mid", COURSE_SOLO.name)
 ERAS = {"2021": "music21_6.7.1", "2018": "music21_5.5.0"}
 TOL = 1e-9
 # What the notebooks print after load_music_utils (section 1.1 - Dataset): the 2021 notebook as run in
@@ -49,9 +50,11 @@ def prepare(context) -> dict:
         "corpus", "values_sorted", "grammars_per_measure", "chord_groups", "melody_window_notes",
         "data_processing_window_starts", "X_shape", "Y_shape", "X_sum", "Y_sum", "n_values")))
     midi = DATA_DIR / "original_metheny.mid"
+    if not COURSE_SOLO.is_file():
+        raise UserError(f"the course's generated solo is missing: {display_path(COURSE_SOLO)} (run 'make data')")
     corpora = {era: load_corpus(midi, era) for era in ERAS}  # cached in .cache/jazz/ after the first parse
     return {"fixture": fixture, "midi": midi, "corpora": corpora,
-            "course_solo": reference_file(context.reference_dir, COURSE_SOLO)}
+            "course_solo": COURSE_SOLO}
 
 
 def _melody_equal(ours, theirs: dict) -> bool:

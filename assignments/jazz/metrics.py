@@ -29,7 +29,7 @@ import numpy as np
 
 from shared.errors import UserError
 from shared.io import write_text_atomic
-from shared.paths import reference_dir
+from shared.paths import DATA_DIR
 from shared.table import format_table
 
 from .generate import chunk_groups
@@ -38,7 +38,7 @@ from .notes import Chord, Note, Passage, pitch_name
 MAJOR = (0, 2, 4, 5, 7, 9, 11)
 MINOR = (0, 2, 3, 5, 7, 8, 10)
 MELODY_VELOCITY = 90
-COURSE_OUTPUT = "course_my_music.midi"  # the 2021 notebook's own generated solo, in data/reference/outputs/
+COURSE_OUTPUT = "course_my_music.midi"  # the 2021 notebook's own generated solo, fetched into data/ by make data
 COURSE_MIDI = "original_metheny.mid"    # the course's training file, as named in data/SHA256SUMS
 
 
@@ -60,8 +60,8 @@ def is_course_corpus(corpus) -> bool:
 
 def course_solo(corpus) -> Passage | None:
     """The course's generated solo (``course_my_music.midi``) split into melody and chords, for the course's
-    own training file; None for any other MIDI file, or when the reference file is not there."""
-    path = reference_dir() / "outputs" / COURSE_OUTPUT
+    own training file; None for any other MIDI file, or when the file is not there."""
+    path = DATA_DIR / COURSE_OUTPUT
     if not is_course_corpus(corpus) or not path.is_file():
         return None
     return read_solo_midi(path, chord_notes=course_chord_notes(corpus.chord_groups,

@@ -23,7 +23,7 @@ import numpy as np
 from shared.console import Console
 from shared.errors import UserError
 from shared.outputs import OutputSet
-from shared.paths import display_path, reference_dir
+from shared.paths import DATA_DIR, display_path
 from shared.plotting import plot_curves
 from shared.sampling import check_sampling
 from shared.seed import set_seed
@@ -116,7 +116,7 @@ def reference_audio(corpus: Corpus, config: JazzConfig, outputs: OutputSet, wavs
     excerpt = write_excerpt(config.midi, outputs.path("original_excerpt.midi"), (midi.melody_part, *midi.chord_parts),
                             midi.window, midi.quantize_divisors)
     wavs.start("original_excerpt.wav", excerpt, outputs.path("original_excerpt.wav"))
-    course = reference_dir() / "outputs" / metrics.COURSE_OUTPUT
+    course = DATA_DIR / metrics.COURSE_OUTPUT
     if metrics.is_course_corpus(corpus) and course.is_file():
         copy = shutil.copyfile(course, outputs.path(metrics.COURSE_OUTPUT))
         wavs.start("course_my_music.wav", copy, outputs.path("course_my_music.wav"))
@@ -192,8 +192,8 @@ def report(solo: generate.Solo, corpus: Corpus, config: JazzConfig, outputs: Out
     training = metrics.from_corpus(corpus)
     course = metrics.course_solo(corpus)
     if course is None and metrics.is_course_corpus(corpus):
-        console.note(f"the course's output {metrics.COURSE_OUTPUT} is not in {display_path(reference_dir())}/outputs; "
-                     f"no course column")
+        console.note(f"the course's output {metrics.COURSE_OUTPUT} is not in {display_path(DATA_DIR)} "
+                     f"(run 'make data'); no course column")
     window = config.midi_config.window
     plot_pianoroll(outputs.path("pianoroll.png"), solo.music, training,
                    original_title=f"original solo window ({config.midi.name}, {window[0]:g}-{window[1]:g})")
