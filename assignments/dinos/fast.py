@@ -6,12 +6,15 @@ keeping every operation whose rounding could differ exactly as the course does i
 
 - ``Wax @ x`` with a one-hot ``x`` is the column ``Wax[:, ix]`` (a product by 1 and a sum of zeros are exact),
   and the zero input ``X[0] = None`` contributes exactly nothing;
-- each time step's terms of all five gradients are written into one row of a buffer laid out like the flat
-  parameters: ``daraw x^T`` is ``daraw`` in one column (zeros elsewhere, as in the course), and ``dy a^T``,
-  ``daraw a_prev^T`` are the same exact products (``einsum`` with no summed index only multiplies). One
-  reduction over axis 0 -- which numpy adds row after row -- then sums them in the course's reversed order;
-- the dense products (``Waa @ a``, ``Wya @ a``, ``Wya.T @ dy``, ``Waa.T @ daraw``) stay separate ``np.dot``
-  calls with the course's shapes, so BLAS rounds them exactly as it does for the course;
+- each time step's terms of four gradients are written into one row of a buffer laid out like the flat
+  parameters (``dWaa, dWya, db, dby``): ``dy a^T`` and ``daraw a_prev^T`` are the same exact products
+  (``einsum`` with no summed index only multiplies). One reduction over axis 0 -- which numpy adds row
+  after row -- then sums them in the course's reversed order. ``daraw x^T`` is ``daraw`` in one column
+  (zeros elsewhere, which add nothing), so ``dWax`` is ``np.add.at`` of the daraw columns, in that same order;
+- the recurrent products (``Waa @ a``, ``Waa.T @ daraw``) stay one ``np.dot`` per step with the course's
+  shapes; the output layer's (``Wya @ a``, ``Wya.T @ dy``), which no later step waits for, are one stacked
+  ``np.matmul`` for all steps -- numpy runs it as the same BLAS ``gemv`` per step that ``np.dot`` calls,
+  so every product is rounded exactly as it is for the course;
 - the softmax, clip and update are elementwise (or per-column reductions of the same 27 numbers), done for all
   steps, or all parameters (one flat buffer), at once.
 
@@ -58,9 +61,9 @@ class FastRNN:
     """The course RNN's parameters in one flat float64 buffer, with a bit-exact ``optimize``.
 
     ``parameters`` is the course's dict; its arrays are views of the flat buffer, so the course's
-    ``sample`` works on them directly. Each time step's contribution to every gradient is written into one
-    row of a buffer laid out like the flat parameters; one sequential reduction over the rows then gives
-    all five gradients, summed in the course's reversed time order.
+    ``sample`` works on them directly. Each time step's contribution to ``dWaa, dWya, db, dby`` is written
+    into one row of a buffer laid out like the flat parameters; one sequential reduction over the rows then
+    gives them, summed in the course's reversed time order (``dWax`` is added column by column, in that order).
     """
 
     def __init__(self, parameters: dict[str, np.ndarray], max_len: int = 64):
@@ -70,6 +73,8 @@ class FastRNN:
         self._flat = np.empty(sum(sizes))
         self._grad = np.empty(sum(sizes))  # the clipped gradients of the last step
         self._step = np.empty(sum(sizes))  # -learning_rate * gradients
+        self._grad_wax = self._grad[:self._offsets[1]]  # dWax, flat: unit * n_x + column
+        self._grad_rest = self._grad[self._offsets[1]:]  # dWaa, dWya, db, dby: the sum over the term rows
         self.parameters = {}
         for key, shape, lo, hi in zip(_KEYS, shapes, self._offsets[:-1], self._offsets[1:]):
             self.parameters[key] = self._flat[lo:hi].reshape(shape)
@@ -86,25 +91,25 @@ class FastRNN:
         n_a, n_x, n_y = self.n_a, self.n_x, self.vocab_size
         self._max_len = max_len
         self._A = np.empty((max_len + 1, n_a, 1))  # a[-1..T-1] -> rows 0..T, a column each (course shape)
-        self._Z = np.empty((max_len, n_y, 1))  # Wya a_t, one (n_y, 1) column per step
+        self._Z = np.empty((max_len, n_y, 1))  # Wya a_t, one (n_y, 1) column per step, reversed time (row k: step T-1-k)
         self._G = np.empty((max_len, n_a, 1))  # 1 - a_t * a_t
-        # row k: time step T-1-k's contribution to (dWax, dWaa, dWya, db, dby), laid out like the flat parameters
-        self._C = C = np.zeros((max_len, self._flat.size))
+        self._D = np.empty((max_len, n_a, 1))  # row k: da of step T-1-k (Wya^T dy, then + da_next)
+        # row k: time step T-1-k's contribution to (dWaa, dWya, db, dby), laid out like the flat parameters
+        # after Wax (dWax's terms are one column each: added straight into the gradient, see optimize)
+        o = self._offsets - self._offsets[1]
+        self._C = C = np.zeros((max_len, self._flat.size - self._offsets[1]))
         self._C_flat = C.reshape(-1)
-        o = self._offsets
-        self._C_wax = C[:, o[0]:o[1]].reshape(max_len, n_a, n_x)  # daraw x^T: one column, zeros elsewhere
         self._C_waa = C[:, o[1]:o[2]].reshape(max_len, n_a, n_a)  # daraw a_prev^T
         self._C_wya = C[:, o[2]:o[3]].reshape(max_len, n_y, n_a)  # dy a^T
         self._C_b = C[:, o[3]:o[4]]  # daraw
         self._C_by = C[:, o[4]:o[5]]  # dy
-        self._da = np.empty((n_a, 1))
         self._da_next = np.empty((n_a, 1))
+        self._pre = np.empty((n_a, 1))
         # views made once: indexing costs more than the arithmetic at these sizes
         self._A_rows = list(self._A)
-        self._Z_rows = list(self._Z)
+        self._D_rows = list(self._D)
         self._G_rows = list(self._G)
         self._C_b_rows = [row[:, None] for row in self._C_b]  # (n_a, 1)
-        self._C_by_rows = [row[:, None] for row in self._C_by]  # (n_y, 1)
         Wax = self.parameters["Wax"]
         self._Wax_cols = [Wax[:, i:i + 1] for i in range(n_x)]  # (n_a, 1) views, updated in place
         self._views: dict[int, tuple] = {}
@@ -112,16 +117,16 @@ class FastRNN:
     def _views_for(self, T: int) -> tuple:
         """The slices a name of T steps uses, made once per length."""
         if T not in self._views:
-            A, C = self._A, self._C
-            A_rows, G_rows = self._A_rows, self._G_rows
-            forward = list(zip(A_rows[:T], A_rows[1:T + 1], self._Z_rows[:T]))  # (a<t-1>, a<t>, Wya a<t>) by t
-            backward = list(zip(self._C_by_rows[:T], self._C_b_rows[:T], G_rows[T - 1::-1]))  # (dy, daraw, 1-a²)
+            A = self._A
+            forward = list(zip(self._A_rows[:T], self._A_rows[1:T + 1]))  # (a<t-1>, a<t>) by t
+            # (da, daraw, 1 - a^2) of steps T-1, ..., 0
+            backward = list(zip(self._D_rows[:T], self._C_b_rows[:T], self._G_rows[T - 1::-1]))
             self._views[T] = (
-                self._C_by[:T][::-1, :, None],  # y_hat / dy (T, n_y, 1), time order: a reversed view
-                self._Z[:T], self._G[:T], A[1:T + 1],
+                self._C_by[:T, :, None],  # y_hat, then dy (T, n_y, 1), reversed time
+                self._Z[:T], self._G[:T], A[1:T + 1], A[T:0:-1], self._D[:T],
                 self._C_by[:T], self._C_b[:T],  # dy, daraw (T, n_y), (T, n_a): reversed time
                 A[T:0:-1, :, 0], A[T - 1::-1, :, 0],  # a_t, a_{t-1} (T, n_a): reversed time
-                self._C_wya[:T], self._C_waa[:T], C[:T], forward, backward[0], backward[1:])
+                self._C_wya[:T], self._C_waa[:T], self._C[:T], forward, backward[0], backward[1:])
         return self._views[T]
 
     def prepare(self, X: list, Y: list) -> "_Plan":
@@ -140,21 +145,23 @@ class FastRNN:
         plan = plan or self.prepare(X, Y)
         p = self.parameters
         Waa, Wya, b, by = p["Waa"], p["Wya"], p["b"], p["by"]
-        y_hat, Z, G, A_1T, dy, dr, a_rev, a_prev_rev, C_wya, C_waa, C, forward, last, backward = self._views_for(T)
+        (y_hat, Z, G, A_1T, A_T1, D, dy, dr, a_rev, a_prev_rev, C_wya, C_waa, C, forward, last,
+         backward) = self._views_for(T)
         C_flat = self._C_flat
 
-        # forward: the recurrence and the output layer's products, one BLAS call each per step as in the course;
-        # locals, and ufuncs with a positional ``out``: the per-call overhead is most of the time at these sizes
-        dot, tanh, multiply, add = _dot, np.tanh, np.multiply, np.add
-        pre = self._da
+        # forward: the recurrence, one BLAS call per step as in the course; locals, and ufuncs with a
+        # positional ``out``: the per-call overhead is most of the time at these sizes
+        dot, tanh, multiply, add, matmul = _dot, np.tanh, np.multiply, np.add, np.matmul
+        pre = self._pre
         self._A[0] = a_prev
-        for (a_before, a_next, z), column in zip(forward, plan.columns):
+        for (a_before, a_next), column in zip(forward, plan.columns):
             dot(Waa, a_before, pre)  # (n_a, 1)
             if column is not None:  # (Wax x + Waa a) + b; x + y == y + x exactly, and 0 + y == y
                 add(pre, column, pre)
             add(pre, b, pre)
             tanh(pre, a_next)
-            dot(Wya, a_next, z)  # (n_y, 1)
+        # the output layer of every step at once: a stacked matmul runs the same gemv per step as np.dot
+        matmul(Wya, A_T1, Z)  # (T, n_y, 1), reversed time like the dby rows
         # softmax of every step (each with its own max, as the course), written straight into the dby rows
         add(Z, by, y_hat)
         np.subtract(y_hat, np.maximum.reduce(y_hat, 1, None, None, True), y_hat)
@@ -168,14 +175,12 @@ class FastRNN:
         C_flat[plan.target_at] -= 1
         multiply(A_1T, A_1T, G)
         np.subtract(1, G, G)  # 1 - a * a
-        WyaT, WaaT = Wya.T, Waa.T
-        da, da_next = self._da, self._da_next
-        dy_k, dr_k, g_k = last  # step T-1: the course adds da_next = 0 there, and x + 0 == x
-        dot(WyaT, dy_k, da)  # (n_a, 1)
+        matmul(Wya.T, y_hat, D)  # Wya^T dy of every step (the same gemv per step as np.dot), reversed time
+        WaaT, da_next = Waa.T, self._da_next
+        da, dr_k, g_k = last  # step T-1: the course adds da_next = 0 there, and x + 0 == x
         multiply(g_k, da, dr_k)  # daraw
-        for dy_k, dr_next, g_k in backward:  # steps T-2, ..., 0
+        for da, dr_next, g_k in backward:  # steps T-2, ..., 0
             dot(WaaT, dr_k, da_next)  # from the step after this one
-            dot(WyaT, dy_k, da)
             add(da, da_next, da)
             multiply(g_k, da, dr_next)
             dr_k = dr_next
@@ -184,10 +189,12 @@ class FastRNN:
         # every gradient's per-step terms (exact products), then one sequential sum over the rows
         _einsum("ti,tj->tij", dy, a_rev, out=C_wya)  # no summed index: products only
         _einsum("ti,tj->tij", dr, a_prev_rev, out=C_waa)
-        C_flat[plan.wax_at] = C_flat[plan.daraw_at]  # daraw into x_t's column of dWax (the rest stays 0)
-        grad = self._grad
-        add.reduce(C, 0, None, grad)
-        C_flat[plan.wax_at] = 0.0
+        grad, wax = self._grad, self._grad_wax
+        add.reduce(C, 0, None, self._grad_rest)
+        # dWax: daraw into x_t's column, step after step in the course's reversed order (add.at is unbuffered
+        # and goes through its indices in order; the course's other columns get + 0, which changes nothing)
+        wax.fill(0.0)
+        add.at(wax, plan.wax_at, C_flat[plan.daraw_at])
 
         # clip(gradients, 5) and P += -lr * dP, on all parameters at once
         _clip(grad, -5, 5, grad)  # the ufunc np.clip calls
@@ -197,7 +204,7 @@ class FastRNN:
 
 
 class _Plan:
-    """Flat indices into the gradient-term buffer for one name: targets, and dWax's one-column terms.
+    """Flat indices for one name: the targets in the gradient-term buffer, and dWax's one-column terms.
 
     What depends only on the name's length and on which steps have an input is computed once per such
     pattern (:func:`_plan_template`); a name adds its own characters.
@@ -207,21 +214,20 @@ class _Plan:
 
     def __init__(self, X: list, Y: list, row: int, offsets, n_a: int, n_x: int, wax_columns: list):
         self.columns = [None if ix is None else wax_columns[ix] for ix in X]  # Wax x<t> (views of the parameters)
-        steps = tuple(t for t, ix in enumerate(X) if ix is not None)
-        targets, wax_base, self.daraw_at = _plan_template(len(X), steps, row, tuple(offsets), n_a, n_x)
+        steps = tuple(t for t, ix in enumerate(X) if ix is not None)[::-1]  # reversed: the course's order
+        targets, self.daraw_at = _plan_template(len(X), steps, row, tuple(offsets), n_a)
         self.target_at = targets + np.asarray(Y, dtype=np.intp)  # t = 0, 1, ... (the loss's order)
         columns = np.asarray([X[t] for t in steps], dtype=np.intp)[:, None]  # (steps, 1)
-        self.wax_at = (wax_base + columns).ravel()  # step by step, unit by unit
+        self.wax_at = (np.arange(n_a, dtype=np.intp)[None, :] * n_x + columns).ravel()  # step by step, unit by unit
 
 
 @functools.lru_cache(maxsize=256)
-def _plan_template(T: int, steps: tuple, row: int, offsets: tuple, n_a: int, n_x: int):
-    """Row offsets of the targets, and dWax / daraw offsets of the steps with an input (row k = step T-1-k)."""
-    o_wax, o_b, o_by = int(offsets[0]), int(offsets[3]), int(offsets[4])
+def _plan_template(T: int, steps: tuple, row: int, offsets: tuple, n_a: int):
+    """Offsets in the gradient-term buffer (row k = step T-1-k) of the targets, and of daraw at ``steps``."""
+    o_b, o_by = int(offsets[3] - offsets[1]), int(offsets[4] - offsets[1])
     base = (T - 1 - np.arange(T, dtype=np.intp)) * row
-    units = np.arange(n_a, dtype=np.intp)[None, :]  # (1, n_a)
     with_input = base[list(steps)][:, None]  # (steps, 1)
-    return base + o_by, with_input + o_wax + units * n_x, (with_input + o_b + units).ravel()
+    return base + o_by, (with_input + o_b + np.arange(n_a, dtype=np.intp)[None, :]).ravel()
 
 
 def _same_arrays(a: dict, b: dict) -> bool:
