@@ -24,6 +24,7 @@ from typing import Sequence
 import keras
 import numpy as np
 
+from shared.keras_setup import JIT_COMPILE
 from shared.seed import set_seed
 
 from .data import VOCAB_SIZE
@@ -172,7 +173,7 @@ def train(encoded_train, encoded_held_out, *, n_a=50, cell="lstm", epochs=10, ba
     set_seed(seed)
     model = build_model(n_a, cell, vocab_size)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate, clipnorm=clipnorm),
-                  loss="sparse_categorical_crossentropy")
+                  loss="sparse_categorical_crossentropy", jit_compile=JIT_COMPILE)
     result = TrainResult(model, start=start)
     batches = NameBatches(encoded_train, batch_size, np.random.default_rng(seed), vocab_size)
     model.fit(batches, epochs=epochs, verbose=verbose, callbacks=[HeldOutBits(encoded_held_out, result, report)])

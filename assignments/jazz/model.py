@@ -17,6 +17,8 @@ from __future__ import annotations
 import keras
 from keras import layers, ops
 
+from shared.keras_setup import JIT_COMPILE
+
 N_A = 64  # course: n_a = 64
 
 
@@ -54,6 +56,7 @@ class CourseModel(keras.Model):
         flat = isinstance(metrics, (list, tuple)) and not any(isinstance(m, (list, tuple, dict)) for m in metrics)
         if outputs > 1 and metrics and flat:
             metrics = [list(metrics) for _ in range(outputs)]
+        kwargs.setdefault("jit_compile", JIT_COMPILE)  # the notebook's compile call too: no XLA (shared.keras_setup)
         return super().compile(*args, metrics=metrics, **kwargs)
 
 

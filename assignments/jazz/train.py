@@ -18,6 +18,7 @@ import keras
 import numpy as np
 
 from shared.console import progress
+from shared.keras_setup import JIT_COMPILE
 
 from .config import JazzConfig
 from .course import Adam, djmodel
@@ -62,13 +63,14 @@ def initial_states(m: int, n_a: int) -> tuple[np.ndarray, np.ndarray]:
 
 def compile_course(model: keras.Model, config: JazzConfig = JazzConfig()) -> keras.Model:
     """Compile ``djmodel`` exactly as the course (loss summed over its ``Tx`` outputs, accuracy for each)."""
-    model.compile(optimizer=course_optimizer(config), loss="categorical_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer=course_optimizer(config), loss="categorical_crossentropy", metrics=["accuracy"],
+                  jit_compile=JIT_COMPILE)
     return model
 
 
 def compile_fused(model: keras.Model, config: JazzConfig = JazzConfig()) -> keras.Model:
     """Compile the fused model with the same loss value and gradients as the course's."""
-    model.compile(optimizer=course_optimizer(config), loss=TimeSummedCrossentropy())
+    model.compile(optimizer=course_optimizer(config), loss=TimeSummedCrossentropy(), jit_compile=JIT_COMPILE)
     return model
 
 

@@ -28,6 +28,7 @@ import h5py
 import keras
 import numpy as np
 
+from shared.keras_setup import JIT_COMPILE
 from shared.errors import UserError
 
 LSTM_LAYERS = ("lstm_5", "lstm_6")  # the course file's layer names
@@ -69,7 +70,7 @@ def compile_model(model: keras.Model, learning_rate: float = 0.001) -> keras.Mod
     """Categorical cross-entropy and the course's Adam (beta_1=0.9, beta_2=0.999, epsilon=1e-8)."""
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate, beta_1=0.9, beta_2=0.999,
                                                   epsilon=1e-8),
-                  loss="categorical_crossentropy")
+                  loss="categorical_crossentropy", jit_compile=JIT_COMPILE)
     return model
 
 
