@@ -68,6 +68,11 @@ if POINT != "startup":
         write = keras_io.write_text_atomic
         keras_io.write_text_atomic = lambda path, text: (
             pause("checkpoint") if "epoch-" in str(path) else None, write(path, text))[1]
+        import keras  # noqa: F401 -- the slow import, done before the wait below
+    if os.environ.get("START_WHEN"):  # wait until the output folder is prepared
+        import time
+        while not os.path.exists(os.environ["START_WHEN"]):
+            time.sleep(0.02)
 sys.argv = [MODULE, *sys.argv[2:]]
 runpy.run_module(MODULE, run_name="__main__", alter_sys=True)
 """
@@ -87,14 +92,15 @@ CASES = [  # (command, point, signal, start): chosen so that the file stays near
 ]
 
 
-def _start(module: str, args: list[str], point: str) -> subprocess.Popen:
-    env = dict(os.environ, PAUSE_AT=point, TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0")
+def _start(module: str, args: list[str], point: str, start_when: Path | None = None) -> subprocess.Popen:
+    env = dict(os.environ, PAUSE_AT=point, TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0",
+               START_WHEN=str(start_when or ""))
     return subprocess.Popen([sys.executable, "-c", PAUSED, module, *args], cwd=REPO, env=env, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def _wait_ready(process: subprocess.Popen, point: str) -> None:
-    watchdog = threading.Timer(60, process.kill)  # never hangs the suite
+    watchdog = threading.Timer(240, process.kill)  # never hangs the suite (the cases start together)
     watchdog.start()
     try:
         line = process.stdout.readline()
@@ -129,27 +135,65 @@ def _loads(folder: Path) -> None:
             assert path.suffix == ".txt", path
 
 
+MODULES = {"dinos": "assignments.dinos", "shakespeare": "assignments.dinos.shakespeare"}
+
+
+def _args(command: str) -> list[str]:
+    return DINOS if command == "dinos" else SHAKESPEARE
+
+
 @pytest.fixture(scope="module")
-def previous(tmp_path_factory):
-    """One finished run of each command (subprocesses: the same command line as the interrupted ones)."""
-    root = tmp_path_factory.mktemp("previous")
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0")
-    for name, module, args in (("dinos", "assignments.dinos", DINOS + ["--seed", "1"]),
-                               ("shakespeare", "assignments.dinos.shakespeare", SHAKESPEARE + ["--seed", "1"])):
-        done = subprocess.run([sys.executable, "-m", module, *args, "--out", str(root / name)], cwd=REPO, env=env,
-                              capture_output=True, text=True, timeout=120)
-        assert done.returncode == 0, done.stderr
-    return root
+def launched(request, tmp_path_factory):
+    """Every selected case's process, started before the first case is checked, and one finished run of each
+    command to interrupt a later run over.
+
+    The processes start together (Shakespeare's import TensorFlow, seconds); the ones over a previous run wait,
+    their imports done, until the finished runs (each command's ``main`` in this process, the same command
+    line, meanwhile) are copied into their folders. ``{case id: (process, out, files before)}``.
+    """
+    from assignments.dinos.__main__ import main as dinos_main
+    from assignments.dinos.shakespeare.__main__ import main as shakespeare_main
+    from shared.cli import run
+
+    root = tmp_path_factory.mktemp("dinos_interrupts")
+    selected = [item.callspec.params for item in request.session.items
+                if item.module is request.module and hasattr(item, "callspec")]
+    cases = [c for c in CASES if dict(zip(("command", "point", "name", "start"), c)) in selected]
+    previous, ready = root / "previous", root / "previous-copied"
+    processes = {}
+    try:
+        for command, point, name, start in cases:
+            out = root / "-".join((command, point, name, start)) / "out"
+            out.parent.mkdir()
+            over = start == "previous"
+            before = None if over else _tree(out)  # empty: the run has not started yet
+            processes["-".join((command, point, name, start))] = (
+                _start(MODULES[command], _args(command) + ["--out", str(out)], point, ready if over else None),
+                out, before, command)
+        for command, main in (("dinos", dinos_main), ("shakespeare", shakespeare_main)):
+            if any(c[0] == command and c[3] == "previous" for c in cases):
+                assert run(main, _args(command) + ["--seed", "1", "--out", str(previous / command)]) == 0
+        started = {}
+        for key, (process, out, before, command) in processes.items():
+            if before is None:  # waiting for this copy
+                shutil.copytree(previous / command, out)
+                before = _tree(out)
+            started[key] = (process, out, before)
+        ready.touch()
+        yield started
+    finally:
+        for process, *_ in processes.values():
+            if process.poll() is None:  # a case that failed before its signal
+                process.kill()
+                process.wait()
+            for stream in (process.stdin, process.stdout, process.stderr):
+                if stream is not None:
+                    stream.close()
 
 
 @pytest.mark.parametrize("command, point, name, start", CASES, ids=["-".join(c) for c in CASES])
-def test_an_interrupted_run_leaves_one_whole_set(previous, tmp_path, command, point, name, start):
-    out = tmp_path / "out"
-    if start == "previous":
-        shutil.copytree(previous / command, out)
-    before = _tree(out) if out.exists() else {}
-    module = "assignments.dinos" if command == "dinos" else "assignments.dinos.shakespeare"
-    process = _start(module, (DINOS if command == "dinos" else SHAKESPEARE) + ["--out", str(out)], point)
+def test_an_interrupted_run_leaves_one_whole_set(launched, command, point, name, start):
+    process, out, before = launched["-".join((command, point, name, start))]
     _wait_ready(process, point)
     process.send_signal(getattr(signal, name))
     if point == "commit":  # the signal waits for the commit: let it go on

@@ -26,6 +26,8 @@ from pathlib import Path
 import mido
 import pytest
 
+from assignments.jazz.__main__ import main
+from shared.cli import run
 from shared.outputs import verify_output_set
 from shared.paths import REPO_ROOT
 from tests.jazz_midi_fixtures import make_test_midi
@@ -37,8 +39,9 @@ POINT = os.environ["PAUSE_AT"]
 
 
 def pause(point):
-    if point == POINT:
-        print("READY " + point, file=sys.stderr, flush=True)
+    if point == POINT:  # one write past the command's stream tracking: the signal can land right after it
+        sys.stderr.flush()
+        os.write(2, ("READY " + point + "\n").encode())
         sys.stdin.readline()
 
 
@@ -72,6 +75,10 @@ else:
             pause("rendering")
     render.Renders.start = paused_start
     outputs._commit_hook = lambda point: pause("commit") if point == "first file moved" else None
+    if os.environ.get("START_WHEN"):  # the heavy imports done: wait until the output folder is prepared
+        import time
+        while not os.path.exists(os.environ["START_WHEN"]):
+            time.sleep(0.02)
 sys.argv = ["assignments.jazz", *sys.argv[1:]]
 runpy.run_module("assignments.jazz", run_name="__main__", alter_sys=True)
 """
@@ -108,16 +115,54 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _paused(point: str, midi: Path, out: Path, start_when: Path | None = None) -> subprocess.Popen:
+    args = [*ARGS, "--out", str(out)] + ([] if point in ("rendering",) else ["--no-wav"])
+    env = dict(os.environ, PAUSE_AT=point, START_WHEN=str(start_when or ""))
+    return subprocess.Popen([sys.executable, "-c", PAUSED_JAZZ, "--midi", str(midi), *args], cwd=REPO_ROOT,
+                            env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
 @pytest.fixture(scope="module")
-def previous_run(tmp_path_factory):
-    """One complete run (WAV included where FluidSynth is installed) to interrupt a later run over."""
-    root = tmp_path_factory.mktemp("jazz_previous")
+def launched(request, tmp_path_factory):
+    """Every selected case's process, started before the first case is checked, and one complete previous run.
+
+    Each process imports TensorFlow (seconds) and then waits at its point, so they all start at once; the ones
+    over the previous run wait, their imports done, until that run (``main`` in this process, meanwhile) is
+    written and copied into their folder. Each test then finds its process ready or nearly so.
+    ``{case id: (process, out, files before)}``.
+    """
+    root = tmp_path_factory.mktemp("jazz_interrupts")
     midi = make_test_midi(root / "tiny.mid")
-    out = root / "out"
-    done = subprocess.run([sys.executable, "-m", "assignments.jazz", "--midi", str(midi), *ARGS, "--quiet",
-                           "--out", str(out)], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return midi, out
+    selected = [item.callspec.params for item in request.session.items
+                if item.module is request.module and hasattr(item, "callspec")]
+    cases = [c for c in CASES if {"point": c[0], "name": c[1], "over_previous": c[2]} in selected
+             and (c[0] != "rendering" or HAS_FLUIDSYNTH)]
+    previous, ready = root / "previous", root / "previous-copied"
+    processes = {}
+    try:
+        for point, name, over_previous in cases:
+            out = root / f"{point}-{name}" / "out"
+            out.parent.mkdir()
+            before = None if over_previous else _tree(out)  # empty: the run has not started yet
+            processes[f"{point}-{name}"] = (_paused(point, midi, out, ready if over_previous else None), out, before)
+        if any(case[2] for case in cases):  # the same command line, WAV included where FluidSynth is installed
+            assert run(main, ["--midi", str(midi), *ARGS, "--quiet", "--out", str(previous)]) == 0
+        started = {}
+        for key, (process, out, before) in processes.items():
+            if before is None:  # waiting for this copy
+                shutil.copytree(previous, out)
+                before = _tree(out)
+            started[key] = (process, out, before)
+        ready.touch()
+        yield started
+    finally:
+        for process, _, _ in processes.values():
+            if process.poll() is None:  # a case that failed before its signal, or was skipped
+                process.kill()
+                process.wait()
+            for stream in (process.stdin, process.stdout, process.stderr):
+                if stream is not None:
+                    stream.close()
 
 
 def _check_set_loads(out: Path) -> None:
@@ -140,19 +185,11 @@ def _check_set_loads(out: Path) -> None:
 
 
 @pytest.mark.parametrize("point, name, over_previous", CASES, ids=[f"{p}-{n}" for p, n, _ in CASES])
-def test_interrupted_jazz_run_leaves_all_or_nothing(previous_run, tmp_path, point, name, over_previous):
+def test_interrupted_jazz_run_leaves_all_or_nothing(launched, point, name, over_previous):
     if point == "rendering" and not HAS_FLUIDSYNTH:
         pytest.skip("FluidSynth is not installed: no WAV child to stop")
-    midi, previous = previous_run
-    out = tmp_path / "out"
-    if over_previous:
-        shutil.copytree(previous, out)
-    before = _tree(out)
-    args = [*ARGS, "--out", str(out)] + ([] if point in ("rendering",) else ["--no-wav"])
-    process = subprocess.Popen([sys.executable, "-c", PAUSED_JAZZ, "--midi", str(midi), *args], cwd=REPO_ROOT,
-                               env=dict(os.environ, PAUSE_AT=point), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
-    watchdog = threading.Timer(90, process.kill)  # never hangs the suite
+    process, out, before = launched[f"{point}-{name}"]
+    watchdog = threading.Timer(240, process.kill)  # never hangs the suite (the cases start together)
     watchdog.start()
     try:
         line = process.stderr.readline()
