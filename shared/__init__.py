@@ -2,7 +2,8 @@
 
 Nothing assignment-specific lives here: the course's ``rnn_utils`` helpers
 (:mod:`shared.rnn_utils`), seeding (:mod:`shared.seed`), data fetching and checking
-(:mod:`shared.data`), run cards (:mod:`shared.runcard`), safe file output (:mod:`shared.io`), one
+(:mod:`shared.data`), run cards (:mod:`shared.runcard`), safe file output (:mod:`shared.io`), pictures drawn
+by a child process (:mod:`shared.drawing`), how Keras is compiled and imported (:mod:`shared.keras_setup`), one
 run's outputs committed as one set (:mod:`shared.outputs`, :mod:`shared.checkpoints`), the one-line
 CLI error convention with Ctrl-C/SIGTERM handling (:mod:`shared.cli`, :mod:`shared.signals`,
 :mod:`shared.cleanup`, :mod:`shared.children`, :mod:`shared.lock`), printing (:mod:`shared.console`)

@@ -1,4 +1,4 @@
-"""How this project compiles Keras models: without XLA.
+"""How this project compiles Keras models (without XLA) and imports Keras (without matplotlib).
 
 Keras 3 on TensorFlow compiles a model's training step with XLA by default (``compile(jit_compile="auto")``
 turns it on whenever the model allows it). For the small recurrent models here, run on a CPU, XLA is the
@@ -10,4 +10,30 @@ XLA by default either.
 """
 from __future__ import annotations
 
+import sys
+
 JIT_COMPILE = False  # Keras' ``compile(jit_compile=...)`` for every model of the project
+
+
+def import_keras():
+    """``import keras`` without matplotlib: the module, imported once.
+
+    Keras 3 imports ``matplotlib.pyplot`` as it loads (for its image-gallery plotting helpers, which this
+    project never calls) whenever matplotlib is installed: about a second of every Keras import here. A
+    command that draws its pictures in a child process (:mod:`shared.drawing`) calls this before its first
+    Keras import, so that Keras finds no matplotlib (``plt = None`` in those helpers) while the child imports
+    it on the other core. matplotlib stays importable afterwards; a process that already imported it (the
+    tests) gets Keras as usual.
+    """
+    if "keras" in sys.modules:
+        return sys.modules["keras"]
+    hidden = [name for name in ("matplotlib", "matplotlib.pyplot") if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # "import matplotlib" raises ImportError while this holds
+    try:
+        import keras
+    finally:
+        for name in hidden:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
+    return keras

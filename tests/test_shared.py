@@ -578,3 +578,53 @@ def test_output_set_files_get_the_usual_permissions(tmp_path):
     with OutputSet(out, command="test", seed=0) as outputs:
         outputs.write_text("names.txt", "zuul\n")
     assert (out / "names.txt").stat().st_mode & 0o777 == 0o666 & ~io._UMASK  # not mkstemp's 0600
+
+
+# ---------------------------------------------------------------- drawing in a child process
+
+def test_drawing_child_draws_each_request_and_names_the_file_it_could_not_write(tmp_path):
+    """Requests go to the child in order (a jazz piano roll's notes pickled as they are); a failure is one line."""
+    from assignments.jazz.notes import Chord, Note, Passage
+    from assignments.jazz.pianoroll import plot_pianoroll
+    from shared.drawing import Drawing
+    from shared.plotting import plot_curves
+
+    solo = Passage.of([Note(0.0, 1.0, "C4"), Note(1.0, 0.5, "E4")], [Chord(0.0, ("C3", "G3"), 2.0)])
+    with Drawing(background=True) as drawing:
+        assert drawing.background
+        drawing.draw(plot_curves, tmp_path / "loss.png", {"loss": (range(1, 4), [3.0, 2.0, 1.5])}, "t", "x", "y")
+        drawing.draw(plot_pianoroll, tmp_path / "roll.png", solo, solo, original_title="original")
+        assert drawing.wait() == [tmp_path / "loss.png", tmp_path / "roll.png"]
+    for name in ("loss.png", "roll.png"):
+        assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["loss.png", "roll.png"]  # no temporary file left
+
+    (tmp_path / "a_file").write_text("x")
+    with Drawing(background=True) as drawing:
+        drawing.draw(plot_curves, tmp_path / "a_file" / "bad.png", {"loss": ([1], [1.0])}, "t", "x", "y")
+        drawing.draw(plot_curves, tmp_path / "good.png", {"loss": ([1], [1.0])}, "t", "x", "y")
+        with pytest.raises(UserError, match=r"^cannot draw .*a_file/bad\.png: ") as failure:
+            drawing.wait()
+    assert "\n" not in str(failure.value) and (tmp_path / "good.png").is_file()  # the others are still drawn
+
+    with Drawing(background=True) as drawing:  # a run that stopped early: the child is stopped, nothing drawn
+        child = drawing._child
+        drawing.draw(plot_curves, tmp_path / "never.png", {"loss": ([1], [1.0])}, "t", "x", "y")
+    assert child.returncode is not None and not (tmp_path / "never.png").exists()
+
+    with Drawing(background=False) as drawing:  # in this process: drawn at once
+        drawing.draw(plot_curves, tmp_path / "here.png", {"loss": ([1], [1.0])}, "t", "x", "y")
+        assert (tmp_path / "here.png").is_file() and drawing.wait() == [tmp_path / "here.png"]
+
+
+def test_import_keras_leaves_matplotlib_out_and_importable():
+    """Keras imported without matplotlib in a fresh process; matplotlib imports normally afterwards."""
+    import subprocess
+
+    code = ("import sys; from shared.keras_setup import import_keras; keras = import_keras(); "
+            "assert 'matplotlib' not in sys.modules, 'matplotlib imported'; "
+            "from keras.src.visualization import plot_image_gallery; assert plot_image_gallery.plt is None; "
+            "import matplotlib.pyplot; print('ok', import_keras() is keras)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert done.returncode == 0 and done.stdout == "ok True\n", done.stderr[-2000:]

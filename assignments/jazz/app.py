@@ -78,16 +78,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = JazzConfig.from_args(args)
     console = Console(config.quiet)
     console.say(pipeline.settings_text(config))
-    corpus = pipeline.corpus_of(config, console)
-    data = pipeline.training_data(corpus, config, console)
-    with pipeline.open_outputs(config, corpus) as outputs, Renders(config.wav, config.soundfont) as wavs:
-        pipeline.reference_audio(corpus, config, outputs, wavs)
-        layers = pipeline.train_or_load(config, corpus, data, outputs, console)
-        solo = pipeline.improvise(config, layers, data, corpus, outputs)
-        pipeline.write_solo(solo, outputs, wavs, console)
-        print(format_report(pipeline.report(solo, corpus, config, outputs, console)))
-        pipeline.finish_audio(wavs, console)
-        outputs.results["seconds"] = round(time.perf_counter() - started, 2)
+    with pipeline.drawing() as pictures:  # a child importing matplotlib from now on
+        corpus = pipeline.corpus_of(config, console)
+        data = pipeline.training_data(corpus, config, console)
+        with pipeline.open_outputs(config, corpus) as outputs, Renders(config.wav, config.soundfont) as wavs:
+            pipeline.reference_audio(corpus, config, outputs, wavs)
+            layers = pipeline.train_or_load(config, corpus, data, outputs, console, pictures)
+            solo = pipeline.improvise(config, layers, data, corpus, outputs)
+            pipeline.write_solo(solo, outputs, wavs, console)
+            print(format_report(pipeline.report(solo, corpus, config, outputs, console, pictures)))
+            pictures.wait()
+            pipeline.finish_audio(wavs, console)
+            outputs.results["seconds"] = round(time.perf_counter() - started, 2)
     print(pipeline.files_text(outputs))
     print(f"done in {time.perf_counter() - started:.1f} s")
     return 0

@@ -8,8 +8,10 @@ background (:class:`~assignments.jazz.render.Renders`) while the run goes on.
 
 Keras and TensorFlow are imported in one place, :func:`train_or_load` -- the first step that needs them -- so
 that bad input (a MIDI file that is not one, a part that is not in it, an empty window) is reported in about a
-second, before the 3-4 s of importing TensorFlow. music21 loads on first use (:func:`notes.music21`),
-matplotlib when a plot is drawn.
+second, before the 3-4 s of importing TensorFlow. music21 loads on first use (:func:`notes.music21`). The
+pictures (loss curve, piano roll) are drawn by a child process (:func:`drawing`, :mod:`shared.drawing`) that
+imports matplotlib on the other core from the start, so Keras is imported without it
+(:func:`shared.keras_setup.import_keras`).
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from shared.console import Console
+from shared.drawing import Drawing, worth_a_child
 from shared.errors import UserError
 from shared.outputs import OutputSet
 from shared.paths import DATA_DIR, display_path
@@ -65,6 +68,15 @@ def settings_text(config: JazzConfig) -> str:
         f"seed       {config.seed}",
         f"output     {display_path(config.out)}",
     ])
+
+
+TENSORFLOW_IMPORT_S = 3.5  # the least work a run does while its drawing child imports matplotlib
+
+
+def drawing() -> Drawing:
+    """Where the run's pictures are drawn: a child started now (it imports matplotlib while the run parses,
+    imports TensorFlow and trains), or this process when matplotlib is loaded here already."""
+    return Drawing(background=worth_a_child(TENSORFLOW_IMPORT_S))
 
 
 def corpus_of(config: JazzConfig, console: Console) -> Corpus:
@@ -122,10 +134,14 @@ def reference_audio(corpus: Corpus, config: JazzConfig, outputs: OutputSet, wavs
         wavs.start("course_my_music.wav", copy, outputs.path("course_my_music.wav"))
 
 
-def train_or_load(config: JazzConfig, corpus: Corpus, data: TrainingData, outputs: OutputSet, console: Console):
-    """``(LSTM_cell, densor)``: the course's shared layers, trained for ``config.epochs`` (loss plot and saved model
-    written) or filled from ``config.load``."""
-    from . import checkpoint, model, train  # the one import of Keras / TensorFlow (3-4 s), after the input is checked
+def train_or_load(config: JazzConfig, corpus: Corpus, data: TrainingData, outputs: OutputSet, console: Console,
+                  pictures: Drawing):
+    """``(LSTM_cell, densor)``: the course's shared layers, trained for ``config.epochs`` (loss plot sent to
+    ``pictures``, saved model written) or filled from ``config.load``."""
+    from shared.keras_setup import import_keras
+
+    import_keras()  # the one import of Keras / TensorFlow (3-4 s), after the input is checked; no matplotlib
+    from . import checkpoint, model, train
 
     set_seed(config.seed)
     reshaper, LSTM_cell, densor = model.make_layers(data.n_values, config.n_a)
@@ -141,8 +157,8 @@ def train_or_load(config: JazzConfig, corpus: Corpus, data: TrainingData, output
                            loss_last=losses[-1])
     console.say(f"loss at epoch 1: {losses[0]}",
                 f"loss at epoch {len(losses)}: {losses[-1]}  ({outputs.results['train_seconds']:.1f} s)")
-    plot_curves(outputs.path("loss.png"), {"training loss": (range(1, len(losses) + 1), losses)},
-                "Jazz LSTM training loss (sum over 30 steps)", "epoch", "loss")
+    pictures.draw(plot_curves, outputs.path("loss.png"), {"training loss": (range(1, len(losses) + 1), losses)},
+                  "Jazz LSTM training loss (sum over 30 steps)", "epoch", "loss")
     saved = trained.model if config.fused else model.fused_model(config.Tx, LSTM_cell, densor)
     checkpoint.save_model(saved, outputs.path("model.keras").parent, corpus.values)
     return LSTM_cell, densor
@@ -186,17 +202,18 @@ def write_solo(solo: generate.Solo, outputs: OutputSet, wavs: Renders, console: 
     wavs.start("my_music.wav", midi, outputs.path("my_music.wav"))
 
 
-def report(solo: generate.Solo, corpus: Corpus, config: JazzConfig, outputs: OutputSet, console: Console) -> dict:
-    """The piano roll and the metrics of the solo beside the training solo (and, for the course's own file, the
-    course's output); returns the metrics report."""
+def report(solo: generate.Solo, corpus: Corpus, config: JazzConfig, outputs: OutputSet, console: Console,
+           pictures: Drawing) -> dict:
+    """The piano roll (sent to ``pictures``) and the metrics of the solo beside the training solo (and, for the
+    course's own file, the course's output); returns the metrics report."""
     training = metrics.from_corpus(corpus)
     course = metrics.course_solo(corpus)
     if course is None and metrics.is_course_corpus(corpus):
         console.note(f"the course's output {metrics.COURSE_OUTPUT} is not in {display_path(DATA_DIR)} "
                      f"(run 'make data'); no course column")
     window = config.midi_config.window
-    plot_pianoroll(outputs.path("pianoroll.png"), solo.music, training,
-                   original_title=f"original solo window ({config.midi.name}, {window[0]:g}-{window[1]:g})")
+    pictures.draw(plot_pianoroll, outputs.path("pianoroll.png"), solo.music, training,
+                  original_title=f"original solo window ({config.midi.name}, {window[0]:g}-{window[1]:g})")
     result = metrics.build_report(solo.music, training, course, solo.tokens, corpus.corpus)
     metrics.write_report(result, outputs.path("metrics.json"))
     outputs.results["metrics"] = result["columns"]["generated"]

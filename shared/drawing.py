@@ -1,0 +1,139 @@
+"""Pictures drawn by a child process while the caller goes on.
+
+Importing matplotlib and drawing a figure take a second or more on this project's machine, and a run's
+numbers are one core's work while the machine has another. :class:`Drawing` (``background=True``) starts
+``python -m shared.drawing`` at once: the child imports matplotlib (Agg) while the parent works, then draws
+each request it is sent, in order. A request is a module-level drawing function and its arguments --
+``drawing.draw(plot_curves, path, curves, ...)`` runs ``plot_curves(path, curves, ...)`` in the child --
+sent pickled over the child's stdin (the function by its module and name, the arguments as values). Every
+function writes its file atomically, as every output here. :meth:`Drawing.wait` closes the pipe and waits
+for the child; a failure is one :class:`~shared.errors.UserError` line naming the file. If the parent stops
+early (an error, Ctrl-C) the child sees its stdin close and exits; it is also recorded for the signal
+clean-up (:func:`shared.io.spawn`).
+
+When matplotlib is already imported (the tests, a second run in one process) or there is little to overlap,
+the caller asks for no background (:func:`worth_a_child`) and the same calls draw in the same process.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable
+
+from shared.cleanup import untrack_child
+from shared.errors import UserError
+from shared.io import spawn
+from shared.paths import REPO_ROOT, display_path
+
+_FAILED = "failed: "  # the child's line for a file it could not write: "failed: PATH<TAB>REASON"
+MATPLOTLIB_IMPORT_S = 1.5  # about what importing matplotlib.pyplot costs here: less work meanwhile is not worth a child
+
+
+def worth_a_child(seconds_of_work_meanwhile: float) -> bool:
+    """Whether a background child pays: matplotlib not imported yet, and more than its import time of work."""
+    return "matplotlib" not in sys.modules and seconds_of_work_meanwhile > MATPLOTLIB_IMPORT_S
+
+
+class Drawing:
+    """:meth:`draw` requests (in a child when ``background``), :meth:`wait` for their files."""
+
+    def __init__(self, background: bool):
+        self._child: subprocess.Popen | None = None
+        self._paths: list[Path] = []
+        if background:
+            try:
+                self._child = spawn([sys.executable, "-m", "shared.drawing"], cwd=REPO_ROOT, stdin=subprocess.PIPE,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            except OSError:  # no child: draw here instead
+                self._child = None
+
+    @property
+    def background(self) -> bool:
+        return self._child is not None
+
+    def draw(self, function: Callable, path: str | os.PathLike, *args, **kwargs) -> None:
+        """``function(path, *args, **kwargs)``: sent to the child (which starts on it at once), or run now."""
+        path = Path(path)
+        self._paths.append(path)
+        if self._child is None:
+            function(path, *args, **kwargs)
+            return
+        try:
+            pickle.dump((function, str(path.resolve()), args, kwargs), self._child.stdin,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+            self._child.stdin.flush()
+        except OSError:  # the child is gone; wait() reports why
+            pass
+
+    def wait(self) -> list[Path]:
+        """The paths drawn, once every file is written; one :class:`UserError` line if one could not be."""
+        if self._child is not None:
+            child, self._child = self._child, None
+            try:
+                child.stdin.close()
+            except OSError:
+                pass
+            err = child.stderr.read().decode("utf-8", "replace")
+            child.wait()
+            untrack_child(child)
+            child.stderr.close()
+            if child.returncode != 0:
+                lines = [line for line in err.strip().splitlines() if line.strip()]
+                failed = [line.split("\t", 1) for line in lines if line.startswith(_FAILED)]
+                if failed:  # the child's own line: the first file it could not write, and why
+                    path, reason = failed[0][0][len(_FAILED):], failed[0][1]
+                    raise UserError(f"cannot draw {display_path(Path(path))}: {reason}")
+                reason = lines[-1] if lines else f"exit status {child.returncode}"
+                raise UserError(f"cannot draw {', '.join(display_path(p) for p in self._paths)}: {reason}")
+        return list(self._paths)
+
+    def close(self) -> None:
+        """Stop a child that was not waited for (the run stopped early, perhaps while the child still imports
+        matplotlib): terminated at once, since nothing it draws is kept (its files are in the run's staging
+        folder, which goes with the failed run)."""
+        if self._child is not None:
+            child, self._child = self._child, None
+            if child.poll() is None:
+                child.terminate()
+            child.wait()
+            untrack_child(child)
+            for stream in (child.stdin, child.stderr):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+
+    def __enter__(self) -> "Drawing":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def main() -> int:
+    """The child: import matplotlib now, then draw each request read from stdin until it closes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401 -- the slow import, done while the parent works
+
+    requests = sys.stdin.buffer
+    status = 0
+    while True:
+        try:
+            function, path, args, kwargs = pickle.load(requests)
+        except EOFError:
+            return status
+        try:
+            function(path, *args, **kwargs)
+        except (UserError, OSError) as exc:  # shared.io's own one-line reason, or the system's
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            print(f"{_FAILED}{path}\t{reason}", file=sys.stderr, flush=True)
+            status = 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
