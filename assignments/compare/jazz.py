@@ -89,6 +89,9 @@ def printout(X, Y, n_values: int, chords, era: str) -> dict[str, str]:
 
 
 def era_rows(era: str, corpus, ref: dict, midi) -> list[Row]:
+    from shared.keras_setup import import_keras
+
+    import_keras()  # nothing here draws: Keras without matplotlib
     from assignments.jazz.corpus import window_starts
     from assignments.jazz.course import djmodel, load_music_utils, music_inference_model
     from assignments.jazz.model import count_params, make_layers

@@ -310,6 +310,9 @@ def _keras_layer(kind: str, n_a: int):
 def keras_checks(cfg: CheckConfig = CheckConfig(), impl: Mapping[str, Callable] = COURSE_IMPL,
                  kinds: tuple[str, ...] = ("rnn", "lstm", "gru")) -> list[Check]:
     """Keras layers (float64) against the numpy passes: states, cell states and gradients."""
+    from shared.keras_setup import import_keras
+
+    import_keras()  # nothing here draws: Keras (and TensorFlow) without matplotlib
     import tensorflow as tf
 
     from . import keras_weights as kw

@@ -118,6 +118,9 @@ def _read_inputs(config: ShakespeareConfig):
 
 def _load_model(config: ShakespeareConfig, vocab, n_examples: int):
     """``(model, training state, description)``: a checkpoint, a new model, or the --model file."""
+    from shared.keras_setup import import_keras
+
+    import_keras()  # matplotlib only if a loss curve is drawn (after training), not with every Keras import
     from .. import keras_io
     from .model import (ModelConfig, build_model, compile_model, load_any_model, parameter_count,
                         restore_course_optimizer)
