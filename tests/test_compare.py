@@ -11,9 +11,6 @@ import os
 import re
 import shutil
 import signal
-import subprocess
-import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -26,7 +23,7 @@ from shared.cli import run
 from shared.errors import UserError
 from shared.lock import FolderLock
 from shared.outputs import verify_output_set
-from shared.paths import REPO_ROOT
+from tests import paused
 
 SUMMARY_LINE = re.compile(r"^(\d+)/(\d+) reference values match$")
 
@@ -184,10 +181,6 @@ def previous_set(tmp_path_factory):
     return out
 
 
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def test_summary_and_card_are_one_set(previous_set):
     assert verify_output_set(previous_set, strict=True) == []  # the card lists summary.json with its sha256
     card = json.loads((previous_set / "run_card.json").read_text(encoding="utf-8"))
@@ -210,41 +203,22 @@ def test_bad_out_is_one_line_before_any_work(tmp_path, capsys, value, message):
 def test_busy_out_stops_at_once_and_keeps_the_previous_set(previous_set, tmp_path, capsys):
     out = tmp_path / "cmp"
     shutil.copytree(previous_set, out)
-    before = _tree(out)
+    before = paused.tree(out)
     with FolderLock(out):  # another run holds the folder
         assert run(main, ["--only", "rnn", "--out", str(out)]) == 2
     captured = capsys.readouterr()
     assert captured.err == (f"error: output folder {out} is in use by another run (pid {os.getpid()}); "
                             f"wait for it to end or choose another --out\n")
-    assert "== Assignment 1" not in captured.out and _tree(out) == before
+    assert "== Assignment 1" not in captured.out and paused.tree(out) == before
 
 
-# The real command run as `python -m` runs it (runpy, as __main__) with a pause installed from here: READY POINT
+# The real command, paused (tests/paused.py) at a point: READY POINT
 # on stdout, then a wait for a line on stdin (or a signal). Points: "import numpy" (numpy is about to be imported:
 # it must happen inside shared.cli.run, or a Ctrl-C there is a traceback), "comparing" (the output folder open,
 # the rnn section about to run).
 PAUSED_COMPARE = r"""
-import os, runpy, sys
-
-POINT = os.environ["PAUSE_AT"]
-
-
-def pause(point):
-    if point == POINT:
-        print("READY " + point, flush=True)
-        sys.stdin.readline()
-
-
-class PauseAtNumpy:
-    def find_spec(self, name, path=None, target=None):
-        if name == "numpy":
-            sys.meta_path.remove(self)
-            pause("import numpy")
-        return None
-
-
 if POINT == "import numpy":
-    sys.meta_path.insert(0, PauseAtNumpy())
+    sys.meta_path.insert(0, PauseAtImport("numpy", "import numpy"))
 else:
     from assignments.compare import rnn
     compare = rnn.compare
@@ -259,19 +233,11 @@ COMPARE_INTERRUPTS = [("import numpy", "SIGINT"), ("comparing", "SIGTERM"), ("co
 def test_interrupted_compare_is_one_line_and_keeps_the_previous_set(previous_set, tmp_path, point, name):
     out = tmp_path / "cmp"
     shutil.copytree(previous_set, out)
-    before = _tree(out)
-    process = subprocess.Popen([sys.executable, "-c", PAUSED_COMPARE, "--only", "rnn", "--quiet", "--out", str(out)],
-                               cwd=REPO_ROOT, env=dict(os.environ, PAUSE_AT=point), stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    watchdog = threading.Timer(60, process.kill)  # never hangs the suite
-    watchdog.start()
-    try:
-        line = process.stdout.readline()
-        assert line == f"READY {point}\n", (line, process.poll())
-        process.send_signal(getattr(signal, name))
-        stdout, err = process.communicate(timeout=60)
-    finally:
-        watchdog.cancel()
+    before = paused.tree(out)
+    process = paused.start(PAUSED_COMPARE, ["--only", "rnn", "--quiet", "--out", str(out)], point)
+    paused.wait_ready(process, point)
+    process.send_signal(getattr(signal, name))
+    stdout, err = process.communicate(timeout=60)
     assert process.returncode == {"SIGINT": 130, "SIGTERM": 143}[name], err
     assert err == "error: interrupted\n" and stdout in ("", "\n"), (stdout, err)  # "\n": a line ended before it
-    assert _tree(out) == before  # no staging folder, lock or temporary file; the previous set untouched
+    assert paused.tree(out) == before  # no staging folder, lock or temporary file; the previous set untouched

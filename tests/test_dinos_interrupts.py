@@ -1,8 +1,9 @@
 """All or nothing, from the outside: real ``python -m assignments.dinos`` / ``...dinos.shakespeare`` processes sent
 SIGINT and SIGTERM at chosen points, into an empty ``--out`` and into one holding a previous run.
 
-The command runs as ``python -m`` runs it (``runpy``, as ``__main__``) from a small wrapper that pauses it at a
-point -- prints ``READY POINT`` and waits for a line on stdin or a signal; the commands hold no test code:
+The command runs as ``python -m`` runs it (``runpy``, as ``__main__``) from a small wrapper (``tests/paused.py``)
+that pauses it at a point -- prints ``READY POINT`` and waits for a line on stdin or a signal; the commands hold
+no test code:
 
 - ``startup``: while ``assignments.dinos.app`` starts importing (numpy), inside ``shared.cli.run``;
 - ``training``: the numpy model at its second printed checkpoint;
@@ -17,12 +18,7 @@ run's, untouched, or -- interrupted in the commit -- the new run's, complete. Ch
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import signal
-import subprocess
-import sys
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -30,30 +26,13 @@ import pytest
 
 from shared.checkpoints import unit_problems
 from shared.outputs import verify_output_set
+from tests import paused
 
-REPO = Path(__file__).resolve().parent.parent
 STATUS = {"SIGINT": 130, "SIGTERM": 143}
 
 PAUSED = r"""
-import importlib.abc, os, runpy, sys
-
-POINT, MODULE = os.environ["PAUSE_AT"], sys.argv[1]
-
-
-def pause(point):
-    if point == POINT:
-        print("READY " + point, flush=True)
-        sys.stdin.readline()
-
-
-class Startup(importlib.abc.MetaPathFinder):  # the app module starts importing: inside shared.cli.run
-    def find_spec(self, name, path, target=None):
-        if name == "assignments.dinos.app":
-            pause("startup")
-        return None
-
-
-sys.meta_path.insert(0, Startup())
+MODULE = sys.argv[1]
+sys.meta_path.insert(0, PauseAtImport("assignments.dinos.app", "startup"))  # inside shared.cli.run
 if POINT != "startup":
     from shared import outputs
     commit = outputs.OutputSet.commit
@@ -69,10 +48,7 @@ if POINT != "startup":
         keras_io.write_text_atomic = lambda path, text: (
             pause("checkpoint") if "epoch-" in str(path) else None, write(path, text))[1]
         import keras  # noqa: F401 -- the slow import, done before the wait below
-    if os.environ.get("START_WHEN"):  # wait until the output folder is prepared
-        import time
-        while not os.path.exists(os.environ["START_WHEN"]):
-            time.sleep(0.02)
+    wait_for_start()  # until the output folder is prepared
 sys.argv = [MODULE, *sys.argv[2:]]
 runpy.run_module(MODULE, run_name="__main__", alter_sys=True)
 """
@@ -90,27 +66,6 @@ CASES = [  # (command, point, signal, start): chosen so that the file stays near
     ("shakespeare", "checkpoint", "SIGTERM", "previous"),
     ("shakespeare", "staged", "SIGINT", "empty"),
 ]
-
-
-def _start(module: str, args: list[str], point: str, start_when: Path | None = None) -> subprocess.Popen:
-    env = dict(os.environ, PAUSE_AT=point, TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0",
-               START_WHEN=str(start_when or ""))
-    return subprocess.Popen([sys.executable, "-c", PAUSED, module, *args], cwd=REPO, env=env, stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def _wait_ready(process: subprocess.Popen, point: str) -> None:
-    watchdog = threading.Timer(240, process.kill)  # never hangs the suite (the cases start together)
-    watchdog.start()
-    try:
-        line = process.stdout.readline()
-    finally:
-        watchdog.cancel()
-    assert line == f"READY {point}\n", (line, process.poll(), process.stderr.read() if process.poll() else "")
-
-
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _loads(folder: Path) -> None:
@@ -144,57 +99,37 @@ def _args(command: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def launched(request, tmp_path_factory):
-    """Every selected case's process, started before the first case is checked, and one finished run of each
-    command to interrupt a later run over.
-
-    The processes start together (Shakespeare's import TensorFlow, seconds); the ones over a previous run wait,
-    their imports done, until the finished runs (each command's ``main`` in this process, the same command
-    line, meanwhile) are copied into their folders. ``{case id: (process, out, files before)}``.
+    """Every selected case's process, started before the first case is checked (:func:`tests.paused.launched`),
+    and one finished run of each command to interrupt a later run over (each command's ``main`` in this process,
+    the same command line). ``{case id: (process, out, files before)}``.
     """
     from assignments.dinos.__main__ import main as dinos_main
     from assignments.dinos.shakespeare.__main__ import main as shakespeare_main
     from shared.cli import run
 
     root = tmp_path_factory.mktemp("dinos_interrupts")
-    selected = [item.callspec.params for item in request.session.items
-                if item.module is request.module and hasattr(item, "callspec")]
-    cases = [c for c in CASES if dict(zip(("command", "point", "name", "start"), c)) in selected]
-    previous, ready = root / "previous", root / "previous-copied"
-    processes = {}
-    try:
-        for command, point, name, start in cases:
-            out = root / "-".join((command, point, name, start)) / "out"
-            out.parent.mkdir()
-            over = start == "previous"
-            before = None if over else _tree(out)  # empty: the run has not started yet
-            processes["-".join((command, point, name, start))] = (
-                _start(MODULES[command], _args(command) + ["--out", str(out)], point, ready if over else None),
-                out, before, command)
+    previous = root / "previous"
+    cases = {"-".join(case): case for case in paused.selected(request, ("command", "point", "name", "start"), CASES)}
+
+    def start_case(key, out, start_when):
+        command, point = cases[key][:2]
+        return paused.start(PAUSED, [MODULES[command], *_args(command), "--out", str(out)], point,
+                            start_when=start_when)
+
+    def write_previous():
         for command, main in (("dinos", dinos_main), ("shakespeare", shakespeare_main)):
-            if any(c[0] == command and c[3] == "previous" for c in cases):
+            if any(c[0] == command and c[3] == "previous" for c in cases.values()):
                 assert run(main, _args(command) + ["--seed", "1", "--out", str(previous / command)]) == 0
-        started = {}
-        for key, (process, out, before, command) in processes.items():
-            if before is None:  # waiting for this copy
-                shutil.copytree(previous / command, out)
-                before = _tree(out)
-            started[key] = (process, out, before)
-        ready.touch()
+
+    sources = {key: previous / case[0] if case[3] == "previous" else None for key, case in cases.items()}
+    with paused.launched(root, sources, start_case, write_previous) as started:
         yield started
-    finally:
-        for process, *_ in processes.values():
-            if process.poll() is None:  # a case that failed before its signal
-                process.kill()
-                process.wait()
-            for stream in (process.stdin, process.stdout, process.stderr):
-                if stream is not None:
-                    stream.close()
 
 
 @pytest.mark.parametrize("command, point, name, start", CASES, ids=["-".join(c) for c in CASES])
 def test_an_interrupted_run_leaves_one_whole_set(launched, command, point, name, start):
     process, out, before = launched["-".join((command, point, name, start))]
-    _wait_ready(process, point)
+    paused.wait_ready(process, point, timeout=240)  # the cases start together
     process.send_signal(getattr(signal, name))
     if point == "commit":  # the signal waits for the commit: let it go on
         process.stdin.write("\n")
@@ -206,7 +141,7 @@ def test_an_interrupted_run_leaves_one_whole_set(launched, command, point, name,
     if not out.exists():
         assert start == "empty" and point in ("startup", "training", "staged")
         return
-    after = _tree(out)
+    after = paused.tree(out)
     assert not [n for n in after if any(part.startswith(".") for part in n.split("/"))], sorted(after)
     _loads(out)
     card = "run_card.json"

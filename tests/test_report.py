@@ -20,7 +20,6 @@ import struct
 import subprocess
 import sys
 import tempfile
-import threading
 import wave
 from html.parser import HTMLParser
 from pathlib import Path
@@ -33,6 +32,7 @@ from shared.outputs import OutputSet, verify_output_set
 from shared.paths import OUTPUT_DIR, REPO_ROOT
 from shared.report import browser as browser_tools
 from shared.report.__main__ import main
+from tests import paused
 
 HOSTILE = "<script>alert('x')</script> & \"quotes\""
 MISSING_TARGETS = {"compare": "make compare", "jazz": "make jazz", "dinos": "make dinos",
@@ -466,23 +466,13 @@ def test_bad_screenshot_options(tmp_path, capsys, args, message):
 
 # --------------------------------------------------------------------------- all-or-nothing page, other runs' folders
 
-# The real command run as `python -m` runs it (runpy, as __main__), with a pause at a chosen point: it prints
+# The real command, paused at a chosen point (tests/paused.py): it prints
 # READY POINT and waits for a line on stdin (or a signal). Points: building (inside build_page, the staging
 # folder open), staged (index.html staged, just before the commit), commit (inside the commit, after the first
 # file was moved: signals wait). The pause is installed from here; the command has no test code.
 PAUSED_REPORT = r"""
-import os, runpy, sys
 from shared import outputs
 import shared.report.page as page
-
-POINT = os.environ["PAUSE_AT"]
-
-
-def pause(point):
-    if point == POINT:
-        print("READY " + point, flush=True)
-        sys.stdin.readline()
-
 
 build_page, commit = page.build_page, outputs.OutputSet.commit
 page.build_page = lambda *a, **k: (pause("building"), build_page(*a, **k))[1]
@@ -495,25 +485,8 @@ INTERRUPTS = [(point, name) for point in ("building", "staged", "commit") for na
 CARD = "report_run_card.json"
 
 
-def _tree(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` (dot names included) with its bytes."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def paused_report(root: Path, point: str) -> subprocess.Popen:
-    env = dict(os.environ, PAUSE_AT=point)
-    return subprocess.Popen([sys.executable, "-c", PAUSED_REPORT, "--output", str(root), "--quiet"], cwd=REPO_ROOT,
-                            env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def wait_ready(process: subprocess.Popen, point: str) -> None:
-    watchdog = threading.Timer(30, process.kill)  # a run that never gets there fails the test, never hangs it
-    watchdog.start()
-    try:
-        line = process.stdout.readline()
-    finally:
-        watchdog.cancel()
-    assert line == f"READY {point}\n", (line, process.poll())
+    return paused.start(PAUSED_REPORT, ["--output", str(root), "--quiet"], point)
 
 
 @pytest.fixture(scope="module")
@@ -531,9 +504,9 @@ def small_output(tmp_path_factory):
 def test_interrupted_report_keeps_the_previous_page(small_output, tmp_path, point, name):
     root = tmp_path / "output"
     shutil.copytree(small_output, root)
-    before = _tree(root)
+    before = paused.tree(root)
     process = paused_report(root, point)
-    wait_ready(process, point)
+    paused.wait_ready(process, point, timeout=30)
     process.send_signal(getattr(signal, name))
     if point == "commit":  # the signal waits for the commit to finish
         try:
@@ -545,10 +518,10 @@ def test_interrupted_report_keeps_the_previous_page(small_output, tmp_path, poin
         process.stdin.flush()
     out, err = process.communicate(timeout=30)
     assert process.returncode == {"SIGINT": 130, "SIGTERM": 143}[name], err
-    # stdout: nothing, or one newline when the signal landed as READY's line was written (shared.console ends a
-    # line it cannot be sure of before the error line)
+    # stdout: nothing, or one newline when the signal landed while the command was writing a line (shared.console
+    # ends a line it cannot be sure of before the error line)
     assert err == "error: interrupted\n" and out in ("", "\n"), (out, err)
-    after = _tree(root)
+    after = paused.tree(root)
     assert not [n for n in after if any(part.startswith(".") for part in n.split("/"))], sorted(after)
     others = {n: b for n, b in before.items() if n not in ("index.html", CARD)}
     assert {n: b for n, b in after.items() if n not in ("index.html", CARD)} == others  # never claimed or removed

@@ -91,7 +91,7 @@ class FastRNN:
         n_a, n_x, n_y = self.n_a, self.n_x, self.vocab_size
         self._max_len = max_len
         self._A = np.empty((max_len + 1, n_a, 1))  # a[-1..T-1] -> rows 0..T, a column each (course shape)
-        self._Z = np.empty((max_len, n_y, 1))  # Wya a_t, one (n_y, 1) column per step, reversed time (row k: step T-1-k)
+        self._Z = np.empty((max_len, n_y, 1))  # Wya a_t, one (n_y, 1) column per step; row k: step T-1-k
         self._G = np.empty((max_len, n_a, 1))  # 1 - a_t * a_t
         self._D = np.empty((max_len, n_a, 1))  # row k: da of step T-1-k (Wya^T dy, then + da_next)
         # row k: time step T-1-k's contribution to (dWaa, dWya, db, dby), laid out like the flat parameters
