@@ -30,8 +30,7 @@ class CurvePlotter(Drawing):
     def submit(self, path: str | os.PathLike, curves: Curves, title: str, xlabel: str, ylabel: str) -> None:
         """Hand the curve over (the child starts drawing while the caller goes on); in-process: draw it now."""
         self._path = Path(path)
-        self.draw(plot_curves, self._path, {label: (list(map(float, xs)), list(map(float, ys)))
-                                            for label, (xs, ys) in curves.items()}, title, xlabel, ylabel)
+        self.draw(plot_curves, self._path, dict(curves), title, xlabel, ylabel)
 
     def result(self) -> Path:
         """The PNG's path once it is written; one :class:`UserError` line if the child could not write it."""
