@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 
 import pytest
 
@@ -36,6 +37,28 @@ def data_dir():
     if not (DATA_DIR / "dinos.txt").is_file():
         pytest.fail("data/ is empty: run 'make data' first")
     return DATA_DIR
+
+
+def _launching(module) -> bool:
+    return module is not None and hasattr(module, "launch")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The modules whose processes start with the session (``launch``, see ``tests/paused.py``) run last."""
+    items.sort(key=lambda item: _launching(getattr(item, "module", None)))  # stable: every other order kept
+
+
+@pytest.fixture(scope="session", autouse=True)
+def launched_early(request, tmp_path_factory):
+    """``{module name: what its launch() yielded}``, entered before the first test and left at the end.
+
+    The interruption tests' commands each import for seconds before their pause point; started here, they do
+    it on the other core while the in-process tests run, instead of while their own module waits for them.
+    """
+    modules = [m for m in dict.fromkeys(getattr(item, "module", None) for item in request.session.items)
+               if _launching(m)]
+    with ExitStack() as stack:
+        yield {m.__name__: stack.enter_context(m.launch(request.session, m, tmp_path_factory)) for m in modules}
 
 
 def pytest_configure(config):

@@ -16,6 +16,10 @@ In the script:
 Here: :func:`start` the script, :func:`wait_ready` for its pause, :func:`tree` of a folder before and after,
 :func:`selected` cases of a module and :func:`launched` to start them all at once (each case's process imports
 for seconds, then waits at its point), :func:`stop` what is left.
+
+A module that defines ``launch(session, module, tmp_path_factory)`` (a context manager around :func:`launched`)
+has its processes started with the session, by the ``launched_early`` fixture of ``tests/conftest.py``, and runs
+last: its processes import and reach their pause points on the other core while the rest of the suite runs.
 """
 from __future__ import annotations
 
@@ -29,12 +33,14 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 REPO = Path(__file__).resolve().parent.parent
+BACKGROUND = 19  # the niceness of the processes started with the session: the CPU the tests here leave over
 
 PRELUDE = r"""
 import os, runpy, sys, time
 
 POINT = os.environ["PAUSE_AT"]
 READY_FD = int(os.environ.get("READY_FD") or 1)
+os.nice(int(os.environ.get("NICENESS") or 0))
 
 
 def pause(point):
@@ -63,10 +69,13 @@ def wait_for_start():
 
 
 def start(script: str, args: Iterable[str], point: str, *, ready_fd: int = 1,
-          start_when: Path | None = None) -> subprocess.Popen:
-    """``python -c PRELUDE+script ARGS`` paused at ``point``, with text pipes on stdin, stdout and stderr."""
+          start_when: Path | None = None, niceness: int = 0) -> subprocess.Popen:
+    """``python -c PRELUDE+script ARGS`` paused at ``point``, with text pipes on stdin, stdout and stderr.
+
+    ``niceness`` > 0: the process (and its children) get the CPU only when the tests in this process leave it.
+    """
     env = dict(os.environ, PAUSE_AT=point, READY_FD=str(ready_fd), START_WHEN=str(start_when or ""),
-               TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0")
+               NICENESS=str(niceness), TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0")
     process = subprocess.Popen([sys.executable, "-c", PRELUDE + script, *args], cwd=REPO, env=env,
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     process.ready_stream = process.stderr if ready_fd == 2 else process.stdout  # where READY comes
@@ -91,10 +100,10 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def selected(request, names: tuple[str, ...], cases: Iterable[tuple]) -> list[tuple]:
-    """The ``cases`` (tuples of the parameters ``names``) that this session runs in the requesting module."""
-    chosen = [item.callspec.params for item in request.session.items
-              if item.module is request.module and hasattr(item, "callspec")]
+def selected(session, module, names: tuple[str, ...], cases: Iterable[tuple]) -> list[tuple]:
+    """The ``cases`` (tuples of the parameters ``names``) that this session runs in ``module``."""
+    chosen = [item.callspec.params for item in session.items
+              if getattr(item, "module", None) is module and hasattr(item, "callspec")]
     return [case for case in cases if dict(zip(names, case)) in chosen]
 
 

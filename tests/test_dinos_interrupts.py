@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import signal
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -56,7 +57,7 @@ runpy.run_module(MODULE, run_name="__main__", alter_sys=True)
 DINOS = ["--iterations", "200", "--sample-every", "100", "--samples", "5", "--quiet"]
 SHAKESPEARE = ["--from-scratch", "--train-epochs", "1", "--max-examples", "32", "--n-a", "4", "--batch-size", "32",
                "--length", "5", "--quiet"]
-CASES = [  # (command, point, signal, start): chosen so that the file stays near 40 s (TensorFlow: ~4 s a process)
+CASES = [  # (command, point, signal, start); each process imports in the background (tests/paused.py)
     ("dinos", "startup", "SIGINT", "empty"),
     ("dinos", "training", "SIGTERM", "previous"),
     ("dinos", "training", "SIGINT", "empty"),
@@ -97,11 +98,11 @@ def _args(command: str) -> list[str]:
     return DINOS if command == "dinos" else SHAKESPEARE
 
 
-@pytest.fixture(scope="module")
-def launched(request, tmp_path_factory):
-    """Every selected case's process, started before the first case is checked (:func:`tests.paused.launched`),
-    and one finished run of each command to interrupt a later run over (each command's ``main`` in this process,
-    the same command line). ``{case id: (process, out, files before)}``.
+@contextmanager
+def launch(session, module, tmp_path_factory):
+    """Every selected case's process, started with the session (:func:`tests.paused.launched`), and one finished
+    run of each command to interrupt a later run over (each command's ``main`` in this process, the same command
+    line). ``{case id: (process, out, files before)}``.
     """
     from assignments.dinos.__main__ import main as dinos_main
     from assignments.dinos.shakespeare.__main__ import main as shakespeare_main
@@ -109,12 +110,12 @@ def launched(request, tmp_path_factory):
 
     root = tmp_path_factory.mktemp("dinos_interrupts")
     previous = root / "previous"
-    cases = {"-".join(case): case for case in paused.selected(request, ("command", "point", "name", "start"), CASES)}
+    cases = {"-".join(case): case for case in paused.selected(session, module, ("command", "point", "name", "start"), CASES)}
 
     def start_case(key, out, start_when):
         command, point = cases[key][:2]
         return paused.start(PAUSED, [MODULES[command], *_args(command), "--out", str(out)], point,
-                            start_when=start_when)
+                            start_when=start_when, niceness=paused.BACKGROUND)
 
     def write_previous():
         for command, main in (("dinos", dinos_main), ("shakespeare", shakespeare_main)):
@@ -124,6 +125,11 @@ def launched(request, tmp_path_factory):
     sources = {key: previous / case[0] if case[3] == "previous" else None for key, case in cases.items()}
     with paused.launched(root, sources, start_case, write_previous) as started:
         yield started
+
+
+@pytest.fixture
+def launched(launched_early):
+    return launched_early[__name__]
 
 
 @pytest.mark.parametrize("command, point, name, start", CASES, ids=["-".join(c) for c in CASES])

@@ -17,6 +17,7 @@ import shutil
 import signal
 import time
 import wave
+from contextlib import contextmanager
 from pathlib import Path
 
 import mido
@@ -83,23 +84,24 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-@pytest.fixture(scope="module")
-def launched(request, tmp_path_factory):
-    """Every selected case's process, started before the first case is checked (:func:`tests.paused.launched`),
-    and one complete previous run (``main`` in this process, the same command line, WAV included where
+@contextmanager
+def launch(session, module, tmp_path_factory):
+    """Every selected case's process, started with the session (:func:`tests.paused.launched`), and one
+    complete previous run (``main`` in this process, the same command line, WAV included where
     FluidSynth is installed) for the cases over it. ``{case id: (process, out, files before)}``.
     """
     root = tmp_path_factory.mktemp("jazz_interrupts")
     midi = make_test_midi(root / "tiny.mid")
     previous = root / "previous"
+    chosen = paused.selected(session, module, ("point", "name", "over_previous"), CASES)
     cases = {f"{point}-{name}": (point, previous if over_previous else None)
-             for point, name, over_previous in paused.selected(request, ("point", "name", "over_previous"), CASES)
-             if point != "rendering" or HAS_FLUIDSYNTH}
+             for point, name, over_previous in chosen if point != "rendering" or HAS_FLUIDSYNTH}
 
     def start_case(key, out, start_when):
         point = cases[key][0]
         args = ["--midi", str(midi), *ARGS, "--out", str(out)] + ([] if point == "rendering" else ["--no-wav"])
-        return paused.start(PAUSED_JAZZ, args, point, ready_fd=2, start_when=start_when)  # stdout: the run's lines
+        return paused.start(PAUSED_JAZZ, args, point, ready_fd=2, start_when=start_when,
+                            niceness=paused.BACKGROUND)  # stdout: the run's lines
 
     def write_previous():
         assert run(main, ["--midi", str(midi), *ARGS, "--quiet", "--out", str(previous)]) == 0
@@ -107,6 +109,11 @@ def launched(request, tmp_path_factory):
     with paused.launched(root, {key: source for key, (_, source) in cases.items()}, start_case,
                          write_previous) as started:
         yield started
+
+
+@pytest.fixture
+def launched(launched_early):
+    return launched_early[__name__]
 
 
 def _check_set_loads(out: Path) -> None:

@@ -9,7 +9,9 @@ import os
 import random
 import re
 import signal
+import subprocess
 import sys
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
@@ -19,6 +21,7 @@ from shared import outputs as outputs_module
 from shared.errors import UserError
 from shared.outputs import OutputSet, verify_output_set
 from shared.seed import set_seed
+from tests import paused
 
 
 def test_softmax_is_columnwise_with_global_max():
@@ -316,7 +319,6 @@ def test_run_reports_an_environment_os_error_in_one_line(capsys):
 @pytest.fixture()
 def tiny_tmpfs(tmp_path):
     """A 64 KiB tmpfs (root only), for a real ENOSPC."""
-    import subprocess
 
     mount = tmp_path / "tiny"
     mount.mkdir()
@@ -426,7 +428,6 @@ def test_a_second_lock_on_a_folder_is_refused_with_the_owners_pid(tmp_path):
 
 
 def test_lock_owner_names_a_live_run_only(tmp_path):
-    import subprocess
 
     from shared.lock import FolderLock, lock_owner
 
@@ -486,7 +487,6 @@ def test_signals_wait_during_a_deferred_block():
 
 
 def test_an_interrupted_run_stops_its_children_and_removes_its_temporary_files(tmp_path, capsys):
-    import subprocess
 
     seen = {}
 
@@ -617,14 +617,29 @@ def test_drawing_child_draws_each_request_and_names_the_file_it_could_not_write(
         assert (tmp_path / "here.png").is_file() and drawing.wait() == [tmp_path / "here.png"]
 
 
-def test_import_keras_leaves_matplotlib_out_and_importable():
-    """Keras imported without matplotlib in a fresh process; matplotlib imports normally afterwards."""
-    import subprocess
+IMPORT_KERAS = ("import sys; from shared.keras_setup import import_keras; keras = import_keras(); "
+                "assert 'matplotlib' not in sys.modules, 'matplotlib imported'; "
+                "from keras.src.visualization import plot_image_gallery; assert plot_image_gallery.plt is None; "
+                "import matplotlib.pyplot; print('ok', import_keras() is keras)")
 
-    code = ("import sys; from shared.keras_setup import import_keras; keras = import_keras(); "
-            "assert 'matplotlib' not in sys.modules, 'matplotlib imported'; "
-            "from keras.src.visualization import plot_image_gallery; assert plot_image_gallery.plt is None; "
-            "import matplotlib.pyplot; print('ok', import_keras() is keras)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                          cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    assert done.returncode == 0 and done.stdout == "ok True\n", done.stderr[-2000:]
+
+@contextmanager
+def launch(session, module, tmp_path_factory):
+    """The fresh process of the import_keras test, started with the session (``tests/paused.py``): it imports
+    TensorFlow in the background while the other tests run."""
+    wanted = any(getattr(item, "module", None) is module and item.name.startswith("test_import_keras")
+                 for item in session.items)
+    process = subprocess.Popen(["nice", "-n", str(paused.BACKGROUND), sys.executable, "-c", IMPORT_KERAS],
+                               cwd=paused.REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True) if wanted else None
+    try:
+        yield process
+    finally:
+        paused.stop([process] if process else [])
+
+
+def test_import_keras_leaves_matplotlib_out_and_importable(launched_early):
+    """Keras imported without matplotlib in a fresh process; matplotlib imports normally afterwards."""
+    process = launched_early[__name__]
+    stdout, stderr = process.communicate(timeout=240)
+    assert process.returncode == 0 and stdout == "ok True\n", stderr[-2000:]
