@@ -15,7 +15,7 @@ In the script:
 
 Here: :func:`start` the script, :func:`wait_ready` for its pause, :func:`tree` of a folder before and after,
 :func:`selected` cases of a module and :func:`launched` to start them all at once (each case's process imports
-for seconds, then waits at its point), :func:`stop` what is left.
+for seconds, then waits at its point) with the finished runs some of them start over, :func:`stop` what is left.
 
 A module that defines ``launch(session, module, tmp_path_factory)`` (a context manager around :func:`launched`)
 has its processes started with the session, by the ``launched_early`` fixture of ``tests/conftest.py``, and runs
@@ -118,34 +118,75 @@ def stop(processes: Iterable[subprocess.Popen]) -> None:
                 stream.close()
 
 
+def background(args: Iterable[str], **popen) -> subprocess.Popen:
+    """``python ARGS`` at niceness :data:`BACKGROUND` (TensorFlow quiet), stderr piped; stdout too unless given."""
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0")
+    popen.setdefault("stdout", subprocess.PIPE)
+    return subprocess.Popen(["nice", "-n", str(BACKGROUND), sys.executable, *args], cwd=REPO, env=env,
+                            stderr=subprocess.PIPE, text=True, **popen)
+
+
+class Launched:
+    """Every case's process, started at once, and the finished runs that some cases start over.
+
+    ``cases`` maps a case id to the finished run its folder starts as (``None``: an empty folder), and
+    ``previous`` each such run's folder to the ``python`` arguments that write it (the command, run to its end,
+    in the background). ``start_case(id, out, start_when)`` starts the case into ``root/ID/out``; a case over a
+    finished run gets a ``start_when`` file and waits, its imports done, until a thread here has seen every
+    previous run end well and copied them in. ``launched[id]`` -> ``(process, out folder, its files before)``,
+    once that is done (a previous run that failed fails every case that asks).
+    """
+
+    def __init__(self, root: Path, cases: dict[str, Path | None],
+                 start_case: Callable[[str, Path, Path | None], subprocess.Popen], previous: dict[Path, list[str]]):
+        self._ready = root / "previous-copied"
+        self._cases: dict[str, list] = {}
+        self._previous: list[subprocess.Popen] = []
+        self._error: str | None = None
+        try:
+            for key, source in cases.items():
+                out = root / key / "out"
+                out.parent.mkdir(parents=True)
+                self._cases[key] = [start_case(key, out, self._ready if source else None), out, {}, source]
+            self._previous = [background(args, stdout=subprocess.DEVNULL) for args in previous.values()]
+        except BaseException:
+            self.stop()
+            raise
+        self._thread = threading.Thread(target=self._copy_previous, args=(list(previous),), daemon=True)
+        self._thread.start()
+
+    def _copy_previous(self, folders: list[Path]) -> None:
+        try:
+            for folder, process in zip(folders, self._previous):
+                _, err = process.communicate()
+                if process.returncode != 0:
+                    raise RuntimeError(f"the run into {folder} ended with {process.returncode}: {err[-2000:]}")
+            for case in self._cases.values():
+                process, out, _, source = case
+                if source is not None:
+                    shutil.copytree(source, out)
+                    case[2] = tree(out)
+            self._ready.touch()
+        except Exception as exc:
+            self._error = f"{type(exc).__name__}: {exc}"
+
+    def __getitem__(self, key: str) -> tuple[subprocess.Popen, Path, dict]:
+        self._thread.join(timeout=600)
+        assert self._error is None and not self._thread.is_alive(), self._error or "the previous runs never ended"
+        process, out, before, _ = self._cases[key]
+        return process, out, before
+
+    def stop(self) -> None:
+        stop([case[0] for case in self._cases.values()] + self._previous)
+
+
 @contextmanager
 def launched(root: Path, cases: dict[str, Path | None],
              start_case: Callable[[str, Path, Path | None], subprocess.Popen],
-             write_previous: Callable[[], None]) -> Iterator[dict[str, tuple[subprocess.Popen, Path, dict]]]:
-    """Every case's process started at once; ``{case id: (process, out folder, its files before)}``.
-
-    ``cases`` maps a case id to the finished run its folder starts as (``None``: an empty folder).
-    ``start_case(id, out, start_when)`` starts the case into ``root/ID/out``; a case over a finished run gets a
-    ``start_when`` file and waits, its imports done, until ``write_previous()`` (called here meanwhile) has
-    written the finished runs and they are copied in. Whatever still runs at the end is stopped.
-    """
-    ready = root / "previous-copied"
-    processes = {}
+             previous: dict[Path, list[str]]) -> Iterator[Launched]:
+    """:class:`Launched`, stopped at the end (whatever still runs: a case that failed before its signal)."""
+    started = Launched(root, cases, start_case, previous)
     try:
-        for key, source in cases.items():
-            out = root / key / "out"
-            out.parent.mkdir(parents=True)
-            before = None if source else tree(out)  # empty: the run has not started yet
-            processes[key] = (start_case(key, out, ready if source else None), out, before, source)
-        if any(cases.values()):
-            write_previous()
-        started = {}
-        for key, (process, out, before, source) in processes.items():
-            if source is not None:  # this case waits for its copy
-                shutil.copytree(source, out)
-                before = tree(out)
-            started[key] = (process, out, before)
-        ready.touch()
         yield started
     finally:
-        stop(process for process, *_ in processes.values())
+        started.stop()

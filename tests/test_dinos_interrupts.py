@@ -101,29 +101,22 @@ def _args(command: str) -> list[str]:
 @contextmanager
 def launch(session, module, tmp_path_factory):
     """Every selected case's process, started with the session (:func:`tests.paused.launched`), and one finished
-    run of each command to interrupt a later run over (each command's ``main`` in this process, the same command
-    line). ``{case id: (process, out, files before)}``.
+    run of each command to interrupt a later run over (the same command line, its own process, to its end).
     """
-    from assignments.dinos.__main__ import main as dinos_main
-    from assignments.dinos.shakespeare.__main__ import main as shakespeare_main
-    from shared.cli import run
-
     root = tmp_path_factory.mktemp("dinos_interrupts")
     previous = root / "previous"
-    cases = {"-".join(case): case for case in paused.selected(session, module, ("command", "point", "name", "start"), CASES)}
+    chosen = paused.selected(session, module, ("command", "point", "name", "start"), CASES)
+    cases = {"-".join(case): case for case in chosen}
 
     def start_case(key, out, start_when):
         command, point = cases[key][:2]
         return paused.start(PAUSED, [MODULES[command], *_args(command), "--out", str(out)], point,
                             start_when=start_when, niceness=paused.BACKGROUND)
 
-    def write_previous():
-        for command, main in (("dinos", dinos_main), ("shakespeare", shakespeare_main)):
-            if any(c[0] == command and c[3] == "previous" for c in cases.values()):
-                assert run(main, _args(command) + ["--seed", "1", "--out", str(previous / command)]) == 0
-
     sources = {key: previous / case[0] if case[3] == "previous" else None for key, case in cases.items()}
-    with paused.launched(root, sources, start_case, write_previous) as started:
+    runs = {previous / c: ["-m", MODULES[c], *_args(c), "--seed", "1", "--out", str(previous / c)]
+            for c in sorted({case[0] for case in cases.values() if case[3] == "previous"})}
+    with paused.launched(root, sources, start_case, runs) as started:
         yield started
 
 

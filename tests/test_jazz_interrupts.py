@@ -23,8 +23,6 @@ from pathlib import Path
 import mido
 import pytest
 
-from assignments.jazz.__main__ import main
-from shared.cli import run
 from shared.outputs import verify_output_set
 from tests import paused
 from tests.jazz_midi_fixtures import make_test_midi
@@ -87,8 +85,8 @@ def _alive(pid: int) -> bool:
 @contextmanager
 def launch(session, module, tmp_path_factory):
     """Every selected case's process, started with the session (:func:`tests.paused.launched`), and one
-    complete previous run (``main`` in this process, the same command line, WAV included where
-    FluidSynth is installed) for the cases over it. ``{case id: (process, out, files before)}``.
+    complete previous run (the same command line, its own process, WAV included where FluidSynth is installed)
+    for the cases over it.
     """
     root = tmp_path_factory.mktemp("jazz_interrupts")
     midi = make_test_midi(root / "tiny.mid")
@@ -103,11 +101,9 @@ def launch(session, module, tmp_path_factory):
         return paused.start(PAUSED_JAZZ, args, point, ready_fd=2, start_when=start_when,
                             niceness=paused.BACKGROUND)  # stdout: the run's lines
 
-    def write_previous():
-        assert run(main, ["--midi", str(midi), *ARGS, "--quiet", "--out", str(previous)]) == 0
-
+    runs = {previous: ["-m", "assignments.jazz", "--midi", str(midi), *ARGS, "--quiet", "--out", str(previous)]}
     with paused.launched(root, {key: source for key, (_, source) in cases.items()}, start_case,
-                         write_previous) as started:
+                         runs if any(source for _, source in cases.values()) else {}) as started:
         yield started
 
 

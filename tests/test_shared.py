@@ -629,9 +629,7 @@ def launch(session, module, tmp_path_factory):
     TensorFlow in the background while the other tests run."""
     wanted = any(getattr(item, "module", None) is module and item.name.startswith("test_import_keras")
                  for item in session.items)
-    process = subprocess.Popen(["nice", "-n", str(paused.BACKGROUND), sys.executable, "-c", IMPORT_KERAS],
-                               cwd=paused.REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True) if wanted else None
+    process = paused.background(["-c", IMPORT_KERAS]) if wanted else None
     try:
         yield process
     finally:
