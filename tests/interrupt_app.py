@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 
 
 def hook(point: str, then=None) -> None:
@@ -38,6 +39,8 @@ def main(argv=None) -> int:
     parser.add_argument("--child", action="store_true", help="start a `sleep 60` child")
     parser.add_argument("--bar", action="store_true", help="draw progress bars")
     args = parser.parse_args(argv)
+    while os.environ.get("START_WHEN") and not os.path.exists(os.environ["START_WHEN"]):  # tests/paused.py
+        time.sleep(0.02)
     settings = {"extra": args.extra, "checkpoints": args.checkpoints}
 
     def payload(name: str) -> str:

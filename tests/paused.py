@@ -170,9 +170,13 @@ class Launched:
         except Exception as exc:
             self._error = f"{type(exc).__name__}: {exc}"
 
-    def __getitem__(self, key: str) -> tuple[subprocess.Popen, Path, dict]:
+    def wait_previous(self) -> None:
+        """Until the previous runs are written and copied in (an assertion error if one failed)."""
         self._thread.join(timeout=600)
         assert self._error is None and not self._thread.is_alive(), self._error or "the previous runs never ended"
+
+    def __getitem__(self, key: str) -> tuple[subprocess.Popen, Path, dict]:
+        self.wait_previous()
         process, out, before, _ = self._cases[key]
         return process, out, before
 

@@ -18,11 +18,13 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from shared.outputs import verify_output_set
+from tests import paused
 
 REPO = Path(__file__).resolve().parent.parent
 POINTS = ("progress", "child", "writing", "checkpoint", "staged", "commit")
@@ -35,11 +37,13 @@ TIMEOUT = 60  # generous: a loaded 2-core machine; a real hang still fails
 class Cli:
     """One ``python -m tests.interrupt_cli`` process with its stdout read line by line in a thread."""
 
-    def __init__(self, out: Path, seed: int, *args: str, point: str | None = None):
-        env = dict(os.environ, INTERRUPT_AT=point or "")
+    def __init__(self, out: Path, seed: int, *args: str, point: str | None = None, start_when: Path | None = None,
+                 niceness: int = 0):
+        env = dict(os.environ, INTERRUPT_AT=point or "", START_WHEN=str(start_when or ""))
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.interrupt_cli", "--out", str(out), "--seed", str(seed), *args],
-            cwd=REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            ["nice", "-n", str(niceness), sys.executable, "-m", "tests.interrupt_cli", "--out", str(out),
+             "--seed", str(seed), *args], cwd=REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE)
         self.stdout = b""
         self.stderr = b""
         self._more = threading.Condition()
@@ -140,25 +144,51 @@ def _assert_one_error_line(err: bytes, out: bytes) -> None:
     assert not out or out.endswith(b"\n"), out  # a bar left unfinished on stdout was ended too
 
 
-@pytest.fixture(scope="module")
-def previous_run(tmp_path_factory) -> Path:
-    """A finished run (seed 1, with extra.json and 3 checkpoints) to copy into ``--out``."""
-    out = tmp_path_factory.mktemp("previous") / "out"
-    rc, _, err = run_to_end(out, 1, "--extra", "--checkpoints", "3")
-    assert rc == 0, err
+PREVIOUS = ["--seed", "1", "--extra", "--checkpoints", "3"]  # a finished run, with extra.json and 3 checkpoints
+CASE_ARGS = ["--bar", "--child", "--checkpoints", "2"]
+
+
+@contextmanager
+def launch(session, module, tmp_path_factory):
+    """Every selected case's process, started with the session (:func:`tests.paused.launched`), and the
+    previous run (``PREVIOUS``) that the cases over one start from. ``(Clis by case id, launched, its folder)``.
+    """
+    root = tmp_path_factory.mktemp("interrupts")
+    previous = root / "previous"
+    cases = {"-".join(case): case for case in paused.selected(session, module, ("point", "signame", "start"), CASES)}
+    clis = {}
+
+    def start_case(key, out, start_when):
+        clis[key] = Cli(out, 2, *CASE_ARGS, point=cases[key][0], start_when=start_when, niceness=paused.BACKGROUND)
+        return clis[key].process
+
+    runs = {previous: ["-m", "tests.interrupt_cli", "--out", str(previous), *PREVIOUS]}
+    sources = {key: previous if case[2] == "previous" else None for key, case in cases.items()}
+    with paused.launched(root, sources, start_case, runs) as started:
+        yield clis, started, previous
+
+
+@pytest.fixture
+def launched(launched_early):
+    return launched_early[__name__]
+
+
+@pytest.fixture
+def previous_run(launched) -> Path:
+    """The finished run ``PREVIOUS`` (written in the background with the session), to copy into ``--out``."""
+    _, started, out = launched
+    started.wait_previous()
     assert verify_output_set(out, strict=True) == []
     assert sorted(_card(out)["files"]) == ["a.json", "extra.json", "sub/b.json"]
     return out
 
 
 @pytest.mark.parametrize("point,signame,start", CASES, ids=[f"{p}-{s}-{st}" for p, s, st in CASES])
-def test_interrupted_run_leaves_one_consistent_set(tmp_path, previous_run, point, signame, start):
+def test_interrupted_run_leaves_one_consistent_set(launched, previous_run, point, signame, start):
     signum, status = SIGNALS[signame]
-    out = tmp_path / "out"
-    if start == "previous":
-        shutil.copytree(previous_run, out)
-    before = _snapshot(out) if out.exists() else {}
-    cli = Cli(out, 2, "--bar", "--child", "--checkpoints", "2", point=point)
+    clis, started, _ = launched
+    cli = clis[f"{point}-{signame}-{start}"]
+    _, out, before = started[f"{point}-{signame}-{start}"]
     cli.wait_ready(point, then=b"loss: 1.2" if point == "progress" else b"")
     cli.process.send_signal(signum)
     if point == "commit":  # the signal waits until the commit is done

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import wave
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -125,26 +126,33 @@ def compare_summary(folder: Path) -> dict:
     return summary
 
 
-def run_command(*args: str) -> subprocess.Popen:
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0")
-    return subprocess.Popen([sys.executable, "-m", *args], cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+REAL_RUNS = {"dinos": ["assignments.dinos", "--iterations", "2001", "--samples", "8", "--quiet"],
+             "rnn_step_by_step": ["assignments.rnn_step_by_step", "--no-keras", "--quiet"]}
+
+
+@contextmanager
+def launch(session, module, tmp_path_factory):
+    """The two real runs of :func:`runs` (dinos and rnn, tiny), started with the session in the background
+    (``tests/paused.py``); yields ``(their output folder, the processes)``."""
+    root = tmp_path_factory.mktemp("output")
+    processes = [paused.background(["-m", *args, "--out", str(root / name)], stdout=subprocess.DEVNULL)
+                 for name, args in REAL_RUNS.items()]
+    try:
+        yield root, processes
+    finally:
+        paused.stop(processes)
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
+def runs(launched_early):
     """An output folder with every run: dinos and rnn real (tiny), the others in their commands' shapes."""
-    root = tmp_path_factory.mktemp("output")
-    commands = [run_command("assignments.dinos", "--iterations", "2001", "--samples", "8", "--quiet",
-                            "--out", str(root / "dinos")),
-                run_command("assignments.rnn_step_by_step", "--no-keras", "--quiet", "--out",
-                            str(root / "rnn_step_by_step"))]
+    root, processes = launched_early[__name__]
     durations = jazz_run(root / "jazz")
     poem = shakespeare_run(root / "shakespeare")
     summary = compare_summary(root / "compare")
-    for process in commands:
-        out, err = process.communicate(timeout=120)
-        assert process.returncode == 0, (process.args, out, err)
+    for process in processes:
+        _, err = process.communicate(timeout=240)
+        assert process.returncode == 0, (process.args, err)
     return {"root": root, "durations": durations, "poem": poem, "summary": summary}
 
 
