@@ -183,6 +183,17 @@ def test_sampler_seeded_streams_top_k_and_validation(trained):
         sampler(0)
 
 
+def test_sampler_indices_do_not_depend_on_its_unrolling(trained, monkeypatch):
+    """UNROLL is a speed setting only: the same indices for a Ty that is a multiple of it and for one that is not."""
+    _, LSTM_cell, densor, _ = trained
+    wanted = Sampler(LSTM_cell, densor, greedy=False, temperature=1.0)
+    expected = [wanted(Ty, seed=5, stream=2) for Ty in (7, 12)]
+    monkeypatch.setattr(Sampler, "UNROLL", 5)
+    other = Sampler(LSTM_cell, densor, greedy=False, temperature=1.0)
+    for Ty, indices in zip((7, 12), expected):
+        np.testing.assert_array_equal(other(Ty, seed=5, stream=2), indices)
+
+
 def test_models_save_and_load_with_safe_mode(trained, tmp_path):
     reshaper, LSTM_cell, densor, _ = trained
     x = np.zeros((2, TX, 90), np.float32)
