@@ -48,17 +48,35 @@ def pytest_collection_modifyitems(session, config, items):
     items.sort(key=lambda item: _launching(getattr(item, "module", None)))  # stable: every other order kept
 
 
+class _Launches(dict):
+    """What each module's ``launch()`` yielded, by module name; a module whose launch failed fails its own tests."""
+
+    def __init__(self):
+        super().__init__()
+        self.failed: dict[str, str] = {}
+
+    def __missing__(self, name: str):
+        pytest.fail(f"{name}: launch() failed: {self.failed.get(name, 'not launched')}", pytrace=False)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def launched_early(request, tmp_path_factory):
     """``{module name: what its launch() yielded}``, entered before the first test and left at the end.
 
-    The interruption tests' commands each import for seconds before their pause point; started here, they do
-    it on the other core while the in-process tests run, instead of while their own module waits for them.
+    The commands some tests run as processes (the interruption tests', a fresh Keras import, a benchmark) spend
+    seconds importing before anything is checked; started here at low priority, they do it on the other core
+    while the in-process tests run, instead of while their own module waits for them.
     """
     modules = [m for m in dict.fromkeys(getattr(item, "module", None) for item in request.session.items)
                if _launching(m)]
+    launches = _Launches()
     with ExitStack() as stack:
-        yield {m.__name__: stack.enter_context(m.launch(request.session, m, tmp_path_factory)) for m in modules}
+        for m in modules:
+            try:
+                launches[m.__name__] = stack.enter_context(m.launch(request.session, m, tmp_path_factory))
+            except Exception as exc:  # reported by that module's own tests, not by every test of the session
+                launches.failed[m.__name__] = f"{type(exc).__name__}: {exc}"
+        yield launches
 
 
 def pytest_configure(config):
