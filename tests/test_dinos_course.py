@@ -159,7 +159,8 @@ def test_fast_optimize_equals_course_optimize_on_random_parameters(dinos):
     a_prev = rng.normal(size=(30, 1))
     rnn = fast.FastRNN(params, max_len=4)  # grows its buffers for the longer names below
     course_params = copy.deepcopy(params)
-    for name in ["aaa", "ornithomimus", "zz", "a" * 40]:
+    names = ["aaa", "ornithomimus", "zz", "a" * 40] + ["".join(rng.choice(list("abcxyz"), n)) for n in range(1, 30)]
+    for name in names:  # every length from 1 to 29: the per-step sums run over that many rows
         X = [None] + [dinos.char_to_ix[c] for c in name]
         Y = X[1:] + [0]
         loss_c, _, a_c = course.optimize(X, Y, a_prev, course_params, 0.05)

@@ -6,11 +6,13 @@ keeping every operation whose rounding could differ exactly as the course does i
 
 - ``Wax @ x`` with a one-hot ``x`` is the column ``Wax[:, ix]`` (a product by 1 and a sum of zeros are exact),
   and the zero input ``X[0] = None`` contributes exactly nothing;
-- each time step's terms of four gradients are written into one row of a buffer laid out like the flat
-  parameters (``dWaa, dWya, db, dby``): ``dy a^T`` and ``daraw a_prev^T`` are the same exact products
-  (``einsum`` with no summed index only multiplies). One reduction over axis 0 -- which numpy adds row
-  after row -- then sums them in the course's reversed order. ``daraw x^T`` is ``daraw`` in one column
-  (zeros elsewhere, which add nothing), so ``dWax`` is ``np.add.at`` of the daraw columns, in that same order;
+- each time step's ``daraw`` and ``dy`` are one row of a buffer, the rows in the course's reversed time order.
+  The course adds ``daraw a_prev^T`` into ``dWaa`` (and ``dy a^T`` into ``dWya``) one step after another,
+  from zeros; ``einsum("ti,tj->ij")`` over those rows does the same: for every entry it adds the exact
+  product of each step to the running sum, row after row (tested against the course's loop on random
+  steps of every length, and by the bit-identical training runs). ``db`` and ``dby`` are reductions over
+  axis 0, which numpy also adds row after row. ``daraw x^T`` is ``daraw`` in one column (zeros elsewhere,
+  which add nothing), so ``dWax`` is ``np.add.at`` of the daraw columns, in that same order;
 - the recurrent products (``Waa @ a``, ``Waa.T @ daraw``) stay one ``np.dot`` per step with the course's
   shapes; the output layer's (``Wya @ a``, ``Wya.T @ dy``), which no later step waits for, are one stacked
   ``np.matmul`` for all steps -- numpy runs it as the same BLAS ``gemv`` per step that ``np.dot`` calls,
@@ -40,30 +42,31 @@ _clip = getattr(getattr(np, "_core", None), "umath", np).clip  # the ufunc behin
 from . import course
 
 _KEYS = ("Wax", "Waa", "Wya", "b", "by")
-BUFFER_BYTES = 256 << 20  # the gradient-term buffer: one float64 row of all parameters per time step, at most this
+BUFFER_BYTES = 256 << 20  # the step buffers: a few float64 columns per time step, at most this
 
 
-def flat_size(n_a: int, vocab_size: int) -> int:
-    """Numbers in ``Wax, Waa, Wya, b, by`` (n_x = n_y = vocab_size)."""
-    return n_a * vocab_size + n_a * n_a + vocab_size * n_a + n_a + vocab_size
+def step_floats(n_a: int, vocab_size: int) -> int:
+    """float64 numbers the step buffers hold per time step: ``a``, ``1 - a^2``, ``da`` (n_a each), ``Wya a``
+    (n_y) and the row ``daraw | dy`` (n_a + n_y); n_x = n_y = vocab_size."""
+    return 4 * n_a + 2 * vocab_size
 
 
 def max_name_length(n_a: int, vocab_size: int) -> int:
-    """The longest name the fast path trains on: its T + 1 buffer rows (``BUFFER_BYTES``) must fit.
+    """The longest name the fast path trains on: its T + 1 steps of buffers (``BUFFER_BYTES``) must fit.
 
-    With the course's sizes (n_a 50, 27 characters) that is 6357 characters; a longer name is trained by the
+    With the course's sizes (n_a 50, 27 characters) that is 132103 characters; a longer name is trained by the
     course's loop instead (``python -m assignments.dinos`` says so before training).
     """
-    return BUFFER_BYTES // (8 * flat_size(n_a, vocab_size)) - 1
+    return BUFFER_BYTES // (8 * step_floats(n_a, vocab_size)) - 1
 
 
 class FastRNN:
     """The course RNN's parameters in one flat float64 buffer, with a bit-exact ``optimize``.
 
     ``parameters`` is the course's dict; its arrays are views of the flat buffer, so the course's
-    ``sample`` works on them directly. Each time step's contribution to ``dWaa, dWya, db, dby`` is written
-    into one row of a buffer laid out like the flat parameters; one sequential reduction over the rows then
-    gives them, summed in the course's reversed time order (``dWax`` is added column by column, in that order).
+    ``sample`` works on them directly. Each time step's ``daraw`` and ``dy`` are one row of a buffer (reversed
+    time); ``dWaa, dWya, db, dby`` are sums over those rows, row after row, in the course's order (``dWax`` is
+    added column by column, in that order).
     """
 
     def __init__(self, parameters: dict[str, np.ndarray], max_len: int = 64):
@@ -74,7 +77,9 @@ class FastRNN:
         self._grad = np.empty(sum(sizes))  # the clipped gradients of the last step
         self._step = np.empty(sum(sizes))  # -learning_rate * gradients
         self._grad_wax = self._grad[:self._offsets[1]]  # dWax, flat: unit * n_x + column
-        self._grad_rest = self._grad[self._offsets[1]:]  # dWaa, dWya, db, dby: the sum over the term rows
+        o = self._offsets
+        self._grad_views = (self._grad[o[1]:o[2]].reshape(shapes[1]), self._grad[o[2]:o[3]].reshape(shapes[2]),
+                            self._grad[o[3]:o[4]], self._grad[o[4]:o[5]])  # dWaa, dWya, db, dby
         self.parameters = {}
         for key, shape, lo, hi in zip(_KEYS, shapes, self._offsets[:-1], self._offsets[1:]):
             self.parameters[key] = self._flat[lo:hi].reshape(shape)
@@ -94,15 +99,10 @@ class FastRNN:
         self._Z = np.empty((max_len, n_y, 1))  # Wya a_t, one (n_y, 1) column per step; row k: step T-1-k
         self._G = np.empty((max_len, n_a, 1))  # 1 - a_t * a_t
         self._D = np.empty((max_len, n_a, 1))  # row k: da of step T-1-k (Wya^T dy, then + da_next)
-        # row k: time step T-1-k's contribution to (dWaa, dWya, db, dby), laid out like the flat parameters
-        # after Wax (dWax's terms are one column each: added straight into the gradient, see optimize)
-        o = self._offsets - self._offsets[1]
-        self._C = C = np.zeros((max_len, self._flat.size - self._offsets[1]))
+        self._C = C = np.zeros((max_len, n_a + n_y))  # row k: daraw | dy of step T-1-k
         self._C_flat = C.reshape(-1)
-        self._C_waa = C[:, o[1]:o[2]].reshape(max_len, n_a, n_a)  # daraw a_prev^T
-        self._C_wya = C[:, o[2]:o[3]].reshape(max_len, n_y, n_a)  # dy a^T
-        self._C_b = C[:, o[3]:o[4]]  # daraw
-        self._C_by = C[:, o[4]:o[5]]  # dy
+        self._C_b = C[:, :n_a]  # daraw
+        self._C_by = C[:, n_a:]  # y_hat, then dy
         self._da_next = np.empty((n_a, 1))
         self._pre = np.empty((n_a, 1))
         # views made once: indexing costs more than the arithmetic at these sizes
@@ -126,12 +126,12 @@ class FastRNN:
                 self._Z[:T], self._G[:T], A[1:T + 1], A[T:0:-1], self._D[:T],
                 self._C_by[:T], self._C_b[:T],  # dy, daraw (T, n_y), (T, n_a): reversed time
                 A[T:0:-1, :, 0], A[T - 1::-1, :, 0],  # a_t, a_{t-1} (T, n_a): reversed time
-                self._C_wya[:T], self._C_waa[:T], self._C[:T], forward, backward[0], backward[1:])
+                forward, backward[0], backward[1:])
         return self._views[T]
 
     def prepare(self, X: list, Y: list) -> "_Plan":
         """Flat indices for one (X, Y) pair; :func:`model` makes them once per name."""
-        return _Plan(X, Y, self._C.shape[1], self._offsets, self.n_a, self.n_x, self._Wax_cols)
+        return _Plan(X, Y, self._C.shape[1], self.n_a, self.n_x, self._Wax_cols)
 
     def optimize(self, X: list, Y: list, a_prev: np.ndarray, learning_rate: float = 0.01,
                  plan: "_Plan | None" = None) -> tuple[float, np.ndarray]:
@@ -145,8 +145,7 @@ class FastRNN:
         plan = plan or self.prepare(X, Y)
         p = self.parameters
         Waa, Wya, b, by = p["Waa"], p["Wya"], p["b"], p["by"]
-        (y_hat, Z, G, A_1T, A_T1, D, dy, dr, a_rev, a_prev_rev, C_wya, C_waa, C, forward, last,
-         backward) = self._views_for(T)
+        y_hat, Z, G, A_1T, A_T1, D, dy, dr, a_rev, a_prev_rev, forward, last, backward = self._views_for(T)
         C_flat = self._C_flat
 
         # forward: the recurrence, one BLAS call per step as in the course; locals, and ufuncs with a
@@ -186,11 +185,13 @@ class FastRNN:
             dr_k = dr_next
         # (the course also computes Waa^T daraw after step 0; nothing uses it)
 
-        # every gradient's per-step terms (exact products), then one sequential sum over the rows
-        _einsum("ti,tj->tij", dy, a_rev, out=C_wya)  # no summed index: products only
-        _einsum("ti,tj->tij", dr, a_prev_rev, out=C_waa)
+        # every gradient summed over the steps, row after row (the course's reversed order)
+        g_waa, g_wya, g_b, g_by = self._grad_views
+        _einsum("ti,tj->ij", dr, a_prev_rev, out=g_waa)
+        _einsum("ti,tj->ij", dy, a_rev, out=g_wya)
+        add.reduce(dr, 0, None, g_b)
+        add.reduce(dy, 0, None, g_by)
         grad, wax = self._grad, self._grad_wax
-        add.reduce(C, 0, None, self._grad_rest)
         # dWax: daraw into x_t's column, step after step in the course's reversed order (add.at is unbuffered
         # and goes through its indices in order; the course's other columns get + 0, which changes nothing)
         wax.fill(0.0)
@@ -212,22 +213,21 @@ class _Plan:
 
     __slots__ = ("target_at", "wax_at", "daraw_at", "columns")
 
-    def __init__(self, X: list, Y: list, row: int, offsets, n_a: int, n_x: int, wax_columns: list):
+    def __init__(self, X: list, Y: list, row: int, n_a: int, n_x: int, wax_columns: list):
         self.columns = [None if ix is None else wax_columns[ix] for ix in X]  # Wax x<t> (views of the parameters)
         steps = tuple(t for t, ix in enumerate(X) if ix is not None)[::-1]  # reversed: the course's order
-        targets, self.daraw_at = _plan_template(len(X), steps, row, tuple(offsets), n_a)
+        targets, self.daraw_at = _plan_template(len(X), steps, row, n_a)
         self.target_at = targets + np.asarray(Y, dtype=np.intp)  # t = 0, 1, ... (the loss's order)
         columns = np.asarray([X[t] for t in steps], dtype=np.intp)[:, None]  # (steps, 1)
         self.wax_at = (np.arange(n_a, dtype=np.intp)[None, :] * n_x + columns).ravel()  # step by step, unit by unit
 
 
 @functools.lru_cache(maxsize=256)
-def _plan_template(T: int, steps: tuple, row: int, offsets: tuple, n_a: int):
-    """Offsets in the gradient-term buffer (row k = step T-1-k) of the targets, and of daraw at ``steps``."""
-    o_b, o_by = int(offsets[3] - offsets[1]), int(offsets[4] - offsets[1])
+def _plan_template(T: int, steps: tuple, row: int, n_a: int):
+    """Offsets in the ``daraw | dy`` buffer (row k = step T-1-k) of the targets (in dy), and of daraw at ``steps``."""
     base = (T - 1 - np.arange(T, dtype=np.intp)) * row
     with_input = base[list(steps)][:, None]  # (steps, 1)
-    return base + o_by, (with_input + o_b + np.arange(n_a, dtype=np.intp)[None, :]).ravel()
+    return base + n_a, (with_input + np.arange(n_a, dtype=np.intp)[None, :]).ravel()
 
 
 def _same_arrays(a: dict, b: dict) -> bool:
