@@ -385,7 +385,7 @@ def check_run(config: DinosConfig, data: DinoData) -> str:
                                                                   config.batch_size, len(data), data.codes.size),
                           f"{hint_n_a} or --batch-size, or shorter names (longest: {data.max_length} characters)")
         memory.check_fits(f"sampling {config.samples} names", 4 * memory.numpy_sampling(
-            config.n_a, data.vocab_size, config.samples), f"try fewer --samples or a smaller --n-a")
+            config.n_a, data.vocab_size, config.samples), "try fewer --samples or a smaller --n-a")
         return config.impl
     impl = config.impl
     if impl == "fast" and not fast_path_fits(config, data):
