@@ -219,31 +219,21 @@ def names_speed(iterations: int, repeats: int, n_names: int = 32_032) -> dict:
             "ratio_characters_per_s": second["characters_per_s"] / first["characters_per_s"]}
 
 
-def _high_water_kib(pid: int) -> int | None:
-    """``VmHWM`` of a running process (its peak resident set since its ``exec``), or None once it has ended."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
-
-
 def _child_peak(argv: list[str]) -> tuple[int, float, float, str]:
     """``(exit status, peak RSS in MiB, wall seconds, stderr)`` of one child process (its ``VmHWM``, sampled)."""
+    from assignments.dinos.memory import status_bytes
+
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0", PYTHONDONTWRITEBYTECODE="1")
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         child = subprocess.Popen(argv, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err)
         peak = 0
         while child.poll() is None:  # the high-water mark only grows: the last reading is the peak, within 10 ms
-            peak = max(peak, _high_water_kib(child.pid) or 0)
+            peak = max(peak, status_bytes("VmHWM", child.pid) or 0)  # since its exec: its own pages only
             time.sleep(0.01)
         wall = time.perf_counter() - start
         err.seek(0)
-        return child.returncode, peak / 1024, wall, err.read().decode(errors="replace")
+        return child.returncode, peak / 2**20, wall, err.read().decode(errors="replace")
 
 
 def memory(megabytes: float, iterations: int) -> dict:
