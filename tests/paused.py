@@ -15,7 +15,8 @@ In the script:
 
 Here: :func:`start` the script, :func:`wait_ready` for its pause, :func:`tree` of a folder before and after,
 :func:`selected` cases of a module and :func:`launched` to start them all at once (each case's process imports
-for seconds, then waits at its point) with the finished runs some of them start over, :func:`stop` what is left.
+for seconds, then waits at its point) with the finished runs some of them start over, :func:`stop` what is left;
+:func:`background` for a plain ``python`` command at low priority (:func:`python` builds such command lines).
 
 A module that defines ``launch(session, module, tmp_path_factory)`` (a context manager around :func:`launched`)
 has its processes started with the session, by the ``launched_early`` fixture of ``tests/conftest.py``, and runs
@@ -40,7 +41,6 @@ import os, runpy, sys, time
 
 POINT = os.environ["PAUSE_AT"]
 READY_FD = int(os.environ.get("READY_FD") or 1)
-os.nice(int(os.environ.get("NICENESS") or 0))
 
 
 def pause(point):
@@ -68,15 +68,22 @@ def wait_for_start():
 """
 
 
+def python(args: Iterable[str], niceness: int = 0) -> list[str]:
+    """The command line of ``python ARGS`` at ``niceness`` (> 0: it and its children get the CPU only when the
+    tests in this process leave it)."""
+    return ["nice", "-n", str(niceness), sys.executable, *args]
+
+
+def environment(**variables: str) -> dict[str, str]:
+    """This process's environment with TensorFlow quiet, and ``variables``."""
+    return dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0", **variables)
+
+
 def start(script: str, args: Iterable[str], point: str, *, ready_fd: int = 1,
           start_when: Path | None = None, niceness: int = 0) -> subprocess.Popen:
-    """``python -c PRELUDE+script ARGS`` paused at ``point``, with text pipes on stdin, stdout and stderr.
-
-    ``niceness`` > 0: the process (and its children) get the CPU only when the tests in this process leave it.
-    """
-    env = dict(os.environ, PAUSE_AT=point, READY_FD=str(ready_fd), START_WHEN=str(start_when or ""),
-               NICENESS=str(niceness), TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0")
-    process = subprocess.Popen([sys.executable, "-c", PRELUDE + script, *args], cwd=REPO, env=env,
+    """``python -c PRELUDE+script ARGS`` paused at ``point``, with text pipes on stdin, stdout and stderr."""
+    env = environment(PAUSE_AT=point, READY_FD=str(ready_fd), START_WHEN=str(start_when or ""))
+    process = subprocess.Popen(python(["-c", PRELUDE + script, *args], niceness), cwd=REPO, env=env,
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     process.ready_stream = process.stderr if ready_fd == 2 else process.stdout  # where READY comes
     return process
@@ -120,10 +127,9 @@ def stop(processes: Iterable[subprocess.Popen]) -> None:
 
 def background(args: Iterable[str], **popen) -> subprocess.Popen:
     """``python ARGS`` at niceness :data:`BACKGROUND` (TensorFlow quiet), stderr piped; stdout too unless given."""
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0")
     popen.setdefault("stdout", subprocess.PIPE)
-    return subprocess.Popen(["nice", "-n", str(BACKGROUND), sys.executable, *args], cwd=REPO, env=env,
-                            stderr=subprocess.PIPE, text=True, **popen)
+    return subprocess.Popen(python(args, BACKGROUND), cwd=REPO, env=environment(), stderr=subprocess.PIPE,
+                            text=True, **popen)
 
 
 class Launched:
@@ -162,7 +168,7 @@ class Launched:
                 if process.returncode != 0:
                     raise RuntimeError(f"the run into {folder} ended with {process.returncode}: {err[-2000:]}")
             for case in self._cases.values():
-                process, out, _, source = case
+                _, out, _, source = case
                 if source is not None:
                     shutil.copytree(source, out)
                     case[2] = tree(out)

@@ -15,7 +15,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -41,9 +40,8 @@ class Cli:
                  niceness: int = 0):
         env = dict(os.environ, INTERRUPT_AT=point or "", START_WHEN=str(start_when or ""))
         self.process = subprocess.Popen(
-            ["nice", "-n", str(niceness), sys.executable, "-m", "tests.interrupt_cli", "--out", str(out),
-             "--seed", str(seed), *args], cwd=REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE)
+            paused.python(["-m", "tests.interrupt_cli", "--out", str(out), "--seed", str(seed), *args], niceness),
+            cwd=REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.stdout = b""
         self.stderr = b""
         self._more = threading.Condition()
@@ -109,10 +107,6 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
-
-
-def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _seeds(folder: Path, names) -> set[int]:
@@ -211,7 +205,7 @@ def test_interrupted_run_leaves_one_consistent_set(launched, previous_run, point
         assert _unit_seeds(out) == {"epoch-001": {2}, "epoch-002": {2}}
     elif start == "previous":  # the previous set, untouched (checkpoint units aside)
         assert verify_output_set(out, strict=True) == []
-        after = _snapshot(out)
+        after = paused.tree(out)
         kept = {n: b for n, b in before.items() if not n.startswith("checkpoints/")}
         assert {n: b for n, b in after.items() if not n.startswith("checkpoints/")} == kept
         assert _seeds(out, _card(out)["files"]) == {1}
@@ -221,12 +215,12 @@ def test_interrupted_run_leaves_one_consistent_set(launched, previous_run, point
         else:
             assert units == {f"epoch-{e:03d}": {1} for e in (1, 2, 3)}
     elif new_units:  # an empty --out: only the checkpoint units, complete, no other file
-        names = sorted(_snapshot(out))
+        names = sorted(paused.tree(out))
         assert all(n.startswith("checkpoints/epoch-") for n in names), names
         assert _unit_seeds(out) == {f"epoch-{e:03d}": {2} for e in range(1, 2 + (point == "staged"))}
         assert not [p for p in out.rglob(".*")]
     else:  # an empty --out: the folder the run made is gone again
-        assert not out.exists(), sorted(_snapshot(out))
+        assert not out.exists(), sorted(paused.tree(out))
 
 
 def test_second_run_into_a_busy_folder_stops_at_once(tmp_path):

@@ -319,7 +319,6 @@ def test_run_reports_an_environment_os_error_in_one_line(capsys):
 @pytest.fixture()
 def tiny_tmpfs(tmp_path):
     """A 64 KiB tmpfs (root only), for a real ENOSPC."""
-
     mount = tmp_path / "tiny"
     mount.mkdir()
     if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
@@ -428,7 +427,6 @@ def test_a_second_lock_on_a_folder_is_refused_with_the_owners_pid(tmp_path):
 
 
 def test_lock_owner_names_a_live_run_only(tmp_path):
-
     from shared.lock import FolderLock, lock_owner
 
     assert lock_owner(tmp_path) is None
@@ -487,7 +485,6 @@ def test_signals_wait_during_a_deferred_block():
 
 
 def test_an_interrupted_run_stops_its_children_and_removes_its_temporary_files(tmp_path, capsys):
-
     seen = {}
 
     def main(argv):
