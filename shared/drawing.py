@@ -136,4 +136,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stderr.flush()
+    # Every file is written and renamed by now; the interpreter's own teardown of matplotlib's objects would
+    # keep the parent waiting about 0.3 s more for nothing.
+    os._exit(code)
