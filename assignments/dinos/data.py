@@ -180,16 +180,27 @@ class DinoData:
                 "alphabet": self.alphabet, "max_name_length": self.max_length, "total_chars": len(self.text)}
 
 
+DECODED_NAMES_MAX = 1 << 16  # a file of at most this many names is decoded once for training (dinos.txt: 1536)
+
+
 class ShuffledNames:
-    """A read-only sequence of names in a given order, decoded one at a time (what ``course.model`` indexes)."""
+    """A read-only sequence of names in a given order (what ``course.model`` indexes).
+
+    A file of up to :data:`DECODED_NAMES_MAX` names is decoded once (:attr:`DinoData.names`): the course's run
+    takes each of its 1536 names about 14 times. A longer file is decoded one name at a time.
+    """
 
     def __init__(self, data: DinoData, order: np.ndarray):
         self.data, self.order = data, order
+        self._names = data.names if len(data) <= DECODED_NAMES_MAX else None
+        self._order = order.tolist() if self._names is not None else None
 
     def __len__(self) -> int:
         return len(self.order)
 
     def __getitem__(self, i: int) -> str:
+        if self._names is not None:
+            return self._names[self._order[i]]
         return self.data.name(int(self.order[i]))
 
 

@@ -5,6 +5,7 @@ trained parameters with ``np.array_equal``). The speed comes from doing fewer, l
 keeping every operation whose rounding could differ exactly as the course does it:
 
 - ``Wax @ x`` with a one-hot ``x`` is the column ``Wax[:, ix]`` (a product by 1 and a sum of zeros are exact),
+  read as a row of a copy of ``Wax^T`` made at the start of the step (contiguous, so its addition is cheap),
   and the zero input ``X[0] = None`` contributes exactly nothing;
 - each time step's ``daraw`` and ``dy`` are one row of a buffer, the rows in the course's reversed time order.
   The course adds ``daraw a_prev^T`` into ``dWaa`` (and ``dy a^T`` into ``dWya``) one step after another,
@@ -90,6 +91,10 @@ class FastRNN:
         self.n_a = shapes[1][0]
         self.n_x = shapes[0][1]
         self.vocab_size = shapes[4][0]
+        # Wax^T, copied from Wax at the start of every step: its rows are Wax's columns, contiguous (a strided
+        # column costs the per-step addition more than twice as much); plans keep views of its rows
+        self._WaxT = np.empty((self.n_x, self.n_a))
+        self._Wax_cols = [row[:, None] for row in self._WaxT]  # (n_a, 1)
         self._allocate(max_len)
 
     def _allocate(self, max_len: int) -> None:
@@ -110,8 +115,6 @@ class FastRNN:
         self._D_rows = list(self._D)
         self._G_rows = list(self._G)
         self._C_b_rows = [row[:, None] for row in self._C_b]  # (n_a, 1)
-        Wax = self.parameters["Wax"]
-        self._Wax_cols = [Wax[:, i:i + 1] for i in range(n_x)]  # (n_a, 1) views, updated in place
         self._views: dict[int, tuple] = {}
 
     def _views_for(self, T: int) -> tuple:
@@ -153,6 +156,7 @@ class FastRNN:
         dot, tanh, multiply, add, matmul = _dot, np.tanh, np.multiply, np.add, np.matmul
         pre = self._pre
         self._A[0] = a_prev
+        np.copyto(self._WaxT, p["Wax"].T)  # the columns Wax x<t> picks, this step's values
         for (a_before, a_next), column in zip(forward, plan.columns):
             dot(Waa, a_before, pre)  # (n_a, 1)
             if column is not None:  # (Wax x + Waa a) + b; x + y == y + x exactly, and 0 + y == y
@@ -163,9 +167,9 @@ class FastRNN:
         matmul(Wya, A_T1, Z)  # (T, n_y, 1), reversed time like the dby rows
         # softmax of every step (each with its own max, as the course), written straight into the dby rows
         add(Z, by, y_hat)
-        np.subtract(y_hat, np.maximum.reduce(y_hat, 1, None, None, True), y_hat)
-        np.exp(y_hat, y_hat)
-        np.divide(y_hat, add.reduce(y_hat, 1, None, None, True), y_hat)
+        np.subtract(dy, np.maximum.reduce(dy, 1, None, None, True), dy)  # dy: the same rows, (T, n_y)
+        np.exp(dy, dy)
+        np.divide(dy, add.reduce(dy, 1, None, None, True), dy)
         loss = 0.0
         for log_p in np.log(C_flat[plan.target_at]).tolist():  # log y_hat[t][Y[t]], t = 0, 1, ...
             loss -= log_p
@@ -214,7 +218,7 @@ class _Plan:
     __slots__ = ("target_at", "wax_at", "daraw_at", "columns")
 
     def __init__(self, X: list, Y: list, row: int, n_a: int, n_x: int, wax_columns: list):
-        self.columns = [None if ix is None else wax_columns[ix] for ix in X]  # Wax x<t> (views of the parameters)
+        self.columns = [None if ix is None else wax_columns[ix] for ix in X]  # Wax x<t> (rows of FastRNN's Wax^T)
         steps = tuple(t for t, ix in enumerate(X) if ix is not None)[::-1]  # reversed: the course's order
         targets, self.daraw_at = _plan_template(len(X), steps, row, n_a)
         self.target_at = targets + np.asarray(Y, dtype=np.intp)  # t = 0, 1, ... (the loss's order)
