@@ -21,8 +21,6 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Sequence
 
@@ -106,6 +104,9 @@ def verify_course_file(path: str | os.PathLike, data_dir: Path = DATA_DIR) -> Pa
 
 
 def _download(url: str, dest: Path, timeout: float) -> None:
+    import urllib.error  # here: every command checks its course files through this module, few download
+    import urllib.request
+
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response, open(dest, "wb") as out:
             shutil.copyfileobj(response, out)

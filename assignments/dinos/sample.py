@@ -115,30 +115,37 @@ def classify(names: Iterable[str], train: Iterable[str], held_out: Iterable[str]
 
 
 def log_probs_numpy(parameters: dict[str, np.ndarray], encoded: Sequence[Sequence[int]]) -> np.ndarray:
-    """Log-probability (nats) of each name, ``'\\n'`` included, from a zero state -- names batched in parallel."""
+    """Log-probability (nats) of each name, ``'\\n'`` included, from a zero state -- names batched in parallel.
+
+    The names go longest first, so the ones still running at step t are the first columns: the work is one
+    column per character, not the longest name's length times the number of names.
+    """
     m = len(encoded)
     lengths = np.array([len(e) + 1 for e in encoded])  # targets: the characters, then '\n'
+    order = np.argsort(-lengths, kind="stable")
     T = int(lengths.max())
+    running = np.count_nonzero(lengths[None, :] > np.arange(T)[:, None], axis=1)  # names still running at step t
     targets = np.zeros((T, m), dtype=np.intp)
     inputs = np.full((T, m), -1, dtype=np.intp)  # -1 = zero input
-    for i, e in enumerate(encoded):
-        targets[:len(e), i] = e
-        inputs[1:len(e) + 1, i] = e
+    for column, i in enumerate(order.tolist()):
+        e = encoded[i]
+        targets[:len(e), column] = e
+        inputs[1:len(e) + 1, column] = e
     Wax, Waa, Wya, b, by = (parameters[k] for k in ("Wax", "Waa", "Wya", "b", "by"))
-    a = np.zeros((Waa.shape[0], m))  # (n_a, m)
+    a = np.zeros((Waa.shape[0], m))  # (n_a, names running)
     total = np.zeros(m)
-    cols = np.arange(m)
-    for t in range(T):
-        pre = Waa @ a + b
-        has_input = inputs[t] >= 0
-        pre[:, has_input] += Wax[:, inputs[t, has_input]]
+    for t, n in enumerate(running.tolist()):
+        pre = Waa @ a[:, :n] + b
+        has_input = inputs[t, :n] >= 0
+        pre[:, has_input] += Wax[:, inputs[t, :n][has_input]]
         a = np.tanh(pre)
-        z = Wya @ a + by  # (n_y, m)
+        z = Wya @ a + by  # (n_y, n)
         z = z - z.max(axis=0, keepdims=True)
         logp = z - np.log(np.exp(z).sum(axis=0, keepdims=True))
-        live = t < lengths
-        total[live] += logp[targets[t, live], cols[live]]
-    return total
+        total[:n] += logp[targets[t, :n], np.arange(n)]
+    result = np.empty(m)
+    result[order] = total
+    return result
 
 
 def bits_per_char(log_probs: np.ndarray, encoded: Sequence[Sequence[int]]) -> float:
