@@ -7,9 +7,10 @@ each request it is sent, in order. A request is a module-level drawing function 
 ``drawing.draw(plot_curves, path, curves, ...)`` runs ``plot_curves(path, curves, ...)`` in the child --
 sent pickled over the child's stdin (the function by its module and name, the arguments as values). Every
 function writes its file atomically, as every output here. :meth:`Drawing.wait` closes the pipe and waits
-for the child; a failure is one :class:`~shared.errors.UserError` line naming the file. If the parent stops
-early (an error, Ctrl-C) the child sees its stdin close and exits; it is also recorded for the signal
-clean-up (:func:`shared.io.spawn`).
+for the child; a failure is one :class:`~shared.errors.UserError` line naming the file. The child leaves with
+``os._exit`` once its last file is in place: the interpreter's teardown of matplotlib would keep the parent
+waiting about 0.3 s longer. If the parent stops early (an error, Ctrl-C) the child sees its stdin close and
+exits; it is also recorded for the signal clean-up (:func:`shared.io.spawn`).
 
 When matplotlib is already imported (the tests, a second run in one process) or there is little to overlap,
 the caller asks for no background (:func:`worth_a_child`) and the same calls draw in the same process.
