@@ -90,6 +90,19 @@ def test_the_course_file_is_the_course_vocabulary(data_dir):
     assert len(train) + len(held) == 1524
 
 
+@pytest.mark.parametrize("limit", ["DECODED_NAMES_MAX", "DECODED_CHARS_MAX"])
+def test_a_big_file_is_decoded_one_name_at_a_time_in_the_same_order(data_dir, monkeypatch, limit):
+    from assignments.dinos import data as data_module
+
+    data = load_names(data_dir / "dinos.txt")
+    decoded_once = data.course_shuffle(3)
+    monkeypatch.setattr(data_module, limit, 1000)  # dinos.txt is over either limit now
+    one_at_a_time = data.course_shuffle(3)
+    assert decoded_once._names is not None and one_at_a_time._names is None
+    assert [one_at_a_time[i] for i in range(len(data))] == [decoded_once[i] for i in range(len(data))]
+    assert one_at_a_time[5] == data.name(int(one_at_a_time.order[5]))
+
+
 def test_chunked_reading_of_a_long_file_matches_a_line_by_line_reading(monkeypatch):
     from assignments.dinos import data as data_module
 

@@ -180,19 +180,22 @@ class DinoData:
                 "alphabet": self.alphabet, "max_name_length": self.max_length, "total_chars": len(self.text)}
 
 
-DECODED_NAMES_MAX = 1 << 16  # a file of at most this many names is decoded once for training (dinos.txt: 1536)
+DECODED_NAMES_MAX = 1 << 16  # a file of at most this many names ...
+DECODED_CHARS_MAX = 1 << 24  # ... and characters is decoded once for training (dinos.txt: 1536 and 18374)
 
 
 class ShuffledNames:
     """A read-only sequence of names in a given order (what ``course.model`` indexes).
 
-    A file of up to :data:`DECODED_NAMES_MAX` names is decoded once (:attr:`DinoData.names`): the course's run
-    takes each of its 1536 names about 14 times. A longer file is decoded one name at a time.
+    A file of up to :data:`DECODED_NAMES_MAX` names and :data:`DECODED_CHARS_MAX` characters is decoded once
+    (:attr:`DinoData.names`): the course's run takes each of its 1536 names about 14 times. A bigger file is
+    decoded one name at a time.
     """
 
     def __init__(self, data: DinoData, order: np.ndarray):
         self.data, self.order = data, order
-        self._names = data.names if len(data) <= DECODED_NAMES_MAX else None
+        small = len(data) <= DECODED_NAMES_MAX and len(data.codes) <= DECODED_CHARS_MAX
+        self._names = data.names if small else None
         self._order = order.tolist() if self._names is not None else None
 
     def __len__(self) -> int:

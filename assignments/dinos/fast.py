@@ -98,7 +98,7 @@ class FastRNN:
         self._allocate(max_len)
 
     def _allocate(self, max_len: int) -> None:
-        n_a, n_x, n_y = self.n_a, self.n_x, self.vocab_size
+        n_a, n_y = self.n_a, self.vocab_size
         self._max_len = max_len
         self._A = np.empty((max_len + 1, n_a, 1))  # a[-1..T-1] -> rows 0..T, a column each (course shape)
         self._Z = np.empty((max_len, n_y, 1))  # Wya a_t, one (n_y, 1) column per step; row k: step T-1-k
