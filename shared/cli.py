@@ -13,9 +13,10 @@ from inside a library. Code raises :class:`shared.errors.UserError` for anything
 
 A Ctrl-C can only be turned into that line once :func:`run` is running, so a command's ``__main__``
 must import nothing heavy at module level: :func:`run_module` imports the command's module inside
-:func:`run` (``sys.exit(run_module("assignments.dinos.app"))``), so a Ctrl-C during ``import tensorflow``
-ends quietly too. Argument types for ``argparse`` live here as well, so every CLI rejects out-of-range
-options the same way, before any work starts.
+:func:`run` (``exit_now(run_module("assignments.dinos.app"))``), so a Ctrl-C during ``import tensorflow``
+ends quietly too; :func:`exit_now` then ends the process without the interpreter's teardown. Argument types
+for ``argparse`` live here as well, so every CLI rejects out-of-range options the same way, before any work
+starts.
 """
 from __future__ import annotations
 
@@ -96,6 +97,23 @@ def run_module(module: str, function: str = "main", argv: Sequence[str] | None =
         return getattr(importlib.import_module(module), function)(args)
 
     return run(main, argv)
+
+
+def exit_now(status: int) -> None:
+    """End the process with ``status`` once stdout and stderr are flushed, skipping the interpreter's teardown.
+
+    Every command's ``__main__`` ends with ``exit_now(run_module(...))``. By then :func:`run` has committed the
+    outputs, stopped the children and removed the temporary files; the teardown would only free memory, and
+    for a process that imported TensorFlow it takes about 1.6 s here (Keras 3, tensorflow-cpu 2.21). Nothing in
+    this project registers ``atexit`` work. A stream that cannot be flushed any more (a reader that went away)
+    loses nothing of the outputs; the status stays.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(status)
 
 
 def _typed(kind: type, check: Callable[[float], bool], what: str, finite: bool = False):

@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from .cli import ArgumentParser, run
+from .cli import ArgumentParser, exit_now, run
 from .errors import UserError
 from .io import atomic_path, sha256_file
 from .paths import DATA_DIR, display_path
@@ -177,4 +177,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(run(main))
+    exit_now(run(main))

@@ -98,6 +98,19 @@ def test_failed_run_leaves_no_empty_output_folder(tmp_path, capsys):
     assert (tmp_path / "kept" / "a.txt").is_file() and (tmp_path / "kept" / "empty").is_dir()
 
 
+def test_exit_now_flushes_both_streams_and_keeps_the_status():
+    """What a command prints before ``exit_now`` reaches a pipe (os._exit alone would drop the buffers)."""
+    from shared.paths import REPO_ROOT
+
+    code = ("import sys; from shared.cli import exit_now; print('out', end=''); "
+            "sys.stderr.write('err'); exit_now(3)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (3, "out", "err")
+    gone = subprocess.run([sys.executable, "-c", "import sys; sys.stdout.close(); from shared.cli import exit_now; "
+                           "exit_now(0)"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
+    assert (gone.returncode, gone.stderr) == (0, "")  # a stream that cannot be flushed is no traceback
+
+
 def test_argparse_types_reject_out_of_range():
     import argparse
 

@@ -3,9 +3,7 @@
 Nothing heavy is imported here: the body (:mod:`.app`) is imported inside :func:`shared.cli.run`, so a Ctrl-C
 or SIGTERM while numpy, TensorFlow or music21 load ends in the one line ``error: interrupted`` too.
 """
-import sys
-
-from shared.cli import run_module
+from shared.cli import exit_now, run_module
 
 
 def main(argv=None):
@@ -15,4 +13,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(run_module("assignments.compare.app"))
+    exit_now(run_module("assignments.compare.app"))

@@ -8,9 +8,7 @@ names file; ``--model keras`` trains the Keras char-LM on a fixed held-out split
 ``--seed`` (numpy): seed 0 is the course's seeds (initialisation 1, shuffle 0, checkpoint names 0..6);
 seed s uses s + 1, s and s..s+6. Sampling after training uses ``np.random.default_rng(seed)``.
 """
-import sys
-
-from shared.cli import run_module
+from shared.cli import exit_now, run_module
 
 
 def main(argv=None):
@@ -26,4 +24,4 @@ def build_parser():
 
 
 if __name__ == "__main__":
-    sys.exit(run_module("assignments.dinos.app"))
+    exit_now(run_module("assignments.dinos.app"))

@@ -15,10 +15,7 @@ solo and of the original excerpt, a piano roll, a metrics report and a run card,
 """
 from __future__ import annotations
 
-import os
-import sys
-
-from shared.cli import run_module
+from shared.cli import exit_now, run_module
 
 
 def build_parser():
@@ -31,17 +28,6 @@ def main(argv=None) -> int:
     from .app import main as app_main  # the body, imported inside shared.cli.run (a Ctrl-C there is one line)
 
     return app_main(argv)
-
-
-def exit_now(status: int) -> None:
-    """End the process with ``status`` once its output is flushed, skipping the interpreter's teardown.
-
-    Tearing down TensorFlow at interpreter exit takes about 2 s and does nothing for this command: by now the
-    outputs are committed, the children stopped and the temporary files gone (:func:`shared.cli.run`).
-    """
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(status)
 
 
 if __name__ == "__main__":

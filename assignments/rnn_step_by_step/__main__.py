@@ -3,9 +3,7 @@
 Nothing heavy is imported here: the body (:mod:`.app`, numpy and, for the Keras checks, TensorFlow) is imported
 inside :func:`shared.cli.run`, so a Ctrl-C or SIGTERM while they load ends in the one line ``error: interrupted``.
 """
-import sys
-
-from shared.cli import run_module
+from shared.cli import exit_now, run_module
 
 
 def main(argv=None):
@@ -15,4 +13,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(run_module("assignments.rnn_step_by_step.app"))
+    exit_now(run_module("assignments.rnn_step_by_step.app"))

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from shared.cli import ArgumentParser, bounded_int, output_dir, run
+from shared.cli import ArgumentParser, bounded_int, exit_now, output_dir, run
 from shared.console import note
 from shared.errors import UserError
 from shared.io import write_text_atomic
@@ -99,4 +99,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(run(main))
+    exit_now(run(main))

@@ -33,13 +33,12 @@ poem. The course's ``shakespeare.txt`` and pretrained ``.h5`` are checked agains
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Sequence
 
-from shared.cli import ArgumentParser, bounded_int, output_dir, run, seed_int
+from shared.cli import ArgumentParser, bounded_int, exit_now, output_dir, run, seed_int
 from shared.console import say
 from shared.errors import UserError
 from shared.paths import display_path
@@ -265,4 +264,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(run(main))
+    exit_now(run(main))
