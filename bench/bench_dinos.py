@@ -38,7 +38,7 @@ from typing import Sequence
 import numpy as np
 
 from shared.bench import RESULTS_DIR, write_results
-from shared.cli import ArgumentParser, non_negative_int, positive_int, run
+from shared.cli import ArgumentParser, exit_now, non_negative_int, positive_int, run
 from shared.paths import DATA_DIR, REPO_ROOT
 from shared.table import format_table
 
@@ -334,4 +334,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(run(main))
+    exit_now(run(main))

@@ -42,7 +42,7 @@ import numpy as np
 
 from shared.blas import get_blas_threads, set_blas_threads
 from shared.bench import RESULTS_DIR, median, write_results
-from shared.cli import ArgumentParser, positive_int, run
+from shared.cli import ArgumentParser, exit_now, positive_int, run
 from shared.table import format_table
 
 from assignments.rnn_step_by_step import lstm_backward, lstm_backward_fast, lstm_forward, lstm_forward_fast
@@ -249,4 +249,4 @@ def _main(argv: Sequence[str] | None, pinned: dict[int, set[int]]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(run(main))
+    exit_now(run(main))

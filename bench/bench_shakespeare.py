@@ -14,13 +14,12 @@ Measures, on the course's pretrained model:
 """
 from __future__ import annotations
 
-import sys
 from typing import Sequence
 
 import numpy as np
 
 from shared.bench import median, time_calls, write_results
-from shared.cli import ArgumentParser, positive_int, run
+from shared.cli import ArgumentParser, exit_now, positive_int, run
 from shared.errors import UserError
 from shared.paths import DATA_DIR
 from shared.table import format_table
@@ -129,4 +128,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(run(main))
+    exit_now(run(main))
