@@ -630,7 +630,8 @@ def test_drawing_child_draws_each_request_and_names_the_file_it_could_not_write(
 IMPORT_KERAS = ("import sys; from shared.keras_setup import import_keras; keras = import_keras(); "
                 "assert 'matplotlib' not in sys.modules, 'matplotlib imported'; "
                 "from keras.src.visualization import plot_image_gallery; assert plot_image_gallery.plt is None; "
-                "import matplotlib.pyplot; print('ok', import_keras() is keras)")
+                "import matplotlib.pyplot; print('ok', import_keras() is keras); "
+                "from shared.cli import exit_now; exit_now(0)")  # as the commands end: no TensorFlow teardown
 
 
 @contextmanager
