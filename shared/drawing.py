@@ -8,7 +8,7 @@ each request it is sent, in order. A request is a module-level drawing function 
 sent pickled over the child's stdin (the function by its module and name, the arguments as values). Every
 function writes its file atomically, as every output here. :meth:`Drawing.wait` closes the pipe and waits
 for the child; a failure is one :class:`~shared.errors.UserError` line naming the file. The child leaves with
-``os._exit`` once its last file is in place: the interpreter's teardown of matplotlib would keep the parent
+:func:`shared.cli.exit_now` once its last file is in place: the interpreter's teardown of matplotlib would keep the parent
 waiting about 0.3 s longer. If the parent stops early (an error, Ctrl-C) the child sees its stdin close and
 exits; it is also recorded for the signal clean-up (:func:`shared.io.spawn`).
 
@@ -137,8 +137,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    code = main()
-    sys.stderr.flush()
-    # Every file is written and renamed by now; the interpreter's own teardown of matplotlib's objects would
-    # keep the parent waiting about 0.3 s more for nothing.
-    os._exit(code)
+    from shared.cli import exit_now
+
+    exit_now(main())  # every file is written and renamed by now: no teardown of matplotlib to wait for

@@ -81,8 +81,10 @@ def numpy_training(n_a: int, vocab_size: int, longest: int, fast: bool) -> int:
     """The numpy model's training: parameters, gradients and the step's buffers (fast) or per-step arrays (course)."""
     flat = n_a * (2 * vocab_size + n_a + 1) + vocab_size
     if fast:
-        # the step buffers (fast.step_floats per step) and a name's index plan; parameters, gradients, update
-        return 8 * (4 * n_a + 2 * vocab_size) * (longest + 1) * 2 + 8 * 8 * flat
+        from .fast import step_floats
+
+        # the step buffers (step_floats per step) and a name's index plan; parameters, gradients, update
+        return 8 * step_floats(n_a, vocab_size) * (longest + 1) * 2 + 8 * 8 * flat
     per_step = 8 * (3 * vocab_size + 4 * n_a) + 6 * _ARRAY  # x, y_hat, dy, a, da, daraw of one step
     return 12 * 8 * flat + per_step * (longest + 1)  # params, gradients, clip's copy, update temporaries
 

@@ -136,8 +136,9 @@ def log_probs_numpy(parameters: dict[str, np.ndarray], encoded: Sequence[Sequenc
     total = np.zeros(m)
     for t, n in enumerate(running.tolist()):
         pre = Waa @ a[:, :n] + b
-        has_input = inputs[t, :n] >= 0
-        pre[:, has_input] += Wax[:, inputs[t, :n][has_input]]
+        step_inputs = inputs[t, :n]
+        has_input = step_inputs >= 0
+        pre[:, has_input] += Wax[:, step_inputs[has_input]]
         a = np.tanh(pre)
         z = Wya @ a + by  # (n_y, n)
         z = z - z.max(axis=0, keepdims=True)
