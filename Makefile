@@ -18,11 +18,12 @@ help: ## list the targets
 
 setup: venv data system-deps ## everything: virtual environment, data, FluidSynth + Chromium + ChromeDriver (best effort)
 
-venv: $(STAMP) ## create .venv from requirements.txt
+venv: $(STAMP) ## create .venv from requirements.txt and install the project in it (editable, console commands)
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
 data: ## download (or copy) the course data into data/, checked against data/SHA256SUMS
@@ -48,10 +49,10 @@ rnn: venv ## assignment 1: numpy RNN/LSTM/GRU checks against the course, finite 
 	$(PY) -m assignments.rnn_step_by_step
 
 compare: venv data ## every published course value, all three assignments: expected, got, ok -> output/compare/
-	$(PY) -m assignments.compare
+	$(PY) -m tools.compare
 
 report: venv ## one page from the runs under output/: sound, pictures, numbers -> output/index.html
-	$(PY) -m shared.report
+	$(PY) -m tools.report
 
 dinos: venv data ## assignment 2: train the course's dinosaur-name RNN (22001 iterations) -> output/dinos/
 	$(PY) -m assignments.dinos

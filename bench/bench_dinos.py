@@ -37,8 +37,9 @@ from typing import Sequence
 
 import numpy as np
 
-from shared.bench import RESULTS_DIR, write_results
-from shared.cli import ArgumentParser, exit_now, non_negative_int, positive_int, run
+from bench.common import RESULTS_DIR, write_results
+from shared.run.cli import ArgumentParser, non_negative_int, positive_int, run
+from shared.run import start
 from shared.paths import DATA_DIR, REPO_ROOT
 from shared.table import format_table
 
@@ -334,4 +335,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    exit_now(run(main))
+    start(main)

@@ -43,9 +43,10 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from shared.bench import RESULTS_DIR, median, time_calls, write_results
-from shared.cli import ArgumentParser, exit_now, positive_int, run
-from shared.errors import UserError
+from bench.common import RESULTS_DIR, median, time_calls, write_results
+from shared.run.cli import ArgumentParser, positive_int, run
+from shared.run import start
+from shared.run import UserError
 from shared.paths import DATA_DIR, REPO_ROOT
 from shared.table import format_table
 
@@ -283,4 +284,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    exit_now(run(main))
+    start(main)

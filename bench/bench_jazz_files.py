@@ -7,7 +7,7 @@ The files: every MIDI file music21 ships (``music21/midi/testPrimitive/*.mid``, 
 chorales of the music21 corpus written out as MIDI (``corpus.parse('bach/bwv66.6').write('midi', ...)``), and
 three files built here with several tracks / channels (a type-0 band with drums, three tracks all called
 ``unknown``, a two-hand piano). Each runs ``python -m assignments.jazz --midi FILE`` (in this process, through
-``shared.cli.run``, so TensorFlow is imported once) with a small training and ``--no-wav``.
+``shared.run.cli.run``, so TensorFlow is imported once) with a small training and ``--no-wav``.
 
 A run counts as a *solo* when it ends with status 0 and every generated note lies in the piano range (A0-C8)
 and in the training melody's range (``metrics.json``: the generated column's ``pitch_low``/``pitch_high``
@@ -65,7 +65,7 @@ def _midi_number(name: str) -> int:
 
 def run_one(path: Path, out: Path, epochs: int) -> dict:
     from assignments.jazz.__main__ import main
-    from shared.cli import run
+    from shared.run.cli import run
 
     argv = ["--midi", str(path), "--epochs", str(epochs), "--ty", "50", "--no-wav", "--quiet", "--out", str(out)]
     stdout, stderr = io.StringIO(), io.StringIO()
@@ -92,7 +92,7 @@ def run_one(path: Path, out: Path, epochs: int) -> dict:
 def main(argv=None) -> int:
     import argparse
 
-    from shared.bench import write_results
+    from bench.common import write_results
     from shared.table import format_table
 
     parser = argparse.ArgumentParser(prog="python -m bench.bench_jazz_files")

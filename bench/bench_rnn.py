@@ -18,7 +18,7 @@ The course-contract passes also compute the softmax outputs ``y``; Keras' layer 
 Before timing, every contender's gradients are compared with the course's. The contenders
 are timed in interleaved rounds (one call each per round, in rotating order), so a machine
 shared with other work slows them alike. numpy's BLAS (OpenBLAS, set at run time through
-:mod:`shared.blas`) and TensorFlow use the same number of threads, ``--threads``, default 1:
+:mod:`shared.run.backend`) and TensorFlow use the same number of threads, ``--threads``, default 1:
 the per-step products are small, and on a machine busy with other work multi-threaded
 OpenBLAS slows down by up to 10x (its threads wait for each other), so one thread gives
 numbers that can be reproduced. All threads of the process (numpy's and TensorFlow's) are
@@ -40,9 +40,10 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from shared.blas import get_blas_threads, set_blas_threads
-from shared.bench import RESULTS_DIR, median, write_results
-from shared.cli import ArgumentParser, exit_now, positive_int, run
+from shared.run.backend import get_blas_threads, set_blas_threads
+from bench.common import RESULTS_DIR, median, write_results
+from shared.run.cli import ArgumentParser, positive_int, run
+from shared.run import start
 from shared.table import format_table
 
 from assignments.rnn_step_by_step import lstm_backward, lstm_backward_fast, lstm_forward, lstm_forward_fast
@@ -249,4 +250,4 @@ def _main(argv: Sequence[str] | None, pinned: dict[int, set[int]]) -> int:
 
 
 if __name__ == "__main__":
-    exit_now(run(main))
+    start(main)

@@ -18,9 +18,10 @@ from typing import Sequence
 
 import numpy as np
 
-from shared.bench import median, time_calls, write_results
-from shared.cli import ArgumentParser, exit_now, positive_int, run
-from shared.errors import UserError
+from bench.common import median, time_calls, write_results
+from shared.run.cli import ArgumentParser, positive_int, run
+from shared.run import start
+from shared.run import UserError
 from shared.paths import DATA_DIR
 from shared.table import format_table
 
@@ -128,4 +129,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    exit_now(run(main))
+    start(main)

@@ -24,9 +24,9 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from .cli import ArgumentParser, exit_now, run
-from .errors import UserError
-from .io import atomic_path, sha256_file
+from .run.cli import ArgumentParser, run
+from .run import UserError, start
+from .run.io import atomic_path, sha256_file
 from .paths import DATA_DIR, display_path
 
 _COURSE = ("https://raw.githubusercontent.com/shivamaggarwal513/coursera-deep-learning-specialization/"
@@ -177,4 +177,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    exit_now(run(main))
+    start(main)

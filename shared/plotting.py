@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from .io import atomic_path
+from .run.io import atomic_path
 
 
 def plot_curves(path: str | os.PathLike, curves: Mapping[str, tuple[Sequence[float], Sequence[float]]],

@@ -18,7 +18,7 @@ SEED_MAX = 2 ** 32 - 1  # the largest seed numpy's legacy generator (and Keras' 
 def set_seed(seed: int, tensorflow: bool = True) -> None:
     """Seed Python, numpy's legacy global generator and (if ``tensorflow``) Keras/TensorFlow.
 
-    ``seed`` must be in 0 .. 2**32 - 1 (``shared.cli.seed_int`` checks a ``--seed`` option up front).
+    ``seed`` must be in 0 .. 2**32 - 1 (``shared.run.cli.seed_int`` checks a ``--seed`` option up front).
     TensorFlow is imported only when asked, so numpy-only code stays fast to start.
     """
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or not 0 <= seed <= SEED_MAX:

@@ -24,10 +24,10 @@ def keras_bar() -> None:
 
 hook("startup")  # stands in for a slow `import tensorflow` at the top of a command's module
 
-from shared import outputs as _outputs  # noqa: E402
-from shared.cli import ArgumentParser, bounded_int, output_dir, seed_int  # noqa: E402
-from shared.io import spawn  # noqa: E402
-from shared.outputs import OutputSet  # noqa: E402
+from shared.run import outputs as _outputs  # noqa: E402
+from shared.run.cli import ArgumentParser, bounded_int, output_dir, seed_int  # noqa: E402
+from shared.run.io import spawn  # noqa: E402
+from shared.run.outputs import OutputSet  # noqa: E402
 
 
 def main(argv=None) -> int:

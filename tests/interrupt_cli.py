@@ -2,20 +2,20 @@
 
     python -m tests.interrupt_cli --out DIR --seed N [--extra] [--checkpoints E] [--child] [--bar]
 
-Structured as every command's ``__main__`` should be: nothing but ``shared.cli`` is imported here, the
-command's module is imported inside :func:`shared.cli.run` (``run_module``), so a Ctrl-C while it is
+Structured as every command's ``__main__`` should be: nothing but ``shared.run.cli`` is imported here, the
+command's module is imported inside :func:`shared.run.cli.run` (``run_module``), so a Ctrl-C while it is
 imported (here: a deliberate pause, standing in for ``import tensorflow``) ends in one line too.
 
 ``INTERRUPT_AT=POINT`` makes the run print ``READY POINT`` on stdout at that point and wait for a line on
 stdin (a signal may come instead). Points, in run order: ``startup`` (while the module is imported),
 ``progress`` (a tqdm bar on stderr and a Keras-style bar on stdout, both mid-line), ``child`` (a
-``sleep 60`` started through ``shared.io.spawn``), ``writing`` (half-way through an atomic output),
+``sleep 60`` started through ``shared.run.io.spawn``), ``writing`` (half-way through an atomic output),
 ``checkpoint`` (one checkpoint unit written, before the next), ``staged`` (every output staged,
 before the commit), ``commit`` (inside the commit, after the first file was moved: signals wait).
 """
 import sys
 
-from shared.cli import run_module
+from shared.run.cli import run_module
 
 if __name__ == "__main__":
     sys.exit(run_module("tests.interrupt_app"))

@@ -6,10 +6,10 @@ In the script:
 
 - ``pause(point)`` -- at ``$PAUSE_AT``: ``READY POINT`` in one write on the descriptor ``$READY_FD`` (1, or 2
   for a command that prints on stdout before its pause), then a wait for a line on stdin or a signal. The one
-  ``os.write`` goes past the command's stream tracking (:mod:`shared.console`), so a signal sent the moment
+  ``os.write`` goes past the command's stream tracking (:mod:`shared.run.console`), so a signal sent the moment
   the line is read cannot land between a line and its newline;
 - ``PauseAtImport(module, point)`` -- on ``sys.meta_path``: the pause when ``module`` starts importing (inside
-  ``shared.cli.run``, where a Ctrl-C must be one line, not a traceback);
+  ``shared.run.cli.run``, where a Ctrl-C must be one line, not a traceback);
 - ``wait_for_start()`` -- with ``$START_WHEN`` set, wait (the slow imports done) until that file exists: a
   case's process can start, and import TensorFlow, before the folder it runs over is ready.
 

@@ -1,7 +1,7 @@
-"""``make compare`` (assignments.compare): counts, summary.json's shape, the summary line, a wrong expected value,
+"""``make compare`` (tools.compare): counts, summary.json's shape, the summary line, a wrong expected value,
 bad input, the optional model skipped, and the dinosaur and jazz sections on cheap inputs. The run machinery:
 summary.json and its run card are one output set (a busy --out stops at once, the previous set kept), and a
-real ``python -m assignments.compare`` sent SIGINT/SIGTERM while numpy loads or mid-comparison ends in one
+real ``python -m tools.compare`` sent SIGINT/SIGTERM while numpy loads or mid-comparison ends in one
 line and leaves the previous set as it was."""
 from __future__ import annotations
 
@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from assignments.compare import Context, parse_only, run_comparison
-from assignments.compare import dinos as dinos_section
-from assignments.compare import shakespeare as shakespeare_section
-from assignments.compare.__main__ import main
-from shared.cli import run
-from shared.errors import UserError
-from shared.lock import FolderLock
-from shared.outputs import verify_output_set
+from tools.compare import Context, parse_only, run_comparison
+from tools.compare import dinos as dinos_section
+from tools.compare import shakespeare as shakespeare_section
+from tools.compare.__main__ import main
+from shared.run.cli import run
+from shared.run import UserError
+from shared.run.lock import FolderLock
+from shared.run.outputs import verify_output_set
 from tests import paused
 
 SUMMARY_LINE = re.compile(r"^(\d+)/(\d+) reference values match$")
@@ -214,17 +214,17 @@ def test_busy_out_stops_at_once_and_keeps_the_previous_set(previous_set, tmp_pat
 
 # The real command, paused (tests/paused.py) at a point: READY POINT
 # on stdout, then a wait for a line on stdin (or a signal). Points: "import numpy" (numpy is about to be imported:
-# it must happen inside shared.cli.run, or a Ctrl-C there is a traceback), "comparing" (the output folder open,
+# it must happen inside shared.run.cli.run, or a Ctrl-C there is a traceback), "comparing" (the output folder open,
 # the rnn section about to run).
 PAUSED_COMPARE = r"""
 if POINT == "import numpy":
     sys.meta_path.insert(0, PauseAtImport("numpy", "import numpy"))
 else:
-    from assignments.compare import rnn
+    from tools.compare import rnn
     compare = rnn.compare
     rnn.compare = lambda *a, **k: (pause("comparing"), compare(*a, **k))[1]
-sys.argv = ["assignments.compare", *sys.argv[1:]]
-runpy.run_module("assignments.compare", run_name="__main__", alter_sys=True)
+sys.argv = ["tools.compare", *sys.argv[1:]]
+runpy.run_module("tools.compare", run_name="__main__", alter_sys=True)
 """
 COMPARE_INTERRUPTS = [("import numpy", "SIGINT"), ("comparing", "SIGTERM"), ("comparing", "SIGINT")]
 

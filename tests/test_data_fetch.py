@@ -10,8 +10,8 @@ import threading
 import pytest
 
 from shared import data as fetch
-from shared.cli import run
-from shared.errors import UserError
+from shared.run.cli import run
+from shared.run import UserError
 from shared.paths import DATA_DIR
 
 

@@ -9,8 +9,8 @@ import pytest
 
 from assignments.dinos.__main__ import build_parser, main
 from assignments.dinos.data import parse_names
-from shared.cli import run
-from shared.errors import UserError
+from shared.run.cli import run
+from shared.run import UserError
 
 
 def numpy_args(out, *extra):

@@ -8,8 +8,8 @@ import pytest
 
 from assignments.dinos.__main__ import main
 from assignments.dinos.data import load_names, parse_alphabet, parse_names, split_names
-from shared.cli import run
-from shared.errors import UserError
+from shared.run.cli import run
+from shared.run import UserError
 
 POKEMON = "\ufeffAutumn Bulbasaur\r\nHo-Oh\r\nFarfetch'd\r\n\r\nFlabébé\r\nMr. Mime\r\nNidoran♀\r\nNidoran♂\r\n" \
           "Type: Null\r\nZygarde 10%\r\nPorygon2\r\nho-oh\r\n   \r\n"

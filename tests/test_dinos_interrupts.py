@@ -5,7 +5,7 @@ The command runs as ``python -m`` runs it (``runpy``, as ``__main__``) from a sm
 that pauses it at a point -- prints ``READY POINT`` and waits for a line on stdin or a signal; the commands hold
 no test code:
 
-- ``startup``: while ``assignments.dinos.app`` starts importing (numpy), inside ``shared.cli.run``;
+- ``startup``: while ``assignments.dinos.app`` starts importing (numpy), inside ``shared.run.cli.run``;
 - ``training``: the numpy model at its second printed checkpoint;
 - ``checkpoint``: Shakespeare, between a checkpoint's ``model.keras`` and its ``model.json``;
 - ``staged``: every output staged, just before the commit;
@@ -25,17 +25,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from shared.checkpoints import unit_problems
-from shared.outputs import verify_output_set
+from shared.run.checkpoints import unit_problems
+from shared.run.outputs import verify_output_set
 from tests import paused
 
 STATUS = {"SIGINT": 130, "SIGTERM": 143}
 
 PAUSED = r"""
 MODULE = sys.argv[1]
-sys.meta_path.insert(0, PauseAtImport("assignments.dinos.app", "startup"))  # inside shared.cli.run
+sys.meta_path.insert(0, PauseAtImport("assignments.dinos.app", "startup"))  # inside shared.run.cli.run
 if POINT != "startup":
-    from shared import outputs
+    from shared.run import outputs
     commit = outputs.OutputSet.commit
     outputs.OutputSet.commit = lambda self: (pause("staged"), commit(self))[1]
     outputs._commit_hook = lambda point: pause("commit") if point == "first file moved" else None

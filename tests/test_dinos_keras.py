@@ -70,7 +70,7 @@ def test_keras_weights_back_to_numpy_give_the_same_model(dinos):
 
 
 def test_converter_rejects_mismatches(trained_numpy):
-    from shared.errors import UserError
+    from shared.run import UserError
     with pytest.raises(UserError, match="do not fit"):
         convert.numpy_to_keras(trained_numpy, km.build_model(8, "simple_rnn"))
     with pytest.raises(UserError, match="only a SimpleRNN"):

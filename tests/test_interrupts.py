@@ -1,6 +1,6 @@
 """All-or-nothing runs, from the outside: real processes of ``tests/interrupt_cli.py`` sent SIGINT/SIGTERM.
 
-Each case starts the small test command (built on ``shared.cli.run`` + ``shared.outputs.OutputSet``)
+Each case starts the small test command (built on ``shared.run.cli.run`` + ``shared.run.outputs.OutputSet``)
 into an empty ``--out`` or into one holding a previous run, waits until it reports ``READY`` at a
 chosen point, sends the signal, and then checks: exit status 130 / 143, one ``error: interrupted``
 line on a fresh line and no traceback, the ``sleep 60`` child gone, no temporary file, every file
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.outputs import verify_output_set
+from shared.run.outputs import verify_output_set
 from tests import paused
 
 REPO = Path(__file__).resolve().parent.parent

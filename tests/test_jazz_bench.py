@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 import bench.bench_jazz as bench_jazz
-from shared.cli import run
+from shared.run.cli import run
 
 
 def test_bad_part_is_one_line(capsys):

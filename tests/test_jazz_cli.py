@@ -9,8 +9,8 @@ import pytest
 
 from assignments.jazz.__main__ import main
 from assignments.jazz.render import find_soundfont
-from shared.cli import run
-from shared.outputs import verify_output_set
+from shared.run.cli import run
+from shared.run.outputs import verify_output_set
 from shared.paths import DATA_DIR
 from tests.jazz_midi_fixtures import TEST_MIDI_CONFIG, make_test_midi
 

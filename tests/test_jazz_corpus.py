@@ -19,8 +19,8 @@ from assignments.jazz.midi_config import METHENY, MidiConfig, check_era
 from assignments.jazz.midi_io import (EraRules, Element, NoteMessage, gather_chords, make_voices, pair_notes,
                                       quantize_value, read_midi)
 from assignments.jazz.notes import Chord, pitch_class, pitch_class_name, pitch_name
-from shared.cli import run
-from shared.errors import UserError
+from shared.run.cli import run
+from shared.run import UserError
 from tests.jazz_midi_fixtures import CHORDS, MELODY, TEST_MIDI_CONFIG, make_test_midi
 
 ERA_KEYS = {"2021": "music21_6.7.1", "2018": "music21_5.5.0"}

@@ -19,7 +19,7 @@ from assignments.jazz.generate import (chunk_groups, clean_up_notes, improvise, 
 from assignments.jazz.notes import Chord, Note, Passage, midi_number, pitch_name
 from assignments.jazz.pianoroll import plot_pianoroll
 from assignments.jazz.render import Renders, find_soundfont, render_wav
-from shared.errors import UserError
+from shared.run import UserError
 
 HAS_FLUIDSYNTH = shutil.which("fluidsynth") is not None and find_soundfont() is not None
 needs_fluidsynth = pytest.mark.skipif(not HAS_FLUIDSYNTH and not os.environ.get("CI"),
@@ -174,7 +174,7 @@ def test_course_outputs_split_into_melody_and_chords(data_dir, metheny):
     assert len(course.notes) + sum(len(c.pitches) for c in course.chords) == 160  # the file's note count
     assert min(n.midi for n in course.notes) >= 48  # unparse_grammar keeps melody octaves >= 3
     assert metrics.course_solo(corpus) == course  # the course column: the course's own file, the same split
-    assert course.chords[0][2] == course.chords[0].midis  # the tuple view assignments.compare still reads
+    assert course.chords[0][2] == course.chords[0].midis  # the tuple view tools.compare still reads
 
 
 def _notes(*items) -> list[Note]:

@@ -2,7 +2,7 @@
 
 The command runs as ``python -m`` runs it (runpy, as ``__main__``), paused from here (tests/paused.py): at POINT it
 prints ``READY POINT`` (on stderr) and waits for a line on stdin (or a signal). Points: ``import numpy`` (the app about to be
-imported, inside shared.cli.run), ``training`` (the folder open, an unfinished progress-bar line on stdout),
+imported, inside shared.run.cli.run), ``training`` (the folder open, an unfinished progress-bar line on stdout),
 ``saved`` (model.keras / model.weights.h5 staged, nothing committed), ``rendering`` (a FluidSynth child
 rendering my_music.wav), ``commit`` (the first file of the new set moved into place: the signal waits for the
 commit, so the new set is complete). Afterwards: exit 130 / 143, one ``error: interrupted`` line on a fresh line,
@@ -23,7 +23,7 @@ from pathlib import Path
 import mido
 import pytest
 
-from shared.outputs import verify_output_set
+from shared.run.outputs import verify_output_set
 from tests import paused
 from tests.jazz_midi_fixtures import make_test_midi
 
@@ -32,7 +32,7 @@ if POINT == "import numpy":
     sys.meta_path.insert(0, PauseAtImport("numpy", "import numpy"))
 else:
     from assignments.jazz import checkpoint, render, train
-    from shared import outputs
+    from shared.run import outputs
 
     fit = train.train
     def paused_train(*a, **k):

@@ -16,7 +16,7 @@ from assignments.jazz.inference import Sampler
 from assignments.jazz.model import CourseModel, TimeSummedCrossentropy, fused_model, make_layers
 from assignments.jazz.train import (compile_course, compile_fused, course_optimizer, initial_states,
                                     train, untrained_loss)
-from shared.errors import UserError
+from shared.run import UserError
 from shared.seed import set_seed
 
 

@@ -15,8 +15,8 @@ from assignments.jazz.midi_config import METHENY
 from assignments.jazz.midi_io import read_midi
 from assignments.jazz.options import DEFAULT_MIDI, add_midi_options, resolve_midi
 from assignments.jazz.parts import choose_parts, describe_parts
-from shared.cli import ArgumentParser
-from shared.errors import UserError
+from shared.run.cli import ArgumentParser
+from shared.run import UserError
 from shared.paths import REPO_ROOT
 
 TPQ = 96
@@ -181,7 +181,7 @@ def test_list_parts_prints_the_table_without_tensorflow(tmp_path):
 
 def test_a_users_file_end_to_end_stays_in_range_at_its_own_tempo(tmp_path, capsys):
     from assignments.jazz.__main__ import main
-    from shared.cli import run
+    from shared.run.cli import run
 
     path = write_file(tmp_path / "band.mid", [_track("band", _melody(low=84) + _block_chords() + _drums(),
                                                      [(0, 73)])], midi_type=0, bpm=90)

@@ -1,11 +1,11 @@
-"""``python -m shared.report``: the page's content and escaping, bad input, and the page in headless Chromium.
+"""``python -m tools.report``: the page's content and escaping, bad input, and the page in headless Chromium.
 
 The output folder is built inside the test: the dinosaur and assignment-1 runs are real (``python -m
 assignments.dinos`` with 2001 iterations, ``python -m assignments.rnn_step_by_step --no-keras``), the jazz,
 Shakespeare and compare files are written in the shapes those commands write (real WAVs with ``wave``,
 real PNGs with matplotlib). The browser test opens the page from disk and checks what a reader gets:
 images decode, audio loads with the WAV's duration, tables show the JSON's numbers, the console is clean.
-The run machinery: a real ``python -m shared.report`` sent SIGINT/SIGTERM at chosen points keeps the previous
+The run machinery: a real ``python -m tools.report`` sent SIGINT/SIGTERM at chosen points keeps the previous
 page and card (or, during the commit, completes the new ones); a run in progress and a folder whose files are
 not its run card's set are said on the page and in one line.
 """
@@ -27,12 +27,12 @@ from pathlib import Path
 
 import pytest
 
-from shared.cli import run
-from shared.lock import FolderLock
-from shared.outputs import OutputSet, verify_output_set
+from shared.run.cli import run
+from shared.run.lock import FolderLock
+from shared.run.outputs import OutputSet, verify_output_set
 from shared.paths import OUTPUT_DIR, REPO_ROOT
-from shared.report import browser as browser_tools
-from shared.report.__main__ import main
+from tools.report import browser as browser_tools
+from tools.report.__main__ import main
 from tests import paused
 
 HOSTILE = "<script>alert('x')</script> & \"quotes\""
@@ -307,7 +307,7 @@ def test_broken_files_are_warnings_not_tracebacks(runs, tmp_path, capsys):
 
 
 def test_report_imports_no_heavy_library(tmp_path):
-    code = ("import sys; from shared.cli import run; from shared.report.__main__ import main; "
+    code = ("import sys; from shared.run.cli import run; from tools.report.__main__ import main; "
             f"code = run(main, ['--output', {str(tmp_path)!r}, '--quiet']); "
             "heavy = [m for m in ('tensorflow', 'keras', 'music21', 'numpy', 'matplotlib', 'mido') "
             "if m in sys.modules]; "
@@ -479,15 +479,15 @@ def test_bad_screenshot_options(tmp_path, capsys, args, message):
 # folder open), staged (index.html staged, just before the commit), commit (inside the commit, after the first
 # file was moved: signals wait). The pause is installed from here; the command has no test code.
 PAUSED_REPORT = r"""
-from shared import outputs
-import shared.report.page as page
+from shared.run import outputs
+import tools.report.page as page
 
 build_page, commit = page.build_page, outputs.OutputSet.commit
 page.build_page = lambda *a, **k: (pause("building"), build_page(*a, **k))[1]
 outputs.OutputSet.commit = lambda self: (pause("staged"), commit(self))[1]
 outputs._commit_hook = lambda point: pause("commit") if point == "first file moved" else None
-sys.argv = ["shared.report", *sys.argv[1:]]
-runpy.run_module("shared.report", run_name="__main__", alter_sys=True)
+sys.argv = ["tools.report", *sys.argv[1:]]
+runpy.run_module("tools.report", run_name="__main__", alter_sys=True)
 """
 INTERRUPTS = [(point, name) for point in ("building", "staged", "commit") for name in ("SIGINT", "SIGTERM")]
 CARD = "report_run_card.json"
@@ -526,7 +526,7 @@ def test_interrupted_report_keeps_the_previous_page(small_output, tmp_path, poin
         process.stdin.flush()
     out, err = process.communicate(timeout=30)
     assert process.returncode == {"SIGINT": 130, "SIGTERM": 143}[name], err
-    # stdout: nothing, or one newline when the signal landed while the command was writing a line (shared.console
+    # stdout: nothing, or one newline when the signal landed while the command was writing a line (shared.run.console
     # ends a line it cannot be sure of before the error line)
     assert err == "error: interrupted\n" and out in ("", "\n"), (out, err)
     after = paused.tree(root)

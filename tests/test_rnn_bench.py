@@ -29,7 +29,7 @@ def test_bench_runs_and_writes_results(tmp_path, capsys):
 
 
 def test_blas_threads_can_be_read_and_set():
-    from shared.blas import get_blas_threads, set_blas_threads
+    from shared.run.backend import get_blas_threads, set_blas_threads
 
     before = get_blas_threads()
     if before is None:  # numpy built against another BLAS: nothing to control

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from assignments.rnn_step_by_step.__main__ import main
-from shared.cli import run
+from shared.run.cli import run
 
 
 def test_quiet_run_prints_summary_and_writes_run_card(tmp_path, reference, capsys):

@@ -18,8 +18,8 @@ from assignments.dinos.shakespeare.model import (ModelConfig, build_model, compi
 from assignments.dinos.shakespeare.sample import WindowPredictor, generate, reweight, sample, window_input
 from assignments.dinos.shakespeare.step import LstmStepper
 from assignments.dinos.shakespeare.train import TrainState, load_checkpoint, train
-from shared.cli import run
-from shared.errors import UserError
+from shared.run.cli import run
+from shared.run import UserError
 
 from assignments.dinos.shakespeare.config import PRETRAINED
 

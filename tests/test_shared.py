@@ -16,10 +16,11 @@ from contextlib import contextmanager
 import numpy as np
 import pytest
 
-from shared import cli, io, rnn_utils, runcard, table
-from shared import outputs as outputs_module
-from shared.errors import UserError
-from shared.outputs import OutputSet, verify_output_set
+from shared import rnn_utils, table
+from shared.run import cli, io, runcard
+from shared.run import outputs as outputs_module
+from shared.run import UserError
+from shared.run.outputs import OutputSet, verify_output_set
 from shared.seed import set_seed
 from tests import paused
 
@@ -102,11 +103,11 @@ def test_exit_now_flushes_both_streams_and_keeps_the_status():
     """What a command prints before ``exit_now`` reaches a pipe (os._exit alone would drop the buffers)."""
     from shared.paths import REPO_ROOT
 
-    code = ("import sys; from shared.cli import exit_now; print('out', end=''); "
+    code = ("import sys; from shared.run.cli import exit_now; print('out', end=''); "
             "sys.stderr.write('err'); exit_now(3)")
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stdout, done.stderr) == (3, "out", "err")
-    gone = subprocess.run([sys.executable, "-c", "import sys; sys.stdout.close(); from shared.cli import exit_now; "
+    gone = subprocess.run([sys.executable, "-c", "import sys; sys.stdout.close(); from shared.run.cli import exit_now; "
                            "exit_now(0)"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
     assert (gone.returncode, gone.stderr) == (0, "")  # a stream that cannot be flushed is no traceback
 
@@ -171,7 +172,7 @@ def test_format_table():
     assert lines[2].split() == ["a", "1.235e-09", "ok"] and lines[3].split()[-1] == "FAIL"
 
 
-# ---- one run, one set of outputs (shared.outputs, shared.checkpoints) --------------------------------
+# ---- one run, one set of outputs (shared.run.outputs, shared.run.checkpoints) --------------------------------
 
 def _set(out, seed, names, **kwargs):
     """Commit a set with ``names`` (each file holds the seed) and return it."""
@@ -360,7 +361,7 @@ def test_a_really_full_disk_is_one_line(tiny_tmpfs, capsys):
 
 
 def test_checkpoint_units_appear_whole_and_one_lineage_stays(tmp_path):
-    from shared.checkpoints import CheckpointStore, unit_problems, verify_store, verify_unit
+    from shared.run.checkpoints import CheckpointStore, unit_problems, verify_store, verify_unit
 
     folder = tmp_path / "checkpoints"
     first = CheckpointStore(folder, "run-1", lock=False)
@@ -423,10 +424,10 @@ def test_atomic_dir_replaces_the_whole_folder(tmp_path):
     assert sorted(p.name for p in target.iterdir()) == ["c"] and sorted(p.name for p in tmp_path.iterdir()) == ["unit"]
 
 
-# ---- the run around a command (shared.cli, shared.signals, shared.cleanup, shared.lock) ----------------
+# ---- the run around a command (shared.run.cli, shared.run.signals, shared.run.cleanup, shared.run.lock) ----------------
 
 def test_a_second_lock_on_a_folder_is_refused_with_the_owners_pid(tmp_path):
-    from shared.lock import FolderLock
+    from shared.run.lock import FolderLock
 
     with FolderLock(tmp_path):
         assert (tmp_path / ".lock").read_text() == f"{os.getpid()}\n"
@@ -440,7 +441,7 @@ def test_a_second_lock_on_a_folder_is_refused_with_the_owners_pid(tmp_path):
 
 
 def test_lock_owner_names_a_live_run_only(tmp_path):
-    from shared.lock import FolderLock, lock_owner
+    from shared.run.lock import FolderLock, lock_owner
 
     assert lock_owner(tmp_path) is None
     with FolderLock(tmp_path):
@@ -486,7 +487,7 @@ def test_a_run_inside_a_run_leaves_the_clean_up_to_the_outer_one(tmp_path, capsy
 
 
 def test_signals_wait_during_a_deferred_block():
-    from shared.signals import Interrupted, deferred, handling
+    from shared.run.signals import Interrupted, deferred, handling
 
     done = []
     with handling():
@@ -534,7 +535,7 @@ def test_the_error_line_starts_on_a_fresh_line_after_a_bar(capsys):
 def test_tracked_stream_follows_the_cursor(writes, unfinished):
     import io as stdio
 
-    from shared.console import TrackedStream
+    from shared.run.console import TrackedStream
 
     stream = TrackedStream(stdio.StringIO())
     for text in writes:
@@ -544,7 +545,7 @@ def test_tracked_stream_follows_the_cursor(writes, unfinished):
 
 
 def test_say_is_quiet_aware(capsys):
-    from shared.console import Console, say
+    from shared.run.console import Console, say
 
     say(True, "hidden")
     say(False, "a", "b")
@@ -582,7 +583,7 @@ def test_set_seed_does_not_pretend_to_seed_string_hashing(monkeypatch):
 
 
 def test_output_set_files_get_the_usual_permissions(tmp_path):
-    from shared.outputs import OutputSet
+    from shared.run.outputs import OutputSet
 
     out = tmp_path / "out"
     with OutputSet(out, command="test", seed=0) as outputs:
@@ -596,7 +597,7 @@ def test_drawing_child_draws_each_request_and_names_the_file_it_could_not_write(
     """Requests go to the child in order (a jazz piano roll's notes pickled as they are); a failure is one line."""
     from assignments.jazz.notes import Chord, Note, Passage
     from assignments.jazz.pianoroll import plot_pianoroll
-    from shared.drawing import Drawing
+    from shared.run.drawing import Drawing
     from shared.plotting import plot_curves
 
     solo = Passage.of([Note(0.0, 1.0, "C4"), Note(1.0, 0.5, "E4")], [Chord(0.0, ("C3", "G3"), 2.0)])
@@ -627,11 +628,11 @@ def test_drawing_child_draws_each_request_and_names_the_file_it_could_not_write(
         assert (tmp_path / "here.png").is_file() and drawing.wait() == [tmp_path / "here.png"]
 
 
-IMPORT_KERAS = ("import sys; from shared.keras_setup import import_keras; keras = import_keras(); "
+IMPORT_KERAS = ("import sys; from shared.run.backend import import_keras; keras = import_keras(); "
                 "assert 'matplotlib' not in sys.modules, 'matplotlib imported'; "
                 "from keras.src.visualization import plot_image_gallery; assert plot_image_gallery.plt is None; "
                 "import matplotlib.pyplot; print('ok', import_keras() is keras); "
-                "from shared.cli import exit_now; exit_now(0)")  # as the commands end: no TensorFlow teardown
+                "from shared.run.cli import exit_now; exit_now(0)")  # as the commands end: no TensorFlow teardown
 
 
 @contextmanager

@@ -1,11 +1,11 @@
-"""The body of ``python -m assignments.dinos`` (``__main__.py`` imports it inside :func:`shared.cli.run`).
+"""The body of ``python -m assignments.dinos`` (``__main__.py`` imports it inside :func:`shared.run.cli.run`).
 
 Default: the course run, exactly -- the numpy RNN, 22001 iterations, the notebook's printout every 2000
 iterations (the same digits as the course; the fast path is bit-identical to the course's loop). Then
 ``--samples`` names are drawn (``--temperature``, ``--top-k``, seeded by ``--seed``) and marked "real
 dinosaur" or "new" ("in training data" / "new" for another names file), and ``--out`` (``output/dinos/``)
 receives the parameters (with the vocabulary), the names, a loss-curve PNG and a run card, as one set
-(:class:`shared.outputs.OutputSet`: written aside, committed together, the run card last).
+(:class:`shared.run.outputs.OutputSet`: written aside, committed together, the run card last).
 
 ``--data FILE`` trains on any UTF-8 names file, one name per line: the vocabulary is the file's
 characters (sorted, ``'\\n'`` first), so the model's n_x = n_y = that size. ``--keep-case`` keeps upper case,
@@ -29,12 +29,12 @@ from typing import Sequence
 
 import numpy as np
 
-from shared.cli import ArgumentParser, bounded_float, bounded_int, output_dir, positive_float, seed_int
-from shared.console import note, say
+from shared.run.cli import ArgumentParser, bounded_float, bounded_int, output_dir, positive_float, seed_int
+from shared.run.console import note, say
 from shared.data import verify_course_file
-from shared.errors import UserError
-from shared.io import check_output_target, write_text_atomic
-from shared.outputs import OutputSet
+from shared.run import UserError
+from shared.run.io import check_output_target, write_text_atomic
+from shared.run.outputs import OutputSet
 from shared.paths import display_path
 
 from . import memory
@@ -275,7 +275,7 @@ def _train_bits(parameters: dict, data: DinoData, config: DinosConfig) -> tuple[
 
 
 def run_numpy(config: DinosConfig, data: DinoData, outputs: OutputSet, impl_name: str) -> dict:
-    from shared.blas import get_blas_threads, set_blas_threads
+    from shared.run.backend import get_blas_threads, set_blas_threads
 
     from .plot import CurvePlotter, worth_a_child
 

@@ -2,15 +2,15 @@
 
 ``python -m assignments.dinos`` and ``python -m assignments.dinos.shakespeare`` both take a ``--temperature``
 (and the dinosaur run a ``--top-k``), checked up front, as one ``error:`` line, against the same ranges the
-samplers enforce (:func:`shared.sampling.check_sampling`). Both print with :func:`shared.console.say`. Not in
+samplers enforce (:func:`shared.sampling.check_sampling`). Both print with :func:`shared.run.console.say`. Not in
 the course: the notebooks had no command line.
 """
 from __future__ import annotations
 
 import argparse
 
-from shared.cli import positive_float
-from shared.errors import UserError
+from shared.run.cli import positive_float
+from shared.run import UserError
 from shared.sampling import check_sampling
 
 

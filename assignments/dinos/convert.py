@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from shared.errors import UserError
+from shared.run import UserError
 
 
 def _layers(model):

@@ -30,7 +30,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
-from shared.errors import UserError
+from shared.run import UserError
 from shared.paths import DATA_DIR, display_path
 
 COURSE_FILE = DATA_DIR / "dinos.txt"

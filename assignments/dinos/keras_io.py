@@ -15,8 +15,8 @@ import os
 import zipfile
 from pathlib import Path
 
-from shared.errors import UserError
-from shared.io import atomic_path, read_text, write_text_atomic
+from shared.run import UserError
+from shared.run.io import atomic_path, read_text, write_text_atomic
 
 
 def sidecar(path: str | os.PathLike) -> Path:

@@ -24,7 +24,7 @@ from typing import Sequence
 import keras
 import numpy as np
 
-from shared.keras_setup import JIT_COMPILE
+from shared.run.backend import JIT_COMPILE
 from shared.seed import set_seed
 
 from .data import VOCAB_SIZE

@@ -10,7 +10,7 @@ from __future__ import annotations
 import resource
 from pathlib import Path
 
-from shared.errors import UserError
+from shared.run import UserError
 
 SHARE = 0.8  # of the budget a run may plan to use (the interpreter, numpy and TensorFlow need the rest)
 _ARRAY = 112  # bytes a small numpy array costs besides its data

@@ -2,7 +2,7 @@
 
 Importing matplotlib and drawing a figure take more than a second, a fifth of ``make dinos``; the course's
 training is one core's work, and the machine has another. :class:`CurvePlotter` is a
-:class:`shared.drawing.Drawing` for one curve: made before training, its child imports matplotlib at once;
+:class:`shared.run.drawing.Drawing` for one curve: made before training, its child imports matplotlib at once;
 :meth:`~CurvePlotter.submit` hands the curve over when training is done (the child draws while the parent
 samples and writes the other files) and :meth:`~CurvePlotter.result` waits for the PNG. When matplotlib is
 already imported or the run is short, :func:`worth_a_child` says so and the curve is drawn in-process.
@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from shared.drawing import Drawing, worth_a_child
+from shared.run.drawing import Drawing, worth_a_child
 from shared.plotting import plot_curves
 
 __all__ = ["CurvePlotter", "worth_a_child"]

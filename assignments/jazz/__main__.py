@@ -15,7 +15,7 @@ solo and of the original excerpt, a piano roll, a metrics report and a run card,
 """
 from __future__ import annotations
 
-from shared.cli import exit_now, run_module
+from shared.run import start
 
 
 def build_parser():
@@ -25,10 +25,10 @@ def build_parser():
 
 
 def main(argv=None) -> int:
-    from .app import main as app_main  # the body, imported inside shared.cli.run (a Ctrl-C there is one line)
+    from .app import main as app_main  # the body, imported inside shared.run.cli.run (a Ctrl-C there is one line)
 
     return app_main(argv)
 
 
 if __name__ == "__main__":
-    exit_now(run_module("assignments.jazz.app"))
+    start("assignments.jazz.app")

@@ -1,6 +1,6 @@
 """The body of ``python -m assignments.jazz`` (see :mod:`assignments.jazz.__main__`): its options and ``main``.
 
-Kept apart from ``__main__`` so that the command module imports nothing heavy: ``shared.cli.run_module``
+Kept apart from ``__main__`` so that the command module imports nothing heavy: ``shared.run.cli.run_module``
 imports this module (numpy, the pipeline) inside the run, where a Ctrl-C or SIGTERM is one ``error:`` line.
 """
 from __future__ import annotations
@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from shared.cli import ArgumentParser, bounded_float, bounded_int, finite_float, output_dir, seed_int
-from shared.console import Console
+from shared.run.cli import ArgumentParser, bounded_float, bounded_int, finite_float, output_dir, seed_int
+from shared.run.console import Console
 from shared.paths import OUTPUT_DIR
 
 from . import pipeline

@@ -13,8 +13,8 @@ import os
 from pathlib import Path
 from typing import Sequence
 
-from shared.errors import UserError
-from shared.io import atomic_path, write_text_atomic
+from shared.run import UserError
+from shared.run.io import atomic_path, write_text_atomic
 
 VALUES_FILE = "values.json"
 

@@ -1,7 +1,7 @@
 """The one configuration of a jazz run, built from the command line; its defaults are the course's.
 
 :meth:`JazzConfig.from_args` checks every option that can be checked before any work starts (sampling range,
-solo window, files that must exist) and raises one :class:`~shared.errors.UserError` line for the first bad one.
+solo window, files that must exist) and raises one :class:`~shared.run.UserError` line for the first bad one.
 
 The one default that departs from the 2021 notebook is sampling: the course decodes greedily
 (``argmax``) from a zero start, so all five chunks of its solo share one predicted sequence.
@@ -16,7 +16,7 @@ import argparse
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from shared.errors import UserError
+from shared.run import UserError
 from shared.paths import OUTPUT_DIR
 from shared.sampling import check_sampling
 

@@ -41,9 +41,9 @@ from typing import Sequence
 
 import numpy as np
 
-from shared.cli import ArgumentParser
-from shared.errors import UserError
-from shared.io import sha256_file, write_text_atomic
+from shared.run.cli import ArgumentParser
+from shared.run import UserError
+from shared.run.io import sha256_file, write_text_atomic
 from shared.paths import REPO_ROOT
 
 from .grammar import parse_melody
@@ -132,7 +132,7 @@ def progress(items: list, what: str, show: bool, quiet: bool):
     """``items``, with a progress bar on stderr when ``show`` and not ``quiet`` (a long piece)."""
     if not show or quiet:
         return items
-    from shared.console import progress as bar
+    from shared.run.console import progress as bar
 
     return bar(len(items), quiet, desc=what, iterable=items)
 
@@ -398,7 +398,7 @@ _COURSE_NAMES = ("load_music_utils", "get_musical_data", "get_corpus_data", "dat
 
 
 def __getattr__(name: str):
-    """Compatibility: the course's functions moved to :mod:`~assignments.jazz.course` (``assignments.compare``
+    """Compatibility: the course's functions moved to :mod:`~assignments.jazz.course` (``tools.compare``
     still imports ``load_music_utils`` from here)."""
     if name in _COURSE_NAMES:
         from . import course
@@ -441,6 +441,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    from shared.cli import run
+    from shared.run.cli import run
 
     raise SystemExit(run(main))

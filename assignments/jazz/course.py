@@ -70,7 +70,7 @@ from keras import ops
 from keras.layers import LSTM, Activation, Dense, Dropout, Input, Lambda, RepeatVector, Reshape
 from keras.utils import to_categorical
 
-from shared.errors import UserError
+from shared.run import UserError
 
 from .corpus import load_corpus, one_hot_windows, values_indices
 from .generate import clean_up_notes, improvise, prune_grammar, prune_notes, unparse_grammar, write_midi

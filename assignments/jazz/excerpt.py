@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Sequence
 
-from shared.io import atomic_path
+from shared.run.io import atomic_path
 
 from .midi_io import parse_midi, quantize_value, read_midi
 

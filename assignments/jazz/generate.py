@@ -35,7 +35,7 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Callable, Sequence
 
-from shared.io import atomic_path
+from shared.run.io import atomic_path
 
 from . import grammar
 from .notes import Chord, Note, Passage, music21
@@ -283,7 +283,7 @@ def improvise(sample: Callable[[int, int], Sequence[int]], indices_values: dict[
     groups = chunk_groups(len(chords))
     bar = None
     if Ty * len(groups) >= PROGRESS_VALUES and not quiet:  # a long solo: a bar on stderr (terminals only)
-        from shared.console import progress
+        from shared.run.console import progress
 
         bar = progress(len(groups), quiet, desc="improvising", unit="chunk")
     for chunk, i in enumerate(groups):

@@ -27,8 +27,8 @@ from typing import Sequence
 
 import numpy as np
 
-from shared.errors import UserError
-from shared.io import write_text_atomic
+from shared.run import UserError
+from shared.run.io import write_text_atomic
 from shared.paths import DATA_DIR
 from shared.table import format_table
 

@@ -33,7 +33,7 @@ from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 
-from shared.errors import UserError
+from shared.run import UserError
 
 from .midi_config import MidiConfig, check_era
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import keras
 from keras import layers, ops
 
-from shared.keras_setup import JIT_COMPILE
+from shared.run.backend import JIT_COMPILE
 
 N_A = 64  # course: n_a = 64
 
@@ -56,7 +56,7 @@ class CourseModel(keras.Model):
         flat = isinstance(metrics, (list, tuple)) and not any(isinstance(m, (list, tuple, dict)) for m in metrics)
         if outputs > 1 and metrics and flat:
             metrics = [list(metrics) for _ in range(outputs)]
-        kwargs.setdefault("jit_compile", JIT_COMPILE)  # the notebook's compile call too: no XLA (shared.keras_setup)
+        kwargs.setdefault("jit_compile", JIT_COMPILE)  # the notebook's compile call too: no XLA (shared.run.backend)
         return super().compile(*args, metrics=metrics, **kwargs)
 
 
@@ -83,7 +83,7 @@ def count_params(model: keras.Model) -> int:
 
 def __getattr__(name: str):
     """Compatibility: ``djmodel`` and ``music_inference_model`` moved to :mod:`~assignments.jazz.course`
-    (``assignments.compare`` still imports them from here)."""
+    (``tools.compare`` still imports them from here)."""
     if name in ("djmodel", "music_inference_model"):
         from . import course
 

@@ -103,7 +103,7 @@ class Chord:
 
     def __getitem__(self, index):
         """Compatibility: the ``(onset, length, MIDI pitches)`` tuple the metrics used before this type
-        (``assignments.compare`` still reads ``chord[2]``)."""
+        (``tools.compare`` still reads ``chord[2]``)."""
         return (self.offset, self.quarter_length, self.midis)[index]
 
 

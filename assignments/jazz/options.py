@@ -17,10 +17,10 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared.cli import finite_float
-from shared.console import say
+from shared.run.cli import finite_float
+from shared.run.console import say
 from shared.data import verify_course_file
-from shared.errors import UserError
+from shared.run import UserError
 from shared.paths import DATA_DIR
 
 from .midi_config import CHORDS_FROM, ERAS, METHENY, MidiConfig
@@ -73,7 +73,7 @@ class MidiChoice:
 def is_course_file(path: Path) -> bool:
     """Whether ``path`` holds the course's training file (its sha256 is the one ``data/SHA256SUMS`` lists)."""
     from shared.data import read_checksums
-    from shared.io import sha256_file
+    from shared.run.io import sha256_file
 
     try:
         return path.is_file() and sha256_file(path) == read_checksums().get(DEFAULT_MIDI.name)

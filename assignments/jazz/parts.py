@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.errors import UserError
+from shared.run import UserError
 from shared.table import format_table
 
 from .midi_io import EraRules, MidiData, Track, pair_notes

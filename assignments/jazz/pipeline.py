@@ -2,16 +2,16 @@
 
 corpus -> arrays -> (outputs opened) reference audio -> layers, trained or loaded -> sampled values -> notes
 -> MIDI / WAV -> piano roll and metrics. Each step takes the run's :class:`~assignments.jazz.config.JazzConfig`
-and what the steps before it returned; the files go into one :class:`shared.outputs.OutputSet` (written aside,
+and what the steps before it returned; the files go into one :class:`shared.run.outputs.OutputSet` (written aside,
 committed together with the run card when the run ends well) and the WAVs are rendered by FluidSynth in the
 background (:class:`~assignments.jazz.render.Renders`) while the run goes on.
 
 Keras and TensorFlow are imported in one place, :func:`train_or_load` -- the first step that needs them -- so
 that bad input (a MIDI file that is not one, a part that is not in it, an empty window) is reported in about a
 second, before the 3-4 s of importing TensorFlow. music21 loads on first use (:func:`notes.music21`). The
-pictures (loss curve, piano roll) are drawn by a child process (:func:`drawing`, :mod:`shared.drawing`) that
+pictures (loss curve, piano roll) are drawn by a child process (:func:`drawing`, :mod:`shared.run.drawing`) that
 imports matplotlib on the other core from the start, so Keras is imported without it
-(:func:`shared.keras_setup.import_keras`).
+(:func:`shared.run.backend.import_keras`).
 """
 from __future__ import annotations
 
@@ -22,10 +22,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from shared.console import Console
-from shared.drawing import Drawing, worth_a_child
-from shared.errors import UserError
-from shared.outputs import OutputSet
+from shared.run.console import Console
+from shared.run.drawing import Drawing, worth_a_child
+from shared.run import UserError
+from shared.run.outputs import OutputSet
 from shared.paths import DATA_DIR, display_path
 from shared.plotting import plot_curves
 from shared.sampling import check_sampling
@@ -138,7 +138,7 @@ def train_or_load(config: JazzConfig, corpus: Corpus, data: TrainingData, output
                   pictures: Drawing):
     """``(LSTM_cell, densor)``: the course's shared layers, trained for ``config.epochs`` (loss plot sent to
     ``pictures``, saved model written) or filled from ``config.load``."""
-    from shared.keras_setup import import_keras
+    from shared.run.backend import import_keras
 
     import_keras()  # the one import of Keras / TensorFlow (3-4 s), after the input is checked; no matplotlib
     from . import checkpoint, model, train

@@ -7,8 +7,8 @@ solo is played by a real synthesizer (Debian: ``apt-get install fluidsynth``, wh
 A run renders several files (its solo, the course's solo, the original excerpt). :class:`Renders` starts
 each FluidSynth as a child process as soon as its MIDI file exists, so rendering overlaps with the rest of
 the run, and :meth:`Renders.wait` collects them at the end: each WAV is written to a temporary name and
-moved into place only when FluidSynth succeeded, and a failure is one :class:`~shared.errors.UserError`
-line. Children are started through :func:`shared.children.spawn`, so a run that fails or is interrupted
+moved into place only when FluidSynth succeeded, and a failure is one :class:`~shared.run.UserError`
+line. Children are started through :func:`shared.run.cleanup.spawn`, so a run that fails or is interrupted
 stops them (leaving the run with a ``with Renders(...)`` block kills what is still running, too). Where
 FluidSynth or a soundfont is missing, :meth:`Renders.note` is the one line that says so.
 """
@@ -20,9 +20,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from shared import cleanup
-from shared.children import spawn
-from shared.errors import UserError
+from shared.run import cleanup
+from shared.run.cleanup import spawn
+from shared.run import UserError
 
 SOUNDFONT_DIRS = ("/usr/share/sounds/sf2", "/usr/share/soundfonts")
 PREFERRED = ("default-GM.sf2", "default.sf2", "TimGM6mb.sf2", "FluidR3_GM.sf2")

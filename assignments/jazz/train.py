@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 import keras
 import numpy as np
 
-from shared.console import progress
-from shared.keras_setup import JIT_COMPILE
+from shared.run.console import progress
+from shared.run.backend import JIT_COMPILE
 
 from .config import JazzConfig
 from .course import Adam, djmodel

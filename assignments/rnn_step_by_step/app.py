@@ -8,7 +8,7 @@
 The course notebook printed values for a learner to compare by eye; here every expected value
 of the course's tests (``step_by_step.json``: 8 cases, 89 values) is compared with its
 tolerance, next to gradient checks and Keras-parity checks. Every row (``checks.json``) and the run card go to
-``output/rnn_step_by_step/`` as one set (:class:`shared.outputs.OutputSet`: written last, all or nothing).
+``output/rnn_step_by_step/`` as one set (:class:`shared.run.outputs.OutputSet`: written last, all or nothing).
 """
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Sequence
 
-from shared.cli import ArgumentParser, bounded_int, output_dir, positive_float, seed_int
-from shared.outputs import OutputSet
+from shared.run.cli import ArgumentParser, bounded_int, output_dir, positive_float, seed_int
+from shared.run.outputs import OutputSet
 from shared.paths import OUTPUT_DIR, reference_dir
 from shared.table import format_table
 

@@ -26,9 +26,9 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from shared.errors import UserError
-from shared.fixtures import compare, evaluate, expectations, replay, to_plain
-from shared.io import read_text
+from shared.run import UserError
+from shared.reference import compare, evaluate, expectations, replay, to_plain
+from shared.run.io import read_text
 
 from . import backward, cells, fast, gru, sequences
 
@@ -94,7 +94,7 @@ def load_reference(directory: str | Path) -> dict:
 
 
 def run_case(case: Mapping, impl: Mapping[str, Callable] = COURSE_IMPL) -> dict[str, Any]:
-    """Rebuild a fixture case (:func:`shared.fixtures.replay`) and return the names in ``case["returns"]``."""
+    """Rebuild a fixture case (:func:`shared.reference.replay`) and return the names in ``case["returns"]``."""
     return replay(case, impl).returns
 
 
@@ -310,7 +310,7 @@ def _keras_layer(kind: str, n_a: int):
 def keras_checks(cfg: CheckConfig = CheckConfig(), impl: Mapping[str, Callable] = COURSE_IMPL,
                  kinds: tuple[str, ...] = ("rnn", "lstm", "gru")) -> list[Check]:
     """Keras layers (float64) against the numpy passes: states, cell states and gradients."""
-    from shared.keras_setup import import_keras
+    from shared.run.backend import import_keras
 
     import_keras()  # nothing here draws: Keras (and TensorFlow) without matplotlib
     import tensorflow as tf

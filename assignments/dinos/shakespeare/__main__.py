@@ -26,7 +26,7 @@ Differences from the course notebook (details in the modules of this package):
 * Without the pretrained file (and without ``--from-scratch``) it stops with a one-line message.
 
 Writes ``poem.txt`` and ``run_card.json`` (plus ``model.keras``, ``model.json`` and ``loss.png`` when
-training) under ``--out`` (default ``output/shakespeare/``) as one set (:class:`shared.outputs.OutputSet`:
+training) under ``--out`` (default ``output/shakespeare/``) as one set (:class:`shared.run.outputs.OutputSet`:
 committed together, the run card last; an interrupted run leaves the previous set as it was) and prints the
 poem. The course's ``shakespeare.txt`` and pretrained ``.h5`` are checked against their checksums first.
 """
@@ -38,9 +38,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Sequence
 
-from shared.cli import ArgumentParser, bounded_int, exit_now, output_dir, run, seed_int
-from shared.console import say
-from shared.errors import UserError
+from shared.run.cli import ArgumentParser, bounded_int, output_dir, run, seed_int
+from shared.run import start
+from shared.run.console import say
+from shared.run import UserError
 from shared.paths import display_path
 
 from ..cli import temperature
@@ -117,7 +118,7 @@ def _read_inputs(config: ShakespeareConfig):
 
 def _load_model(config: ShakespeareConfig, vocab, n_examples: int):
     """``(model, training state, description)``: a checkpoint, a new model, or the --model file."""
-    from shared.keras_setup import import_keras
+    from shared.run.backend import import_keras
 
     import_keras()  # matplotlib only if a loss curve is drawn (after training), not with every Keras import
     from .. import keras_io
@@ -213,7 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     import numpy as np
 
-    from shared.outputs import OutputSet
+    from shared.run.outputs import OutputSet
     from shared.seed import set_seed
 
     from .. import keras_io
@@ -264,4 +265,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    exit_now(run(main))
+    start(main)

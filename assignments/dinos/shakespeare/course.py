@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from shared.errors import UserError
+from shared.run import UserError
 
 from .config import PRETRAINED, ShakespeareConfig
 from .data import build_data as _windows

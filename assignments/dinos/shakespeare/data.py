@@ -4,7 +4,7 @@ Same as the course's ``shakespeare_utils.py`` (Tx=40, stride 3 -> 31,412 windows
 x (m, Tx, n_x) and y (m, n_x)), with three differences:
 
 * nothing runs at import time; :func:`load_corpus` reads the text when asked and reports a
-  missing, empty or non-UTF-8 file as one line (:class:`shared.errors.UserError`);
+  missing, empty or non-UTF-8 file as one line (:class:`shared.run.UserError`);
 * the vocabulary is an explicit :class:`Vocabulary` (sorted, as ``sorted(set(text))``), not module globals;
 * :meth:`Vocabulary.encode` names every character it does not know instead of raising ``KeyError``.
 
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from shared.errors import UserError
-from shared.io import read_text
+from shared.run import UserError
+from shared.run.io import read_text
 
 
 @dataclass(frozen=True)

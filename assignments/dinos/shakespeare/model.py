@@ -28,8 +28,8 @@ import h5py
 import keras
 import numpy as np
 
-from shared.keras_setup import JIT_COMPILE
-from shared.errors import UserError
+from shared.run.backend import JIT_COMPILE
+from shared.run import UserError
 
 LSTM_LAYERS = ("lstm_5", "lstm_6")  # the course file's layer names
 DENSE_LAYER = "dense_3"

@@ -7,7 +7,7 @@ The course runs ``model.fit(x, y, batch_size=128, epochs=1)`` once on the loaded
 * after every epoch the model (weights and Adam state) and its training state (epoch, target epochs, seed,
   batch size, vocabulary, loss history and the dropout layers' random-generator states, which ``model.save``
   leaves out) are written as one checkpoint *unit*, ``checkpoints/epoch-NNN/`` holding ``model.keras``,
-  ``model.json`` and the store's ``unit.json`` (:class:`shared.checkpoints.CheckpointStore`: the folder
+  ``model.json`` and the store's ``unit.json`` (:class:`shared.run.checkpoints.CheckpointStore`: the folder
   appears complete or not at all, so an interruption never leaves a new model beside an older state):
   :func:`load_checkpoint` continues from there, bit for bit the run that was not interrupted;
 * per-batch running losses are kept for the loss-curve PNG.
@@ -27,8 +27,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from shared.checkpoints import CheckpointStore, verify_unit
-from shared.errors import UserError
+from shared.run.checkpoints import CheckpointStore, verify_unit
+from shared.run import UserError
 
 from .. import keras_io
 from . import model as _course_objects  # noqa: F401 -- registers course_hard_sigmoid before a checkpoint loads

@@ -1,15 +1,15 @@
 """The command-line convention every assignment follows.
 
 Bad input is reported as ONE line on stderr (``error: ...``) with exit status 2 -- never a traceback
-from inside a library. Code raises :class:`shared.errors.UserError` for anything a user can fix;
+from inside a library. Code raises :class:`shared.run.UserError` for anything a user can fix;
 :func:`run` turns it into that line. Around the command, :func:`run` also
 
 * makes SIGTERM behave like Ctrl-C: one line ``error: interrupted``, exit status 130 (SIGINT) or 143
-  (SIGTERM), instead of a traceback or an abrupt exit -15 (:mod:`shared.signals`);
+  (SIGTERM), instead of a traceback or an abrupt exit -15 (:mod:`shared.run.signals`);
 * turns an ``OSError`` of the environment (full disk, read-only or forbidden folder) into one line;
-* starts that ``error:`` line on a fresh line when a progress bar was drawing (:mod:`shared.console`);
+* starts that ``error:`` line on a fresh line when a progress bar was drawing (:mod:`shared.run.console`);
 * on the way out -- however the run ends -- stops the child processes the run started, removes its
-  temporary files and, after a failure, the output folders it created and left empty (:mod:`shared.cleanup`).
+  temporary files and, after a failure, the output folders it created and left empty (:mod:`shared.run.cleanup`).
 
 A Ctrl-C can only be turned into that line once :func:`run` is running, so a command's ``__main__``
 must import nothing heavy at module level: :func:`run_module` imports the command's module inside
@@ -21,6 +21,7 @@ starts.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
 import math
 import os
@@ -28,8 +29,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from . import cleanup, console, signals
-from .errors import UserError
+from . import UserError, cleanup, console, signals
 from .io import discard_created_dirs, forget_created_dirs, is_write_error, os_error_reason  # noqa: F401
 
 _depth = 0  # runs in progress in this process (nested: a command calling another command's main)
@@ -37,7 +37,14 @@ SEED_MAX = 2 ** 32 - 1  # = shared.seed.SEED_MAX (not imported: shared.seed impo
 
 
 class ArgumentParser(argparse.ArgumentParser):
-    """``argparse.ArgumentParser`` that reports a bad option as one :class:`UserError` line, not usage + exit."""
+    """``argparse.ArgumentParser`` that reports a bad option as one :class:`UserError` line, not usage + exit.
+
+    Options are never abbreviated (``--iteration`` is not taken for ``--iterations``).
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message):
         raise UserError(f"{message} (see --help)")
@@ -171,3 +178,55 @@ def output_dir(text: str) -> Path:
 
 
 output_dir.__name__ = "folder"
+
+
+def config_parser(config: type, prog: str, description: str, epilog: str | None = None) -> ArgumentParser:
+    """A parser with one option per field of the dataclass ``config`` that has ``metadata["help"]``.
+
+    A field's metadata says how it is read: ``help`` (its text; the default is appended), ``type`` (an
+    ``argparse`` type; default: the field's own ``int``/``float``/``str``/``Path``), ``choices``, ``flag``
+    (default ``--field-name``), ``short`` (e.g. ``-q``), ``metavar``, ``nargs``, and ``only`` -- a
+    ``{field: allowed values}`` condition under which the option applies (see :func:`parse_config`). A ``bool``
+    field is a flag that sets ``True``. Options left out keep the dataclass' defaults.
+    """
+    parser = ArgumentParser(prog=prog, description=description, epilog=epilog,
+                            argument_default=argparse.SUPPRESS,
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    defaults = config()
+    for f in dataclasses.fields(config):
+        meta = f.metadata
+        if "help" not in meta:
+            continue
+        flags = [meta.get("flag", "--" + f.name.replace("_", "-"))] + ([meta["short"]] if "short" in meta else [])
+        default = getattr(defaults, f.name)
+        text = meta["help"]
+        if "only" in meta:
+            text += " [" + "; ".join(f"--{k.replace('_', '-')} {'|'.join(map(str, v))}" for k, v in meta["only"].items()) + " only]"
+        if f.type in (bool, "bool"):
+            parser.add_argument(*flags, dest=f.name, action="store_true", help=text)
+            continue
+        kind = meta.get("type") or {"int": int, "float": float, "str": str, "Path": Path}.get(str(f.type).split(" |")[0], str)
+        extra = {k: meta[k] for k in ("choices", "metavar", "nargs") if k in meta}
+        shown = default if default is None or not isinstance(default, (list, tuple)) else " ".join(map(str, default))
+        parser.add_argument(*flags, dest=f.name, type=kind, help=f"{text} (default: {shown})", **extra)
+    return parser
+
+
+def parse_config(config: type, parser: argparse.ArgumentParser, argv: Sequence[str] | None = None):
+    """Parse ``argv`` into ``config(**options given)``; an option whose ``only`` condition fails is a :class:`UserError`.
+
+    ``--epochs 5`` with ``--model numpy`` is refused, naming the option, instead of being silently ignored.
+    """
+    given = vars(parser.parse_args(argv))
+    settings = config(**given)
+    for f in dataclasses.fields(config):
+        condition = f.metadata.get("only")
+        if f.name not in given or not condition:
+            continue
+        for key, allowed in condition.items():
+            if getattr(settings, key) not in allowed:
+                flag = f.metadata.get("flag", "--" + f.name.replace("_", "-"))
+                needs = " or ".join(f"--{key.replace('_', '-')} {v}" for v in allowed)
+                raise UserError(f"{flag} applies only with {needs} (this run has --{key.replace('_', '-')} "
+                                f"{getattr(settings, key)})")
+    return settings

@@ -15,8 +15,8 @@ import os
 import time
 from pathlib import Path
 
-from .errors import UserError
-from .paths import display_path
+from . import UserError
+from ..paths import display_path
 
 LOCK_NAME = ".lock"
 

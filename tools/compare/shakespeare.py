@@ -48,7 +48,7 @@ def prepare(context) -> dict:
 
 
 def _load(path):
-    from shared.keras_setup import import_keras
+    from shared.run.backend import import_keras
 
     import_keras()  # nothing here draws: Keras without matplotlib
     from assignments.dinos.shakespeare.model import load_course_model

@@ -8,13 +8,13 @@ state, or a new model beside an older state. Here each checkpoint is a *unit*, a
     checkpoints/epoch-003/state.json
     checkpoints/epoch-003/unit.json     # written by the store: run id, name, sha256 of every file
 
-written as a temporary folder and renamed into place (:func:`shared.io.atomic_dir`). Units are
+written as a temporary folder and renamed into place (:func:`shared.run.io.atomic_dir`). Units are
 written *during* training, not at the run's commit, so an interrupted run can be resumed from them.
 
 One folder holds one lineage: the first unit a run writes first removes the units of other runs
 (except those ``keep`` names, e.g. the epochs before the one being resumed, see :meth:`CheckpointStore.lineage`),
 so a re-run with fewer epochs never leaves an older run's ``epoch-010`` beside its own ``epoch-003``. The
-run card of the :class:`shared.outputs.OutputSet` lists the units that belong to its run. Folders
+run card of the :class:`shared.run.outputs.OutputSet` lists the units that belong to its run. Folders
 without a ``unit.json`` are never touched. The course wrote no checkpoints.
 """
 from __future__ import annotations
@@ -28,10 +28,10 @@ import shutil
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .errors import UserError
+from . import UserError
 from .io import atomic_dir, ensure_output_dir, sha256_file
 from .lock import FolderLock
-from .paths import display_path
+from ..paths import display_path
 
 UNIT_FILE = "unit.json"
 _DEAD_WRITE = re.compile(r"^\.[^.].*\.([a-z0-9_]{8}|old-\d+)$")  # atomic_dir's temporary / moved-aside folders

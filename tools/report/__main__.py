@@ -1,6 +1,6 @@
-"""``python -m shared.report [--output DIR]``: write ``DIR/index.html`` from the runs in ``DIR`` (default output/).
+"""``python -m tools.report [--output DIR]``: write ``DIR/index.html`` from the runs in ``DIR`` (default output/).
 
-The page and its run card (``report_run_card.json``) are one :class:`shared.outputs.OutputSet` in ``DIR``:
+The page and its run card (``report_run_card.json``) are one :class:`shared.run.outputs.OutputSet` in ``DIR``:
 written aside, committed together (the card last), ``DIR`` locked meanwhile. The run folders it reads
 (``DIR/dinos/``, ...) are other runs' sets: read, recorded in the card with their sha256, never claimed or
 removed. An interrupted report (Ctrl-C, SIGTERM) leaves the previous page and card as they were.
@@ -13,17 +13,18 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from shared.cli import ArgumentParser, bounded_int, exit_now, output_dir, run
-from shared.console import note
-from shared.errors import UserError
-from shared.io import write_text_atomic
-from shared.outputs import OutputSet
+from shared.run.cli import ArgumentParser, bounded_int, output_dir, run
+from shared.run import start
+from shared.run.console import note
+from shared.run import UserError
+from shared.run.io import write_text_atomic
+from shared.run.outputs import OutputSet
 from shared.paths import OUTPUT_DIR, display_path
 
 from .page import build_page
 
 TARGETS = "make rnn, make dinos, make shakespeare, make jazz or make compare"
-COMMAND = "python -m shared.report"
+COMMAND = "python -m tools.report"
 CARD = "report_run_card.json"
 PAGE = "index.html"
 
@@ -99,4 +100,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    exit_now(run(main))
+    start(main)

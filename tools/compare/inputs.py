@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from shared.errors import UserError
+from shared.run import UserError
 
 RESTORE = "committed in data/reference/: restore it with 'git checkout -- data/reference', or set REFERENCE_DIR to a copy"
 

@@ -10,9 +10,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from shared import cleanup
-from shared.errors import UserError
-from shared.io import atomic_path
+from shared.run import cleanup
+from shared.run import UserError
+from shared.run.io import atomic_path
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -96,7 +96,7 @@ def screenshot(page: str | os.PathLike, path: str | os.PathLike, width: int = WI
         except WebDriverException as exc:
             raise UserError(f"Chromium did not start: {str(exc.msg or exc).splitlines()[0]}") from None
         process = getattr(getattr(driver, "service", None), "process", None)
-        if process is not None:  # stopped by shared.cli.run even if quit() never runs (SIGTERM, SIGKILL of a step)
+        if process is not None:  # stopped by shared.run.cli.run even if quit() never runs (SIGTERM, SIGKILL of a step)
             cleanup.track_child(process)
         try:
             open_page(driver, page)

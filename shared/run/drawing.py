@@ -2,15 +2,15 @@
 
 Importing matplotlib and drawing a figure take a second or more on this project's machine, and a run's
 numbers are one core's work while the machine has another. :class:`Drawing` (``background=True``) starts
-``python -m shared.drawing`` at once: the child imports matplotlib (Agg) while the parent works, then draws
+``python -m shared.run.drawing`` at once: the child imports matplotlib (Agg) while the parent works, then draws
 each request it is sent, in order. A request is a module-level drawing function and its arguments --
 ``drawing.draw(plot_curves, path, curves, ...)`` runs ``plot_curves(path, curves, ...)`` in the child --
 sent pickled over the child's stdin (the function by its module and name, the arguments as values). Every
 function writes its file atomically, as every output here. :meth:`Drawing.wait` closes the pipe and waits
-for the child; a failure is one :class:`~shared.errors.UserError` line naming the file. The child leaves with
-:func:`shared.cli.exit_now` once its last file is in place: the interpreter's teardown of matplotlib would keep the parent
+for the child; a failure is one :class:`~shared.run.UserError` line naming the file. The child leaves with
+:func:`shared.run.cli.exit_now` once its last file is in place: the interpreter's teardown of matplotlib would keep the parent
 waiting about 0.3 s longer. If the parent stops early (an error, Ctrl-C) the child sees its stdin close and
-exits; it is also recorded for the signal clean-up (:func:`shared.io.spawn`).
+exits; it is also recorded for the signal clean-up (:func:`shared.run.io.spawn`).
 
 When matplotlib is already imported (the tests, a second run in one process) or there is little to overlap,
 the caller asks for no background (:func:`worth_a_child`) and the same calls draw in the same process.
@@ -24,9 +24,9 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from shared.cleanup import untrack_child
-from shared.errors import UserError
-from shared.io import spawn
+from shared.run.cleanup import untrack_child
+from shared.run import UserError
+from shared.run.io import spawn
 from shared.paths import REPO_ROOT, display_path
 
 _FAILED = "failed: "  # the child's line for a file it could not write: "failed: PATH<TAB>REASON"
@@ -46,7 +46,7 @@ class Drawing:
         self._paths: list[Path] = []
         if background:
             try:
-                self._child = spawn([sys.executable, "-m", "shared.drawing"], cwd=REPO_ROOT, stdin=subprocess.PIPE,
+                self._child = spawn([sys.executable, "-m", "shared.run.drawing"], cwd=REPO_ROOT, stdin=subprocess.PIPE,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             except OSError:  # no child: draw here instead
                 self._child = None
@@ -130,13 +130,13 @@ def main() -> int:
             return status
         try:
             function(path, *args, **kwargs)
-        except (UserError, OSError) as exc:  # shared.io's own one-line reason, or the system's
+        except (UserError, OSError) as exc:  # shared.run.io's own one-line reason, or the system's
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             print(f"{_FAILED}{path}\t{reason}", file=sys.stderr, flush=True)
             status = 1
 
 
 if __name__ == "__main__":
-    from shared.cli import exit_now
+    from shared.run.cli import exit_now
 
     exit_now(main())  # every file is written and renamed by now: no teardown of matplotlib to wait for

@@ -1,7 +1,7 @@
 """Run cards: a JSON record left by every run (settings, seed, library versions, data hashes, results).
 
 :func:`write_run_card` writes one card on its own. A run that writes its outputs through
-:class:`shared.outputs.OutputSet` gets its card from there instead: the same fields plus ``run_id`` and
+:class:`shared.run.outputs.OutputSet` gets its card from there instead: the same fields plus ``run_id`` and
 ``files`` (every output of the run with its sha256 and size), written last, so the card always
 describes the files beside it. The course kept no record of its runs.
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .io import sha256_file, write_text_atomic
-from .paths import REPO_ROOT
+from ..paths import REPO_ROOT
 
 LIBRARIES = ("numpy", "tensorflow-cpu", "tensorflow", "keras", "h5py", "music21", "mido", "matplotlib")
 

@@ -2,15 +2,15 @@
 
 * :func:`read_text` -- a UTF-8 input file, or one :class:`UserError` line (missing, empty, not UTF-8, unreadable).
 * :func:`atomic_path` / :func:`write_text_atomic` -- one output file written under a temporary name and
-  moved into place only when complete; the temporary name is recorded (:mod:`shared.cleanup`) so even an
+  moved into place only when complete; the temporary name is recorded (:mod:`shared.run.cleanup`) so even an
   interrupted run removes it. An ``OSError`` while writing (a full disk, a read-only folder, a folder
   where the file should go) becomes one ``cannot write PATH: REASON`` line.
 * :func:`atomic_dir` -- the same for a folder of files that belong together (a checkpoint and its sidecar).
 * :func:`ensure_output_dir` -- create and check an output folder before any long work.
-* :func:`spawn` / :func:`run_child` -- child processes that an interrupted run stops (:mod:`shared.children`).
+* :func:`spawn` / :func:`run_child` -- child processes that an interrupted run stops (:mod:`shared.run.cleanup`).
 
 A whole run's outputs (several files, one run card) are made all-or-nothing by
-:class:`shared.outputs.OutputSet`, built on these. The course wrote every file in place.
+:class:`shared.run.outputs.OutputSet`, built on these. The course wrote every file in place.
 """
 from __future__ import annotations
 
@@ -24,10 +24,9 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-from . import cleanup
-from .children import run_child, spawn  # noqa: F401  (re-exported: shared.io.spawn / shared.io.run_child)
-from .errors import UserError
-from .paths import display_path
+from . import UserError, cleanup
+from .cleanup import run_child, spawn  # noqa: F401  (re-exported: shared.run.io.spawn / shared.run.io.run_child)
+from ..paths import display_path
 from .signals import deferred
 
 _UMASK = os.umask(0)
@@ -120,14 +119,14 @@ def ensure_output_dir(path: str | os.PathLike) -> Path:
 
 
 def forget_created_dirs() -> None:
-    """Start a run with no folders recorded (called by :func:`shared.cli.run`)."""
+    """Start a run with no folders recorded (called by :func:`shared.run.cli.run`)."""
     cleanup.forget_created_dirs()
 
 
 def discard_created_dirs() -> None:
     """Remove the folders :func:`ensure_output_dir` created that are still empty (deepest first).
 
-    :func:`shared.cli.run` calls this when a run stops on a :class:`UserError` or is interrupted, so a run
+    :func:`shared.run.cli.run` calls this when a run stops on a :class:`UserError` or is interrupted, so a run
     that fails after checking its output folder leaves nothing behind, not even an empty folder.
     """
     cleanup.discard_created_dirs()

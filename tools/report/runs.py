@@ -3,10 +3,10 @@
 Two cheap checks per folder (``output/dinos/``, ...), made before its section is built; nothing is locked,
 written or removed (the folders belong to their runs):
 
-* :func:`shared.lock.lock_owner` -- a live run holds the folder: its section says so ("in progress (pid N)")
+* :func:`shared.run.lock.lock_owner` -- a live run holds the folder: its section says so ("in progress (pid N)")
   instead of "not run", and shows the files of the previous run, if any. Its set is not checked meanwhile:
   the running run's staging folder and lock are expected, and its commit may be replacing files as we read.
-* :func:`shared.outputs.verify_output_set` for every run card in the folder (``run_card.json``,
+* :func:`shared.run.outputs.verify_output_set` for every run card in the folder (``run_card.json``,
   ``keras_run_card.json``, ... and the card of a commit cut short, named by its ``.commit-CARD`` journal),
   plus every file beside them that no card lists: a listed file missing or changed since (sha256), a commit cut
   short, a staging folder or temporary file left by a killed run, a file copied in by hand. Any of these is one
@@ -22,8 +22,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shared.lock import lock_owner
-from shared.outputs import JOURNAL_PREFIX, read_card, verify_output_set
+from shared.run.lock import lock_owner
+from shared.run.outputs import JOURNAL_PREFIX, read_card, verify_output_set
 
 CARD_SUFFIX = "run_card.json"
 

@@ -1,11 +1,11 @@
 """What one run must undo when it stops early: its temporary files, the folders it created, its children.
 
-:func:`shared.cli.run` calls :func:`reset` when a run starts and :func:`clean_up` when it ends. The other
-shared modules register what they create here: :func:`shared.io.atomic_path` and
-:class:`shared.outputs.OutputSet` their temporary paths, :func:`shared.io.ensure_output_dir` the folders
-it made, :mod:`shared.children` the processes it started. The course wrote its files in place and
+:func:`shared.run.cli.run` calls :func:`reset` when a run starts and :func:`clean_up` when it ends. The other
+shared modules register what they create here: :func:`shared.run.io.atomic_path` and
+:class:`shared.run.outputs.OutputSet` their temporary paths, :func:`shared.run.io.ensure_output_dir` the folders
+it made, :mod:`shared.run.cleanup` the processes it started. The course wrote its files in place and
 started no processes, so it had nothing to undo; a run that is interrupted here (Ctrl-C, SIGTERM) or
-stops on a :class:`~shared.errors.UserError` leaves no temporary file, no empty folder it made and no
+stops on a :class:`~shared.run.UserError` leaves no temporary file, no empty folder it made and no
 child process behind.
 
 Standard library only: it is imported before anything heavy, so a Ctrl-C during start-up is handled.
@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Sequence
 
 _temp_paths: dict[Path, None] = {}  # insertion-ordered set
 _created_dirs: list[Path] = []
@@ -113,3 +114,41 @@ def clean_up(failed: bool) -> None:
         discard_created_dirs()
     else:
         forget_created_dirs()
+
+
+# Children. Child processes a run starts (FluidSynth): recorded so that an interrupted run stops them.
+# 
+# ``subprocess.run`` kills its child when the *Python* code is interrupted, but a run that dies from an
+# unhandled SIGTERM never gets there, and a ``Popen`` left running outlives the CLI. Start every child
+# through :func:`spawn` (a recorded ``Popen``) or :func:`run_child` (a recorded ``subprocess.run``):
+# :func:`shared.run.cli.run` stops whatever is still running when the run ends, however it ends (SIGTERM, then
+# SIGKILL after :data:`shared.run.cleanup.CHILD_GRACE_S` seconds). The course started no processes.
+
+
+def spawn(args: Sequence[str], **popen_kwargs) -> subprocess.Popen:
+    """``subprocess.Popen(args, **popen_kwargs)``, recorded for :func:`stop_children`."""
+    return track_child(subprocess.Popen(list(args), **popen_kwargs))
+
+
+def run_child(args: Sequence[str], timeout: float | None = None, input: str | bytes | None = None,
+              capture_output: bool = True, text: bool = True, **popen_kwargs) -> subprocess.CompletedProcess:
+    """Like ``subprocess.run(args, capture_output=..., text=..., timeout=...)``; the child is recorded while it runs.
+
+    On a timeout or any interruption the child is killed and reaped before the exception propagates.
+    """
+    if capture_output:
+        popen_kwargs.setdefault("stdout", subprocess.PIPE)
+        popen_kwargs.setdefault("stderr", subprocess.PIPE)
+    if input is not None:
+        popen_kwargs.setdefault("stdin", subprocess.PIPE)
+    process = spawn(args, text=text, **popen_kwargs)
+    try:
+        out, err = process.communicate(input, timeout=timeout)
+    except BaseException:  # TimeoutExpired, KeyboardInterrupt, SIGTERM (shared.run.signals.Interrupted)
+        process.kill()
+        process.wait()
+        raise
+    finally:
+        if process.poll() is not None:
+            untrack_child(process)
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)

@@ -15,7 +15,7 @@ end::
         outputs.results.update(loss=loss)
     # committed here: outputs.files (name -> final path), outputs.card_path
 
-The commit, with SIGINT/SIGTERM held back (:func:`shared.signals.deferred`): remove the previous run
+The commit, with SIGINT/SIGTERM held back (:func:`shared.run.signals.deferred`): remove the previous run
 card, move the new files in, remove the files of the previous run's set (listed in its card) that this
 run did not produce, write the run card last. A folder's run card therefore always lists -- with
 sha256 -- exactly the set of files beside it that belong to its run; while no card is there the folder
@@ -30,7 +30,7 @@ previous set stay in the new one: pass them as ``data_files`` or call :meth:`Out
 commit would remove them. Files of other sets (other card names, other folders) are never listed and
 never removed, even when read (the report reads every run's files).
 Checkpoints written during training must survive an interruption, so they do not wait for the commit:
-:meth:`OutputSet.checkpoints` gives a :class:`shared.checkpoints.CheckpointStore`.
+:meth:`OutputSet.checkpoints` gives a :class:`shared.run.checkpoints.CheckpointStore`.
 
 The course wrote each file in place and kept no record; this is new.
 """
@@ -46,11 +46,10 @@ import uuid
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable, Iterator
 
-from . import cleanup
-from .errors import UserError
+from . import UserError, cleanup
 from .io import atomic_path, check_output_target, ensure_output_dir, is_write_error, os_error_reason, sha256_file
 from .lock import LOCK_NAME, FolderLock
-from .paths import display_path
+from ..paths import display_path
 from .runcard import card_json, run_card
 from .signals import deferred
 
@@ -241,7 +240,7 @@ class OutputSet:
         return False
 
     def checkpoints(self, folder: str | os.PathLike = "checkpoints", keep: Iterable[str] = ()):
-        """A :class:`~shared.checkpoints.CheckpointStore` for ``folder`` (inside ``--out`` if relative).
+        """A :class:`~shared.run.checkpoints.CheckpointStore` for ``folder`` (inside ``--out`` if relative).
 
         Its units are written as training goes (they survive an interruption); the commit prunes units
         of other runs and lists the store's units in the run card.

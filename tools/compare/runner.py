@@ -2,7 +2,7 @@
 
 Each section module (:mod:`.rnn`, :mod:`.dinos`, :mod:`.shakespeare`, :mod:`.jazz`) has ``prepare(context)``,
 which reads and checks its inputs (reference files, data files, the pretrained model) and raises
-:class:`shared.errors.UserError` on a bad one, and ``compare(prepared, context)``, which does the work and
+:class:`shared.run.UserError` on a bad one, and ``compare(prepared, context)``, which does the work and
 returns a :class:`.rows.Section`. All ``prepare`` calls run before any ``compare`` (:func:`prepare_sections`, then
 :func:`compare_sections`; :func:`run_comparison` does both), so a broken input stops the run before the long work
 -- and, in the command, before its output folder is opened.
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from shared.errors import UserError
+from shared.run import UserError
 
 from . import dinos, jazz, rnn, shakespeare
 from .rows import Section

@@ -1,4 +1,6 @@
-"""How this project compiles Keras models (without XLA) and imports Keras (without matplotlib).
+"""The compute backend of a run: how Keras is compiled and imported, and numpy's BLAS thread count.
+
+How this project compiles Keras models (without XLA) and imports Keras (without matplotlib).
 
 Keras 3 on TensorFlow compiles a model's training step with XLA by default (``compile(jit_compile="auto")``
 turns it on whenever the model allows it). For the small recurrent models here, run on a CPU, XLA is the
@@ -7,9 +9,16 @@ slower choice: measured on this project's 2-core machine, one epoch of the Shake
 ``model.compile`` in the project passes ``jit_compile=JIT_COMPILE``. Compiling with XLA or without changes
 only float rounding, never a course value: the course trained these models with tf.keras 2, which had no
 XLA by default either.
+
+Read and set the number of threads of numpy's BLAS at run time (through ``threadpoolctl``).
+
+``OPENBLAS_NUM_THREADS`` only counts before numpy is imported; benchmarks that compare thread
+counts in one process need to change it afterwards. Where numpy's BLAS cannot be controlled the
+functions return ``None``/``False`` and change nothing.
 """
 from __future__ import annotations
 
+import functools
 import sys
 
 JIT_COMPILE = False  # Keras' ``compile(jit_compile=...)`` for every model of the project
@@ -20,7 +29,7 @@ def import_keras():
 
     Keras 3 imports ``matplotlib.pyplot`` as it loads (for its image-gallery plotting helpers, which this
     project never calls) whenever matplotlib is installed: about a second of every Keras import here. A
-    command that draws its pictures in a child process (:mod:`shared.drawing`) calls this before its first
+    command that draws its pictures in a child process (:mod:`shared.run.drawing`) calls this before its first
     Keras import, so that Keras finds no matplotlib (``plt = None`` in those helpers) while the child imports
     it on the other core. matplotlib stays importable afterwards; a process that already imported it (the
     tests) gets Keras as usual.
@@ -37,3 +46,30 @@ def import_keras():
             if name in sys.modules and sys.modules[name] is None:
                 del sys.modules[name]
     return keras
+
+
+@functools.lru_cache(maxsize=1)
+def _controller():
+    import numpy  # noqa: F401 -- make sure numpy's BLAS is loaded
+    from threadpoolctl import ThreadpoolController
+
+    controller = ThreadpoolController().select(user_api="blas")
+    return controller if controller.lib_controllers else None
+
+
+def get_blas_threads() -> int | None:
+    """numpy's BLAS thread count, or None when it cannot be queried."""
+    controller = _controller()
+    return None if controller is None else int(controller.lib_controllers[0].num_threads)
+
+
+def set_blas_threads(n: int) -> bool:
+    """Set numpy's BLAS thread count to ``n``; return False (changing nothing) when impossible."""
+    if n < 1:
+        raise ValueError(f"thread count must be >= 1, got {n}")
+    controller = _controller()
+    if controller is None:
+        return False
+    for lib in controller.lib_controllers:
+        lib.set_num_threads(int(n))
+    return True

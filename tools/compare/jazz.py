@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 
-from shared.errors import UserError
+from shared.run import UserError
 from shared.paths import DATA_DIR, OUTPUT_DIR, display_path
 
 from .inputs import load_json
@@ -89,7 +89,7 @@ def printout(X, Y, n_values: int, chords, era: str) -> dict[str, str]:
 
 
 def era_rows(era: str, corpus, ref: dict, midi) -> list[Row]:
-    from shared.keras_setup import import_keras
+    from shared.run.backend import import_keras
 
     import_keras()  # nothing here draws: Keras without matplotlib
     from assignments.jazz.corpus import window_starts

@@ -1,8 +1,8 @@
-"""The body of ``python -m assignments.compare`` (``make compare``); ``__main__`` imports it inside the run.
+"""The body of ``python -m tools.compare`` (``make compare``); ``__main__`` imports it inside the run.
 
 The run: parse the options, read and check every input (reference files, the course's data files against
 ``data/SHA256SUMS``, the pretrained model), then open the output folder as one
-:class:`shared.outputs.OutputSet` (locked: a second run into the same ``--out`` stops at once), compare, and
+:class:`shared.run.outputs.OutputSet` (locked: a second run into the same ``--out`` stops at once), compare, and
 commit ``summary.json`` with its run card written last. An interrupted or failed run leaves the previous
 ``summary.json`` and ``run_card.json`` as they were; bad input leaves no folder at all.
 """
@@ -14,18 +14,18 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from shared.cli import ArgumentParser, output_dir
-from shared.console import say
+from shared.run.cli import ArgumentParser, output_dir
+from shared.run.console import say
 from shared.data import verify_course_file
-from shared.io import write_text_atomic
-from shared.outputs import OutputSet
+from shared.run.io import write_text_atomic
+from shared.run.outputs import OutputSet
 from shared.paths import DATA_DIR, OUTPUT_DIR, display_path, reference_dir
 
 from . import __doc__ as DOC
 from .report import format_section, summary, summary_line
 from .runner import SECTIONS, Context, compare_sections, parse_only, prepare_sections
 
-COMMAND = "python -m assignments.compare"
+COMMAND = "python -m tools.compare"
 
 
 def _inputs(keys: Sequence[str], references: Path) -> list[Path]:

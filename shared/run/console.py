@@ -4,7 +4,7 @@
   and progress bars appear in order.
 * :func:`progress` -- a tqdm bar on stderr with the project's defaults (none when stderr is not a
   terminal or the run is quiet, gone from the screen when it closes).
-* :func:`track_streams` / :func:`end_lines` -- :func:`shared.cli.run` wraps ``sys.stdout`` and
+* :func:`track_streams` / :func:`end_lines` -- :func:`shared.run.cli.run` wraps ``sys.stdout`` and
   ``sys.stderr`` in :class:`TrackedStream`, which follows where the cursor of the last line is (``\\r`` and
   ``\\b`` included, as tqdm's and Keras' bars write them). Before ``error: ...`` is printed,
   :func:`end_lines` closes any open tqdm bar and ends a line left unfinished by a bar on either stream,

@@ -8,9 +8,9 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from .io import write_text_atomic
-from .paths import OUTPUT_DIR
-from .runcard import git_commit, library_versions, machine
+from shared.run.io import write_text_atomic
+from shared.paths import OUTPUT_DIR
+from shared.run.runcard import git_commit, library_versions, machine
 
 RESULTS_DIR = OUTPUT_DIR / "bench"
 

@@ -1,8 +1,8 @@
 """make compare: a clone checks itself against every published course value, all three assignments.
 
-    python -m assignments.compare                   # everything but the long run; about 30 s
-    python -m assignments.compare --only rnn,jazz   # some assignments
-    python -m assignments.compare --long            # also the Shakespeare model's extra training epoch
+    python -m tools.compare                   # everything but the long run; about 30 s
+    python -m tools.compare --only rnn,jazz   # some assignments
+    python -m tools.compare --long            # also the Shakespeare model's extra training epoch
 
 The reference values are the committed ones in ``data/reference/`` (``$REFERENCE_DIR`` overrides). For each
 assignment a table of rows (what, expected, got, ok) is printed, then one line ``N/M reference values match``;

@@ -1,13 +1,13 @@
 """SIGINT and SIGTERM as Python exceptions, and a short window in which both wait.
 
-* :func:`install` / :func:`restore` (used by :func:`shared.cli.run`; :func:`handling` is the same as a
+* :func:`install` / :func:`restore` (used by :func:`shared.run.cli.run`; :func:`handling` is the same as a
   ``with`` block) make SIGTERM raise :class:`Interrupted`, a
   ``KeyboardInterrupt`` subclass, exactly where Ctrl-C raises ``KeyboardInterrupt``: ``finally`` blocks,
   context managers and the run's clean-up all run, and the exit status is 128 + the signal number
   (130 for SIGINT, 143 for SIGTERM). Without it, SIGTERM ends the process at once (exit -15), leaving
   temporary files and child processes behind. A signal the parent shell set to "ignore" stays ignored.
 * :func:`deferred` holds both signals back for a few renames (the commit of an
-  :class:`shared.outputs.OutputSet`): the signal is masked with ``pthread_sigmask`` in this thread *and*
+  :class:`shared.run.outputs.OutputSet`): the signal is masked with ``pthread_sigmask`` in this thread *and*
   the Python-level handler only records it (TensorFlow's threads do not have the signal masked, and the
   C-level handler may run in any of them), then it is raised once the block is over.
 
