@@ -15,7 +15,8 @@ from assignments.dinos.shakespeare.data import Vocabulary, build_data, load_corp
 from assignments.dinos.shakespeare.model import (ModelConfig, build_model, compile_model, course_adam_state,
                                                  course_hard_sigmoid, load_course_model, parameter_count,
                                                  restore_course_optimizer)
-from assignments.dinos.shakespeare.sample import WindowPredictor, generate, reweight, sample, window_input
+from assignments.dinos.shakespeare.sample import WindowPredictor, generate, sample, window_input
+from shared.sampling import reweight
 from assignments.dinos.shakespeare.step import LstmStepper
 from assignments.dinos.shakespeare.train import TrainState, load_checkpoint, train
 from shared.run.cli import run

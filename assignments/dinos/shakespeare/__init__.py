@@ -10,7 +10,7 @@ Modules:
   :func:`~.data.vectorization`, :class:`~.data.Vocabulary`, :func:`~.data.prepare`;
 - :mod:`.model` -- the course's two-layer LSTM and its pretrained Keras 2 file read correctly under Keras 3:
   :func:`~.model.build_model`, :func:`~.model.load_course_model`, :func:`~.model.restore_course_optimizer`;
-- :mod:`.sample` -- seeded sampling: :func:`~.sample.reweight`, :func:`~.sample.sample`,
+- :mod:`.sample` -- seeded sampling through :mod:`shared.sampling`'s protocol: :func:`~.sample.sample`,
   :func:`~.sample.generate` (the course's 40-character window, or ``mode="stateful"``);
 - :mod:`.step` -- :class:`~.step.LstmStepper`, the LSTMs advanced one character at a time;
 - :mod:`.train` -- training with per-epoch ``.keras`` checkpoints and exact resume.

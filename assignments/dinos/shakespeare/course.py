@@ -60,7 +60,7 @@ def vectorization(X, Y, n_x, char_indices, Tx=40):
 
 def sample(preds, temperature=1.0):
     """The course's draw: re-weight by ``temperature``, one multinomial draw from numpy's global generator."""
-    from .sample import reweight
+    from shared.sampling import reweight
 
     probas = np.random.multinomial(1, reweight(preds, temperature), 1)
     return int(np.random.choice(range(len(probas.ravel())), p=probas.ravel()))

@@ -22,25 +22,16 @@ import numpy as np
 import tensorflow as tf
 from tqdm import tqdm
 
-from shared.sampling import check_sampling
+from shared import sampling
+from shared.sampling import reweight
 
 from .config import MODES
 from .step import LstmStepper
 
 
-def reweight(preds: np.ndarray, temperature: float) -> np.ndarray:
-    """The course's temperature: exp(log(preds) / temperature), renormalised, in float64."""
-    check_sampling(temperature)
-    preds = np.asarray(preds, dtype=np.float64)
-    with np.errstate(divide="ignore"):
-        logits = np.log(preds) / temperature
-    probas = np.exp(logits - logits.max())
-    return probas / probas.sum()
-
-
 def sample(preds: np.ndarray, temperature: float, rng: np.random.Generator) -> int:
     """One index drawn from ``reweight(preds, temperature)`` with one multinomial draw, as the course does."""
-    return int(np.argmax(rng.multinomial(1, reweight(preds, temperature))))
+    return sampling.multinomial_draw(reweight(preds, temperature), rng)
 
 
 def window_input(indices: list[int], Tx: int, n_x: int) -> np.ndarray:
@@ -72,29 +63,39 @@ class WindowPredictor:
         return self._call(x).numpy()[0]
 
 
+def window_step(model: keras.Model):
+    """The course's loop as a ``step(x, context)``: append ``x`` (if any), predict from the last Tx characters."""
+    predict = WindowPredictor(model)
+
+    def step(x, context):
+        if x is not None:
+            context.append(x)
+        return predict(context), context
+
+    return step
+
+
+def stateful_step(model: keras.Model):
+    """``step(x, stepper)``: the first call primes the stepper with the prompt (the state), later ones feed ``x``."""
+    stepper = LstmStepper(model)
+
+    def step(x, state):
+        if x is None:  # the first step: the course's window on the prompt, from zero state
+            return stepper.prime(state), stepper
+        return stepper.step(x), stepper
+
+    return step
+
+
 def generate(model: keras.Model, prompt: list[int], length: int, temperature: float,
              rng: np.random.Generator, mode: str = "window", progress: bool = False) -> list[int]:
     """``length`` new character indices following ``prompt`` (may be empty: the window is then all padding).
 
-    ``progress`` shows a transient tqdm bar on stderr.
+    The protocol of :func:`shared.sampling.generate` with the course's draw; ``progress`` shows a transient tqdm
+    bar on stderr.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-    steps = tqdm(range(length), desc="generating", unit="char", leave=False, disable=not progress)
-    out: list[int] = []
-    if mode == "stateful":
-        stepper = LstmStepper(model)
-        probs = stepper.prime(prompt)
-        for _ in steps:
-            index = sample(probs, temperature, rng)
-            out.append(index)
-            if len(out) < length:
-                probs = stepper.step(index)
-    else:
-        predict = WindowPredictor(model)
-        context = list(prompt)
-        for _ in steps:
-            index = sample(predict(context), temperature, rng)
-            out.append(index)
-            context.append(index)
-    return out
+    step = stateful_step(model) if mode == "stateful" else window_step(model)
+    bar = (lambda steps: tqdm(steps, desc="generating", unit="char", leave=False)) if progress else None
+    return sampling.generate(step, list(prompt), length, rng, temperature=temperature, progress=bar)
