@@ -20,7 +20,7 @@ model against the fused one) and its generation latency.
    ``fit`` and the loop shuffle differently).
 3. generation of 50 values, warm (median of repeated calls after warm-up): the course's ``predict_and_sample``
    called through ``predict()`` on a 50-output ``music_inference_model`` against the compiled
-   :class:`~assignments.jazz.inference.Sampler` (greedy, and sampling with temperature 1.0); and the course's
+   :class:`~assignments.jazz.model.inference.Sampler` (greedy, and sampling with temperature 1.0); and the course's
    post-processing of one solo (5 chunks, music21), for scale.
 
 4. huge input: whole ``python -m assignments.jazz`` processes on a generated 200,000-note type-0 file (temporary
@@ -94,9 +94,10 @@ def whole_process(runs: int) -> dict:
 def _train(kind: str, X, Y, epochs: int, seed: int = 0) -> dict:
     import numpy as np
 
-    from assignments.jazz.config import JazzConfig
-    from assignments.jazz.model import fused_model, make_layers
-    from assignments.jazz.train import compile_fused, initial_states, train_course, train_fused
+    from assignments.jazz.midi.config import JazzConfig
+    from assignments.jazz.model.layers import fused_model, make_layers
+    from assignments.jazz.course import train_course
+    from assignments.jazz.model.train import compile_fused, initial_states, train_fused
     from shared.seed import set_seed
 
     set_seed(seed)
@@ -137,8 +138,8 @@ def generation(layers, corpus, indices_values, Ty: int, repeats: int) -> tuple[d
     import numpy as np
 
     from assignments.jazz.course import music_inference_model, to_categorical
-    from assignments.jazz.generate import improvise
-    from assignments.jazz.inference import Sampler
+    from assignments.jazz.solo.generate import improvise
+    from assignments.jazz.model.inference import Sampler
 
     LSTM_cell, densor = layers
     inference = music_inference_model(LSTM_cell, densor, Ty=Ty)
@@ -257,7 +258,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows += [["make jazz, whole process: cold", f"{process['cold_s']:.2f} s", "", ""],
                  ["make jazz, whole process: warm", f"{process['warm_s']:.2f} s", "", ""]]
     if "training" in parts or "generation" in parts:
-        from assignments.jazz.corpus import load_corpus, one_hot_windows, values_indices
+        from assignments.jazz.corpus.build import load_corpus
+        from assignments.jazz.corpus.windows import one_hot_windows, values_indices
 
         corpus = load_corpus(DATA_DIR / "original_metheny.mid", "2021")
         val_indices, indices_values = values_indices(corpus.values)

@@ -58,7 +58,7 @@ def _sources(work: Path) -> list[Path]:
 
 
 def _midi_number(name: str) -> int:
-    from assignments.jazz.notes import midi_number
+    from assignments.jazz.midi.notes import midi_number
 
     return midi_number(name)
 

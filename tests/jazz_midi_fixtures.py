@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assignments.jazz.midi_config import MidiConfig
-from assignments.jazz.notes import midi_number  # 'C4' -> 60, music21's spelling (checked against music21 elsewhere)
+from assignments.jazz.midi.config import MidiConfig
+from assignments.jazz.midi.notes import midi_number  # 'C4' -> 60, music21's spelling (checked against music21 elsewhere)
 
 TICKS_PER_QUARTER = 480
 TEST_MIDI_CONFIG = MidiConfig(melody_part="Flute", chord_parts=("Piano", "Bass"), window=(0.0, 32.0))

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from assignments.jazz.__main__ import main
-from assignments.jazz.render import find_soundfont
+from assignments.jazz.solo.render import find_soundfont
 from shared.run.cli import run
 from shared.run.outputs import verify_output_set
 from shared.paths import DATA_DIR
@@ -148,7 +148,7 @@ def test_bad_input_one_line_error_no_output(case, tmp_path, capsys, data_dir):
 
 
 def test_without_fluidsynth_one_note_and_the_midi(first_run, tmp_path, capsys, monkeypatch):
-    import assignments.jazz.render as render
+    import assignments.jazz.solo.render as render
 
     monkeypatch.setattr(render, "find_fluidsynth", lambda: None)
     out = tmp_path / "out"

@@ -11,14 +11,16 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from assignments.jazz import corpus as corpus_module
-from assignments.jazz import grammar
-from assignments.jazz.corpus import load_corpus, one_hot_windows, tidy_rests, values_indices, window_starts
+from assignments.jazz.corpus import __main__ as corpus_command
+from assignments.jazz.corpus import build as corpus_module
+from assignments.jazz.corpus import grammar
+from assignments.jazz.corpus.build import load_corpus, tidy_rests
+from assignments.jazz.corpus.windows import one_hot_windows, values_indices, window_starts
 from assignments.jazz.course import data_processing, get_corpus_data, load_music_utils
-from assignments.jazz.midi_config import METHENY, MidiConfig, check_era
-from assignments.jazz.midi_io import (EraRules, Element, NoteMessage, gather_chords, make_voices, pair_notes,
+from assignments.jazz.midi.config import METHENY, MidiConfig, check_era
+from assignments.jazz.midi.io import (EraRules, Element, NoteMessage, gather_chords, make_voices, pair_notes,
                                       quantize_value, read_midi)
-from assignments.jazz.notes import Chord, pitch_class, pitch_class_name, pitch_name
+from assignments.jazz.midi.notes import Chord, pitch_class, pitch_class_name, pitch_name
 from shared.run.cli import run
 from shared.run import UserError
 from tests.jazz_midi_fixtures import CHORDS, MELODY, TEST_MIDI_CONFIG, make_test_midi
@@ -229,7 +231,7 @@ def test_note_pairing_eras():
 
 
 def test_chord_gathering_tolerance():
-    from assignments.jazz.midi_io import PairedNote
+    from assignments.jazz.midi.io import PairedNote
 
     notes = [PairedNote(0, 96, 60, 80), PairedNote(6, 100, 64, 80), PairedNote(7, 96, 67, 80),
              PairedNote(200, 296, 60, 80), PairedNote(203, 250, 64, 80)]
@@ -437,7 +439,7 @@ def test_bad_era_and_config():
 
 def test_corpus_command(metheny, built, capsys, monkeypatch):
     monkeypatch.setattr(corpus_module, "DEFAULT_CACHE_DIR", built["cache_dir"])
-    assert run(corpus_module.main, ["--midi", str(metheny), "--era", "2018"]) == 0
+    assert run(corpus_command.main, ["--midi", str(metheny), "--era", "2018"]) == 0
     out = capsys.readouterr().out
     assert "193 tokens, 78 unique values" in out and "shape of X: (60, 30, 78)" in out
     assert "Number of chords 19" in out
@@ -452,19 +454,19 @@ def test_both_commands_share_the_midi_options():
         return {a.option_strings[0]: (a.dest, a.default, a.help, a.nargs, a.choices, a.type)
                 for a in group._group_actions}
 
-    shared = midi_options(corpus_module.build_parser())
+    shared = midi_options(corpus_command.build_parser())
     assert set(shared) == {"--midi", "--list-parts", "--era", "--melody-part", "--chord-parts", "--chords-from",
                            "--window", "--tidy-rests"}
     assert midi_options(jazz_parser()) == shared
-    # the corpus command's earlier spellings still parse, as prefixes of the shared names
-    args = corpus_module.build_parser().parse_args(["--chord-part", "Piano", "Bass", "--tidy"])
+    # the corpus command's earlier spellings still parse, as aliases of the shared names
+    args = corpus_command.build_parser().parse_args(["--chord-part", "Piano", "Bass", "--tidy"])
     assert args.chord_parts == ["Piano", "Bass"] and args.tidy_rests
 
 
 def test_corpus_command_bad_input(tmp_path, capsys):
     path = tmp_path / "bad.mid"
     path.write_bytes(b"MThd garbage")
-    assert run(corpus_module.main, ["--midi", str(path), "--no-cache"]) == 2
+    assert run(corpus_command.main, ["--midi", str(path), "--no-cache"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and err.count("\n") == 1
 

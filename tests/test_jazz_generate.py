@@ -11,14 +11,15 @@ import numpy as np
 import pytest
 from music21 import chord, note, stream
 
-from assignments.jazz import metrics
-from assignments.jazz.corpus import load_corpus, values_indices
-from assignments.jazz.excerpt import write_excerpt
-from assignments.jazz.generate import (chunk_groups, clean_up_notes, improvise, predicted_grammar, prune_grammar,
+from assignments.jazz.solo import metrics
+from assignments.jazz.corpus.build import load_corpus
+from assignments.jazz.corpus.windows import values_indices
+from assignments.jazz.midi.excerpt import write_excerpt
+from assignments.jazz.solo.generate import (chunk_groups, clean_up_notes, improvise, predicted_grammar, prune_grammar,
                                        prune_notes, unparse_grammar, write_midi)
-from assignments.jazz.notes import Chord, Note, Passage, midi_number, pitch_name
-from assignments.jazz.pianoroll import plot_pianoroll
-from assignments.jazz.render import Renders, find_soundfont, render_wav
+from assignments.jazz.midi.notes import Chord, Note, Passage, midi_number, pitch_name
+from assignments.jazz.solo.pianoroll import plot_pianoroll
+from assignments.jazz.solo.render import Renders, find_soundfont, render_wav
 from shared.run import UserError
 
 HAS_FLUIDSYNTH = shutil.which("fluidsynth") is not None and find_soundfont() is not None
@@ -233,7 +234,7 @@ def test_pianoroll_png_two_panels_on_one_beat_axis(metheny, tmp_path, monkeypatc
     training = metrics.from_corpus(corpus)
     short = Passage.of(training.notes[:20], training.chords[:3])
     figures = []
-    monkeypatch.setattr("assignments.jazz.pianoroll.save_png", lambda fig, path: figures.append(fig) or
+    monkeypatch.setattr("assignments.jazz.solo.pianoroll.save_png", lambda fig, path: figures.append(fig) or
                         __import__("shared.plotting", fromlist=["save_png"]).save_png(fig, path))
     path = plot_pianoroll(tmp_path / "roll.png", short, training)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -289,7 +290,7 @@ def test_background_renders_run_together_and_fail_cleanly(data_dir, tmp_path):
 
 
 def test_renders_off_or_without_fluidsynth(monkeypatch, tmp_path):
-    import assignments.jazz.render as render
+    import assignments.jazz.solo.render as render
 
     off = Renders(enabled=False)
     off.start("x", tmp_path / "x.midi", tmp_path / "x.wav")

@@ -31,16 +31,17 @@ PAUSED_JAZZ = r"""
 if POINT == "import numpy":
     sys.meta_path.insert(0, PauseAtImport("numpy", "import numpy"))
 else:
-    from assignments.jazz import checkpoint, render, train
+    from assignments.jazz.model import checkpoint, train
+    from assignments.jazz.solo import render
     from shared.run import outputs
 
-    fit = train.train
+    fit = train.train_fused
     def paused_train(*a, **k):
         sys.stdout.write("\r 3/10 [=====>........] - loss: 1.2")  # a bar's unfinished line
         sys.stdout.flush()
         pause("training")
         return fit(*a, **k)
-    train.train = paused_train
+    train.train_fused = paused_train
     save = checkpoint.save_model
     checkpoint.save_model = lambda *a, **k: (save(*a, **k), pause("saved"))[0]
     start = render.Renders.start

@@ -8,20 +8,29 @@ import keras
 import numpy as np
 import pytest
 
-from assignments.jazz import checkpoint, course
-from assignments.jazz.config import JazzConfig
-from assignments.jazz.corpus import load_corpus, one_hot_windows, values_indices
+from assignments.jazz import course
+from assignments.jazz.model import checkpoint
+from assignments.jazz.midi.config import JazzConfig
+from assignments.jazz.corpus.build import load_corpus
+from assignments.jazz.corpus.windows import one_hot_windows, values_indices
 from assignments.jazz.course import djmodel, music_inference_model, predict_and_sample
-from assignments.jazz.inference import Sampler
-from assignments.jazz.model import CourseModel, TimeSummedCrossentropy, fused_model, make_layers
-from assignments.jazz.train import (compile_course, compile_fused, course_optimizer, initial_states,
-                                    train, untrained_loss)
+from assignments.jazz.model.inference import Sampler
+from assignments.jazz.model.layers import CourseModel, TimeSummedCrossentropy, fused_model, make_layers
+from assignments.jazz.model.train import (compile_course, compile_fused, course_optimizer, initial_states,
+                                          train_fused, untrained_loss)
 from shared.run import UserError
 from shared.seed import set_seed
 
 
 EPOCHS = 40  # enough for a greedy sequence that is not one value repeated
 TX = 3       # the unrolled graphs are built for a short window: their cost grows with Tx, the maths does not
+
+
+def train(X, Y, LSTM_cell, densor, reshaper, config, quiet=False):
+    """What ``python -m assignments.jazz`` trains: the fused loop, or the course's djmodel with ``--unrolled``."""
+    if config.fused:
+        return train_fused(X, Y, LSTM_cell, densor, config, quiet)
+    return course.train_course(X, Y, LSTM_cell, densor, reshaper, config, quiet)
 
 
 def call(model, inputs) -> list[np.ndarray]:
@@ -98,7 +107,7 @@ def test_both_training_paths_make_the_same_update(metheny):
     for fused in (False, True):
         set_seed(5)
         reshaper, LSTM_cell, densor = make_layers(X.shape[2])
-        result = train(X, Y, LSTM_cell, densor, reshaper, JazzConfig(epochs=1, fused=fused, seed=5), quiet=True)
+        result = train(X, Y, LSTM_cell, densor, reshaper, JazzConfig(epochs=1, unrolled=not fused, seed=5), quiet=True)
         assert len(result.model.outputs) == (1 if fused else TX)
         assert int(result.model.optimizer.iterations.numpy()) == 1
         weights_after.append([w.numpy() for w in LSTM_cell.weights + densor.weights])
@@ -244,7 +253,7 @@ def test_checkpoint_round_trip_and_errors(trained, metheny, tmp_path):
 def test_load_of_another_architecture_names_what_differs(tmp_path):
     """A .keras model with one LSTM and one Dense of the right sizes but another input width: one line, before
     set_weights."""
-    from assignments.jazz.model import make_layers
+    from assignments.jazz.model.layers import make_layers
 
     inputs = keras.Input(shape=(None, 12))
     hidden = keras.layers.LSTM(64)(inputs)
@@ -261,7 +270,7 @@ def test_full_disk_is_one_line_before_h5py_writes(tmp_path, monkeypatch):
     import shutil
     from collections import namedtuple
 
-    from assignments.jazz.model import fused_model, make_layers
+    from assignments.jazz.model.layers import fused_model, make_layers
 
     _, LSTM_cell, densor = make_layers(10)
     model = fused_model(None, LSTM_cell, densor)

@@ -9,12 +9,12 @@ import sys
 import mido
 import pytest
 
-from assignments.jazz.corpus import load_corpus
-from assignments.jazz.generate import fold_pitch, fold_range
-from assignments.jazz.midi_config import METHENY
-from assignments.jazz.midi_io import read_midi
-from assignments.jazz.options import DEFAULT_MIDI, add_midi_options, resolve_midi
-from assignments.jazz.parts import choose_parts, describe_parts
+from assignments.jazz.corpus.build import load_corpus
+from assignments.jazz.solo.generate import fold_pitch, fold_range
+from assignments.jazz.midi.config import METHENY
+from assignments.jazz.midi.io import read_midi
+from assignments.jazz.midi.options import DEFAULT_MIDI, add_midi_options, resolve_midi
+from assignments.jazz.midi.parts import choose_parts, describe_parts
 from shared.run.cli import ArgumentParser
 from shared.run import UserError
 from shared.paths import REPO_ROOT

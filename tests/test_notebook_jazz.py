@@ -28,7 +28,7 @@ import shutil
 import numpy as np
 import pytest
 
-from assignments.jazz.render import find_soundfont
+from assignments.jazz.solo.render import find_soundfont
 
 NOTEBOOK = "Improvise a Jazz Solo with an LSTM Network (v4, 2021)"
 CELLS = {  # name -> (section, code as the notebook has it)

@@ -23,8 +23,8 @@ richer API lives in the other modules of the package):
   :func:`predict_and_sample` (UNQ_C3);
 - ``test_utils.py`` / ``outputs.py``: :func:`summary`, :func:`comparator`, :data:`djmodel_out`,
   :data:`music_inference_model_out`;
-- ``grammar.py`` / ``qa.py`` (defined in :mod:`~assignments.jazz.grammar` and
-  :mod:`~assignments.jazz.generate`, with the random generator as an extra argument): ``parse_melody``,
+- ``grammar.py`` / ``qa.py`` (defined in :mod:`~assignments.jazz.corpus.grammar` and
+  :mod:`~assignments.jazz.solo.generate`, with the random generator as an extra argument): ``parse_melody``,
   ``unparse_grammar``, ``prune_grammar``, ``prune_notes``, ``clean_up_notes``;
 - the notebook's own imports: ``np``, ``tf``, ``plt``, ``Dense``, ``Activation``, ``Dropout``, ``Input``,
   ``LSTM``, ``Reshape``, ``Lambda``, ``RepeatVector``, ``Model``, ``Adam``, ``to_categorical``.
@@ -33,7 +33,7 @@ Where Keras 3 / music21 10 differ, these are thin wrappers that restore the cour
 
 - ``Adam(lr=..., decay=...)``: Keras 3 rejects ``lr`` and ignores ``decay``; this ``Adam`` takes both and
   rebuilds the legacy per-update decay as ``InverseTimeDecay(lr, 1, decay)``;
-- ``Model`` (and what ``djmodel`` returns) is :class:`~assignments.jazz.model.CourseModel`: a flat
+- ``Model`` (and what ``djmodel`` returns) is :class:`~assignments.jazz.model.layers.CourseModel`: a flat
   ``metrics=['accuracy']`` applies to each of the 30 outputs, as in tf.keras 2 (Keras 3 fails at ``fit``);
 - ``djmodel`` / ``music_inference_model`` call ``LSTM_cell(x, ...)`` positionally and use ``keras.ops`` for the
   argmax / one-hot feedback (Keras 3 rejects ``LSTM_cell(inputs=x)`` and ``tf.math.argmax`` on symbolic
@@ -42,13 +42,13 @@ Where Keras 3 / music21 10 differ, these are thin wrappers that restore the cour
 - ``predict_and_sample`` calls the model directly rather than through ``predict()`` (the same numbers; tracing
   ``predict`` for a 50-output model costs 10-20 s on Keras 3). On a model made by :func:`music_inference_model`
   from a zero start it runs the same greedy decoding as one compiled loop
-  (:class:`~assignments.jazz.inference.Sampler`, tested to give the same indices);
+  (:class:`~assignments.jazz.model.inference.Sampler`, tested to give the same indices);
 - ``generate_music`` seeds its post-processing from :data:`SEED` on every call (the course's draws came from
   the unseeded global ``random``), so a call is reproducible; it writes ``output/my_music.midi`` in the working
   folder and prints the course's lines;
 - ``load_music_utils`` / ``data_processing`` return bool arrays, as the course did; the value numbering is
   sorted (the course's followed ``set`` order, which changes between processes); ``chords`` is a list of the
-  19 chord groups of :class:`~assignments.jazz.notes.Chord` (the course: music21 objects);
+  19 chord groups of :class:`~assignments.jazz.midi.notes.Chord` (the course: music21 objects);
 - ``mid2wav`` plays the MIDI with FluidSynth and a General MIDI soundfont into ``output/rendered.wav`` (the
   course drew sine waves at "A = 500 Hz" with pydub);
 - ``summary`` reads Keras 3 layers; ``djmodel_out`` / ``music_inference_model_out`` are the course's expected
@@ -72,12 +72,15 @@ from keras.utils import to_categorical
 
 from shared.run import UserError
 
-from .corpus import load_corpus, one_hot_windows, values_indices
-from .generate import clean_up_notes, improvise, prune_grammar, prune_notes, unparse_grammar, write_midi
-from .grammar import parse_melody
-from .midi_config import METHENY, MidiConfig
-from .model import CourseModel
-from .render import find_fluidsynth, find_soundfont, render_wav
+from .corpus.build import load_corpus
+from .corpus.windows import one_hot_windows, values_indices
+from .solo.generate import clean_up_notes, improvise, prune_grammar, prune_notes, unparse_grammar, write_midi
+from .corpus.grammar import parse_melody
+from .midi.config import METHENY, MidiConfig
+from .midi.config import JazzConfig
+from .model.layers import CourseModel
+from .model.train import Adam, TrainResult, EpochProgress, compile_course, initial_states
+from .solo.render import find_fluidsynth, find_soundfont, render_wav
 
 __all__ = [
     # the notebook's imports
@@ -157,14 +160,6 @@ def load_music_utils(file, era: str = "2021", config: MidiConfig = METHENY, cach
 # --------------------------------------------------------------------------------------------------- models
 
 
-def Adam(lr=None, beta_1=0.9, beta_2=0.999, decay=0.0, *, learning_rate=None, **kwargs):
-    """tf.keras 2's ``Adam`` as the course called it: ``lr`` and the legacy ``decay`` (lr / (1 + decay * t))."""
-    rate = learning_rate if learning_rate is not None else (0.001 if lr is None else lr)
-    if decay:
-        rate = keras.optimizers.schedules.InverseTimeDecay(rate, decay_steps=1, decay_rate=decay)
-    return keras.optimizers.Adam(learning_rate=rate, beta_1=beta_1, beta_2=beta_2, **kwargs)
-
-
 def djmodel(Tx, LSTM_cell, densor, reshaper):
     """UNQ_C1: ``LSTM_cell`` unrolled by hand over ``Tx`` steps; inputs ``[X, a0, c0]``, ``Tx`` outputs."""
     n_values = densor.units
@@ -181,6 +176,17 @@ def djmodel(Tx, LSTM_cell, densor, reshaper):
         out = densor(a)                                                            # (m, n_values)
         outputs.append(out)
     return Model(inputs=[X, a0, c0], outputs=outputs)
+
+
+def train_course(X, Y, LSTM_cell, densor, reshaper, config: JazzConfig = JazzConfig(),
+                 quiet: bool = False) -> TrainResult:
+    """The course's way: ``djmodel`` (``Tx`` outputs) and ``model.fit([X, a0, c0], list(Y))``."""
+    m, Tx, _ = X.shape
+    a0, c0 = initial_states(m, LSTM_cell.units)
+    model = compile_course(djmodel(Tx, LSTM_cell, densor, reshaper), config)
+    history = model.fit([X.astype(np.float32), a0, c0], list(Y.astype(np.float32)), epochs=config.epochs,
+                        batch_size=config.batch_size, verbose=0, callbacks=[EpochProgress(config.epochs, quiet)])
+    return TrainResult(losses=[float(v) for v in history.history["loss"]], model=model)
 
 
 _GREEDY_LOOPS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # inference model -> its layers (+ loop)
@@ -227,7 +233,7 @@ def _compiled_greedy(inference_model, inputs) -> np.ndarray | None:
     if x.shape != (1, 1, densor.units) or a.shape != state or c.shape != state or x.any() or a.any() or c.any():
         return None
     if entry["sampler"] is None:
-        from .inference import Sampler
+        from .model.inference import Sampler
 
         entry["sampler"] = Sampler(LSTM_cell, densor, greedy=True)
     return entry["sampler"](entry["Ty"]).reshape(-1, 1)

@@ -1,12 +1,12 @@
 """Jazz improvisation: the corpus of both music21 eras, X/Y, the load_music_utils printout, the models' sizes,
 and the course's own generated solo measured beside a generated one.
 
-The corpora come from :func:`assignments.jazz.corpus.load_corpus` (the project's cached parse of
+The corpora come from :func:`assignments.jazz.corpus.build.load_corpus` (the project's cached parse of
 ``data/original_metheny.mid``) and are compared with ``jazz_corpus.json``, recorded from the course's own code
 under music21 6.7.1 (era 2021, 90 values) and 5.5.0 (era 2018, 78 values): every token, value, grammar string,
 melody element and chord (offsets and lengths to 1e-9, as binary floats on a triplet grid), the
 ``data_processing`` window starts and X/Y shapes and sums. The course's solo
-(``data/course_my_music.midi``, fetched by ``make data``) is read with :mod:`assignments.jazz.metrics`; its metrics and
+(``data/course_my_music.midi``, fetched by ``make data``) is read with :mod:`assignments.jazz.solo.metrics`; its metrics and
 those of a generated solo (``output/jazz/metrics.json``, if ``make jazz`` ran) are samples, shown, not compared.
 """
 from __future__ import annotations
@@ -44,7 +44,7 @@ METRICS = ("notes", "pitch_low", "pitch_high", "pitch_range", "pc_distance_train
 
 
 def prepare(context) -> dict:
-    from assignments.jazz.corpus import load_corpus
+    from assignments.jazz.corpus.build import load_corpus
 
     fixture = load_json(context.reference_dir, FIXTURE, *(f"{key}/{field}" for key in ERAS.values() for field in (
         "corpus", "values_sorted", "grammars_per_measure", "chord_groups", "melody_window_notes",
@@ -92,9 +92,9 @@ def era_rows(era: str, corpus, ref: dict, midi) -> list[Row]:
     from shared.run.backend import import_keras
 
     import_keras()  # nothing here draws: Keras without matplotlib
-    from assignments.jazz.corpus import window_starts
+    from assignments.jazz.corpus.windows import window_starts
     from assignments.jazz.course import djmodel, load_music_utils, music_inference_model
-    from assignments.jazz.model import count_params, make_layers
+    from assignments.jazz.model.layers import count_params, make_layers
 
     name = f"era {era} ({ERAS[era].replace('_', ' ')})"
     n_chords = sum(len(g) for g in ref["chord_groups"])
@@ -148,8 +148,8 @@ def generated_metrics(path) -> tuple[dict | None, str | None]:
 
 
 def solo_rows(prepared: dict, section: Section) -> None:
-    from assignments.jazz import metrics
-    from assignments.jazz.generate import chunk_groups
+    from assignments.jazz.solo import metrics
+    from assignments.jazz.solo.generate import chunk_groups
 
     corpus = prepared["corpora"]["2021"]
     groups = chunk_groups(len(corpus.chord_groups))

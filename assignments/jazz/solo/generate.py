@@ -18,7 +18,7 @@ Differences:
 - The course picks a scale tone from ``list(set(pitches))``; the order of that set changes between
   Python processes (music21 hashes pitches with their accidental objects), so even a seeded run
   would differ. Here the candidates keep the scale's own order (duplicates dropped).
-- Chords are rebuilt from the corpus's :class:`~assignments.jazz.notes.Chord` s (source
+- Chords are rebuilt from the corpus's :class:`~assignments.jazz.midi.notes.Chord` s (source
   velocities kept, as in the course's file). A chord group without chords borrows the last chord
   heard before it, and an interval token with no previous note is read as a plain one (the course
   would crash on either; neither happens on the Metheny corpus).
@@ -37,8 +37,8 @@ from typing import Callable, Sequence
 
 from shared.run.io import atomic_path
 
-from . import grammar
-from .notes import Chord, Note, Passage, music21
+from ..corpus import grammar
+from ..midi.notes import Chord, Note, Passage, music21
 
 FIRST_TOKEN = "C,0.25"   # the course starts every chunk with a quarter-beat chord tone
 CHUNK_BEATS = 4.0        # curr_offset += 4.0
@@ -202,7 +202,7 @@ def unparse_grammar(m1_grammar: str, m1_chords, rng: random.Random):
 
 
 def to_chord(event: Chord):
-    """A music21 Chord from a corpus :class:`~assignments.jazz.notes.Chord`, with the source velocities when known."""
+    """A music21 Chord from a corpus :class:`~assignments.jazz.midi.notes.Chord`, with the source velocities when known."""
     result = music21().chord.Chord(list(event.pitches), quarterLength=event.quarter_length)
     if event.velocities is not None:
         for sounding, velocity in zip(result.notes, event.velocities):

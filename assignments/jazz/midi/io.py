@@ -21,8 +21,8 @@ and repeats the import steps of those releases explicitly, in exact ``Fraction``
 The types here are the import's own: :class:`NoteMessage` (one raw MIDI message), :class:`PairedNote` (a
 sounded note in ticks, before quantization) and :class:`Element` (a note, chord or rest as music21 held it:
 exact ``Fraction`` offsets, voice, insertion order, grace flag). They carry what only the import needs; what
-leaves this module is the musical vocabulary of :mod:`~assignments.jazz.notes` (pitches spelled by
-:func:`~assignments.jazz.notes.pitch_name`, as music21's ``Pitch(midi=n)``).
+leaves this module is the musical vocabulary of :mod:`~assignments.jazz.midi.notes` (pitches spelled by
+:func:`~assignments.jazz.midi.notes.pitch_name`, as music21's ``Pitch(midi=n)``).
 """
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ from pathlib import Path
 
 from shared.run import UserError
 
-from .midi_config import MidiConfig, check_era
+from .config import MidiConfig, check_era
 
 # General MIDI instrument families (program // 8), used to name a track that has no track name.
 _GM_FAMILIES = (
@@ -284,8 +284,8 @@ class Element:
     """A Note (one pitch), Chord (several) or Rest (none) of an imported part, in quarter notes.
 
     Mutable and exact (``Fraction``), with the voice and insertion order music21 gave it: the import's
-    working type. The corpus turns elements into :class:`~assignments.jazz.notes.Note` /
-    :class:`~assignments.jazz.notes.Chord`.
+    working type. The corpus turns elements into :class:`~assignments.jazz.midi.notes.Note` /
+    :class:`~assignments.jazz.midi.notes.Chord`.
     """
 
     offset: Fraction

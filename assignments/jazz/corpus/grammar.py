@@ -9,18 +9,18 @@ Each melody element of a measure becomes one token ``"T,dur"`` or ``"T,dur,<up,d
   minus a minor third, as music21 ``directedName`` (``<m2,P-4>``). Rests neither carry nor reset it.
 
 Differences from the course code: inputs are plain values (pitch names, offsets,
-:class:`~assignments.jazz.notes.Chord` s) rather than deep-copied music21 streams; the expensive music21 results
+:class:`~assignments.jazz.midi.notes.Chord` s) rather than deep-copied music21 streams; the expensive music21 results
 (scale derivation, intervals) are memoised, and the tonic search of music21's ``derive()`` is done arithmetically
 (checked against music21 in the tests), so a corpus takes a fraction of a second instead of several. The
 classification helpers are public, because the inverse direction (turning tokens back into notes) needs the same
-notion of chord, scale and approach tones. Pitch spelling and classes come from :mod:`~assignments.jazz.notes`.
+notion of chord, scale and approach tones. Pitch spelling and classes come from :mod:`~assignments.jazz.midi.notes`.
 """
 from __future__ import annotations
 
 from functools import lru_cache
 from typing import Iterable, Sequence
 
-from .notes import music21, pitch_class, pitch_class_name
+from ..midi.notes import music21, pitch_class, pitch_class_name
 
 TYPES = ("C", "S", "A", "X", "R")
 

@@ -5,9 +5,9 @@ loss='categorical_crossentropy', metrics=['accuracy'])`` then ``model.fit([X, a0
 epochs=100)`` (batch 32: 2 updates per epoch). Keras 3 ignores ``decay=``; the same schedule is
 ``InverseTimeDecay(0.01, decay_steps=1, decay_rate=0.01)``, one step per update (the course API's ``Adam``).
 
-``fused=True`` (default) trains :func:`~assignments.jazz.model.fused_model`, which shares its weights
-with the course's ``djmodel`` and computes the same loss, in a compiled loop; ``fused=False`` trains
-``djmodel`` itself with ``model.fit``.
+:func:`train_fused` (the default) trains :func:`~assignments.jazz.model.layers.fused_model`, which shares its
+weights with the course's ``djmodel`` and computes the same loss, in a compiled loop; ``--unrolled`` trains
+``djmodel`` itself with ``model.fit`` (:func:`assignments.jazz.course.train_course`).
 """
 from __future__ import annotations
 
@@ -20,9 +20,16 @@ import numpy as np
 from shared.run.console import progress
 from shared.run.backend import JIT_COMPILE
 
-from .config import JazzConfig
-from .course import Adam, djmodel
-from .model import TimeSummedCrossentropy, fused_model
+from ..midi.config import JazzConfig
+from .layers import TimeSummedCrossentropy, fused_model
+
+
+def Adam(lr=None, beta_1=0.9, beta_2=0.999, decay=0.0, *, learning_rate=None, **kwargs):
+    """tf.keras 2's ``Adam`` as the course called it: ``lr`` and the legacy ``decay`` (lr / (1 + decay * t))."""
+    rate = learning_rate if learning_rate is not None else (0.001 if lr is None else lr)
+    if decay:
+        rate = keras.optimizers.schedules.InverseTimeDecay(rate, decay_steps=1, decay_rate=decay)
+    return keras.optimizers.Adam(learning_rate=rate, beta_1=beta_1, beta_2=beta_2, **kwargs)
 
 
 def course_optimizer(config: JazzConfig = JazzConfig()) -> keras.optimizers.Optimizer:
@@ -36,7 +43,7 @@ class TrainResult:
     model: keras.Model | None = None                     # the model that was fitted
 
 
-class _Progress(keras.callbacks.Callback):
+class EpochProgress(keras.callbacks.Callback):
     """One progress bar over epochs (loss in the postfix); none when ``quiet``."""
 
     def __init__(self, epochs: int, quiet: bool):
@@ -74,29 +81,6 @@ def compile_fused(model: keras.Model, config: JazzConfig = JazzConfig()) -> kera
     return model
 
 
-def train(X: np.ndarray, Y: np.ndarray, LSTM_cell, densor, reshaper, config: JazzConfig = JazzConfig(),
-          quiet: bool = False) -> TrainResult:
-    """Fit the shared layers on ``X (m, Tx, n_values)``, ``Y (Ty, m, n_values)`` for ``config.epochs``.
-
-    ``config.fused`` picks :func:`train_fused` (default) or :func:`train_course`. Seed first
-    (``shared.seed.set_seed``): layer initialisation uses Keras' generator.
-    """
-    if config.fused:
-        return train_fused(X, Y, LSTM_cell, densor, config, quiet)
-    return train_course(X, Y, LSTM_cell, densor, reshaper, config, quiet)
-
-
-def train_course(X, Y, LSTM_cell, densor, reshaper, config: JazzConfig = JazzConfig(),
-                 quiet: bool = False) -> TrainResult:
-    """The course's way: ``djmodel`` (``Tx`` outputs) and ``model.fit([X, a0, c0], list(Y))``."""
-    m, Tx, _ = X.shape
-    a0, c0 = initial_states(m, LSTM_cell.units)
-    model = compile_course(djmodel(Tx, LSTM_cell, densor, reshaper), config)
-    history = model.fit([X.astype(np.float32), a0, c0], list(Y.astype(np.float32)), epochs=config.epochs,
-                        batch_size=config.batch_size, verbose=0, callbacks=[_Progress(config.epochs, quiet)])
-    return TrainResult(losses=[float(v) for v in history.history["loss"]], model=model)
-
-
 def train_fused(X, Y, LSTM_cell, densor, config: JazzConfig = JazzConfig(), quiet: bool = False) -> TrainResult:
     """The same optimisation through :func:`fused_model`, in a compiled loop instead of ``fit``.
 
@@ -129,7 +113,7 @@ def train_fused(X, Y, LSTM_cell, densor, config: JazzConfig = JazzConfig(), quie
         return loss
 
     rng = np.random.default_rng(config.seed)
-    bar = _Progress(config.epochs, quiet)
+    bar = EpochProgress(config.epochs, quiet)
     bar.on_train_begin()
     losses = []
     for _ in range(config.epochs):

@@ -3,13 +3,12 @@
     --midi PATH  --list-parts  --era {2021,2018}  --melody-part NAME|#N  --chord-parts NAME|#N [...]
     --chords-from {first,all}  --window START END  --tidy-rests
 
-Same names, same help, same checks in both commands; :func:`midi_config_from_args` turns them into a
-:class:`~assignments.jazz.midi_config.MidiConfig` (a bad window or empty part list is one ``error:`` line).
-argparse accepts unambiguous prefixes, so the corpus command's earlier spellings ``--chord-part`` and
-``--tidy`` still work. The defaults are the course's: the Metheny file and its constants. On any other file
-(not the course's sha256) what the options leave open is chosen by :func:`~assignments.jazz.parts.choose_parts`
-(the most melody-like pitched part, the others as accompaniment, chords from all of them, the whole piece as
-window), and :func:`resolve_midi` says why.
+Same names, same help, same checks in both commands; :func:`resolve_midi` turns them into a
+:class:`~assignments.jazz.midi.config.MidiConfig` (a bad window or empty part list is one ``error:`` line).
+The corpus command's earlier spellings ``--chord-part`` and ``--tidy`` are aliases. The defaults are the
+course's: the Metheny file and its constants. On any other file (not the course's sha256) what the options
+leave open is chosen by :func:`~assignments.jazz.midi.parts.choose_parts` (the most melody-like pitched part, the
+others as accompaniment, chords from all of them, the whole piece as window), and :func:`resolve_midi` says why.
 """
 from __future__ import annotations
 
@@ -21,11 +20,9 @@ from shared.run.cli import finite_float
 from shared.run.console import say
 from shared.data import verify_course_file
 from shared.run import UserError
-from shared.paths import DATA_DIR
 
-from .midi_config import CHORDS_FROM, ERAS, METHENY, MidiConfig
+from .config import CHORDS_FROM, DEFAULT_MIDI, ERAS, METHENY, MidiConfig
 
-DEFAULT_MIDI = DATA_DIR / "original_metheny.mid"
 BIG_FILE_BYTES = 500_000  # a MIDI file this large takes seconds to read: say so first
 
 
@@ -34,7 +31,7 @@ def add_midi_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
     group = parser.add_argument_group("MIDI")
     group.add_argument("--midi", type=Path, default=DEFAULT_MIDI,
                        help="MIDI file to learn from (default: data/original_metheny.mid)")
-    group.add_argument("--list-parts", action="store_true",
+    group.add_argument("--list-parts", action="store_true", default=False,
                        help="list the file's parts (number, name, channels, program, drums, notes, range, span, "
                             "overlap) and stop")
     group.add_argument("--era", default="2021", choices=ERAS,
@@ -43,7 +40,7 @@ def add_midi_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
     group.add_argument("--melody-part", default=None, metavar="NAME",
                        help="the solo's part, by name or by number ('#3', see --list-parts) (default: "
                             f"{METHENY.melody_part} on the course file; another file: the most melody-like part)")
-    group.add_argument("--chord-parts", nargs="+", default=None, metavar="NAME",
+    group.add_argument("--chord-parts", "--chord-part", nargs="+", default=None, metavar="NAME",
                        help="accompaniment parts, by name or number (default: "
                             f"{' '.join(METHENY.chord_parts)} on the course file; another file: every other "
                             "pitched part)")
@@ -54,7 +51,7 @@ def add_midi_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
                        help="solo window in quarter notes, both ends included (default: "
                             f"{METHENY.window[0]:g} {METHENY.window[1]:g} on the course file; another file: the "
                             "whole piece)")
-    group.add_argument("--tidy-rests", action="store_true",
+    group.add_argument("--tidy-rests", "--tidy", action="store_true", default=False,
                        help="opt-in cleaner corpus (not the course's): rests only where nothing sounds, "
                             "clipped at the solo's end, tiny rests folded")
     return parser
@@ -83,7 +80,7 @@ def is_course_file(path: Path) -> bool:
 
 def list_parts(args: argparse.Namespace) -> str:
     """The ``--list-parts`` table of ``args.midi``."""
-    from .midi_io import read_midi
+    from .io import read_midi
     from .parts import describe_parts, parts_table
 
     verify_course_file(args.midi)
@@ -97,7 +94,7 @@ def resolve_midi(args: argparse.Namespace) -> MidiChoice:
     """The :class:`MidiChoice` of the shared options: the course's Metheny constants on the course file, an
     automatic choice (with its reason) for what another file's options leave open; UserError for an impossible
     one (a bad window, a part that is not there, the drum channel, a file with one pitched part)."""
-    from .midi_io import read_midi
+    from .io import read_midi
 
     if args.window is not None:
         start, end = args.window
@@ -135,7 +132,3 @@ def resolve_midi(args: argparse.Namespace) -> MidiChoice:
         raise UserError(str(exc)) from None
     return MidiChoice(config, course, tuple(reasons), data.tempo_bpm)
 
-
-def midi_config_from_args(args: argparse.Namespace) -> MidiConfig:
-    """The :class:`MidiConfig` the shared options name (see :func:`resolve_midi`)."""
-    return resolve_midi(args).config

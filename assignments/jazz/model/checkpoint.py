@@ -62,7 +62,7 @@ def load_into(path: str | os.PathLike, LSTM_cell, densor, values: Sequence[str])
     """Copy the weights saved at ``path`` into the (fresh) shared ``LSTM_cell`` and ``densor``."""
     import keras
 
-    from .model import fused_model
+    from .layers import fused_model
 
     path = Path(path)
     if not path.is_file():

@@ -33,7 +33,7 @@ from shared.paths import DATA_DIR
 from shared.table import format_table
 
 from .generate import chunk_groups
-from .notes import Chord, Note, Passage, pitch_name
+from ..midi.notes import Chord, Note, Passage, pitch_name
 
 MAJOR = (0, 2, 4, 5, 7, 9, 11)
 MINOR = (0, 2, 3, 5, 7, 8, 10)
@@ -88,7 +88,7 @@ def read_solo_midi(path: str | os.PathLike, melody_velocity: int = MELODY_VELOCI
     velocity ``melody_velocity`` (music21's default, what the course's generated notes have) are melody
     and the rest chords. Chord notes are grouped by onset.
     """
-    from .midi_io import read_midi
+    from ..midi.io import read_midi
 
     midi = read_midi(path)
     tpq = midi.ticks_per_quarter

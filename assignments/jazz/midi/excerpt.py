@@ -16,7 +16,7 @@ from typing import Sequence
 
 from shared.run.io import atomic_path
 
-from .midi_io import parse_midi, quantize_value, read_midi
+from .io import parse_midi, quantize_value, read_midi
 
 CONDUCTOR = ("set_tempo", "time_signature", "key_signature")
 

@@ -1,20 +1,16 @@
-"""MIDI -> grammar corpus -> training arrays: the course's ``preprocess.py`` and the arrays of ``data_processing``.
-
-    python -m assignments.jazz.corpus [--era 2021|2018] [--midi data/original_metheny.mid] [--tidy-rests]
-
-prints the corpus statistics (tokens, values, chord groups, the first grammar) and the parse time.
+"""MIDI -> grammar corpus: the course's ``preprocess.py`` (the training arrays are in :mod:`.windows`).
 
 What it does, as the course did: take the melody part (voice 2 merged into voice 1, quarterLength 0 -> 0.25),
 keep the elements starting inside the solo window, group them by ``int(offset / 4)`` into measures, take the
 chords of the harmony part (the Piano) in the same window and measures, and turn each measure into a grammar
-string (:func:`grammar.parse_melody`). The tokens of all measures are the corpus; :func:`one_hot_windows` cuts
-60 random 30-token windows (the course's ``np.random.seed(0)`` draws) into one-hot X / Y. The course's own
+string (:func:`grammar.parse_melody`). The tokens of all measures are the corpus; :func:`.windows.one_hot_windows`
+cuts 60 random 30-token windows (the course's ``np.random.seed(0)`` draws) into one-hot X / Y. The course's own
 function names (``load_music_utils``, ``get_musical_data``, ``get_corpus_data``, ``data_processing``) are in
 :mod:`~assignments.jazz.course`, built on these.
 
 How it differs from the course code:
 
-- it runs on music21 10 and gives the course's corpus token for token: :mod:`midi_io` rebuilds the MIDI import
+- it runs on music21 10 and gives the course's corpus token for token: :mod:`..midi.io` rebuilds the MIDI import
   of music21 6.7 (``era="2021"``, 275 tokens, 90 values) or 5.5 (``era="2018"``, 193 tokens, 78 values);
 - parts are found by name (:class:`MidiConfig`), not by index; the solo window and grid are configuration;
 - ``values`` are SORTED, so ``indices_values`` is the same in every process (the course enumerated a ``set``,
@@ -39,19 +35,15 @@ from itertools import groupby
 from pathlib import Path
 from typing import Sequence
 
-import numpy as np
-
-from shared.run.cli import ArgumentParser
 from shared.run import UserError
 from shared.run.io import sha256_file, write_text_atomic
 from shared.paths import REPO_ROOT
 
 from .grammar import parse_melody
 from .harmony import sounding_chords
-from .midi_config import METHENY, MidiConfig, check_era
-from .midi_io import Element, ImportedPart, import_part, read_midi
-from .notes import Chord, Note, pitch_name
-from .options import add_midi_options, list_parts, resolve_midi
+from ..midi.config import METHENY, MidiConfig, check_era
+from ..midi.io import Element, ImportedPart, import_part, read_midi
+from ..midi.notes import Chord, Note, pitch_name
 
 DEFAULT_CACHE_DIR = REPO_ROOT / ".cache" / "jazz"
 CACHE_ENV = "JAZZ_CACHE_DIR"  # overrides DEFAULT_CACHE_DIR (the benchmark's cold runs use an empty folder)
@@ -347,100 +339,3 @@ def load_corpus(path: str | os.PathLike, era: str = "2021", config: MidiConfig =
         except OSError:
             pass  # a read-only checkout still works, just without the cache
     return corpus
-
-
-# --------------------------------------------------------------------------------------------------- arrays
-
-
-def values_indices(values: Sequence[str]) -> tuple[dict[str, int], dict[int, str]]:
-    """value -> index and index -> value, numbered in sorted order (the same in every process)."""
-    ordered = sorted(set(values))
-    return {v: i for i, v in enumerate(ordered)}, {i: v for i, v in enumerate(ordered)}
-
-
-def window_starts(corpus_len: int, m: int = 60, Tx: int = 30, seed: int = 0) -> list[int]:
-    """The course's ``np.random.seed(0); np.random.choice(len(corpus) - Tx)`` x m, without touching numpy's
-    global random state."""
-    if corpus_len <= Tx:
-        raise UserError(f"the corpus has {corpus_len} tokens; it needs more than Tx={Tx} "
-                        f"(choose a longer solo window or a smaller --tx)")
-    rng = np.random.RandomState(seed)
-    return [int(rng.choice(corpus_len - Tx)) for _ in range(m)]
-
-
-def one_hot_windows(corpus: Sequence[str], values_indices: dict[str, int], m: int = 60, Tx: int = 30,
-                    seed: int = 0, dtype=np.float32) -> tuple[np.ndarray, np.ndarray]:
-    """The course's training windows: ``m`` windows of ``Tx`` tokens starting at :func:`window_starts`, one-hot.
-
-    X[i, j] = one_hot(window_i[j]) for j >= 1 and X[:, 0] = 0; Y[j - 1, i] = X[i, j], so Y[Tx - 1] = 0.
-    Returns X (m, Tx, n_values) and Y (Ty = Tx, m, n_values), float32 unless ``dtype`` says otherwise.
-    """
-    n_values = len(values_indices)
-    X = np.zeros((m, Tx, n_values), dtype=dtype)  # (m, Tx, n_values)
-    Y = np.zeros((m, Tx, n_values), dtype=dtype)  # (m, Ty, n_values), swapped below
-    for i, start in enumerate(window_starts(len(corpus), m, Tx, seed)):
-        window = corpus[start:start + Tx]
-        for j in range(1, Tx):
-            idx = values_indices[window[j]]
-            X[i, j, idx] = 1
-            Y[i, j - 1, idx] = 1
-    return X, np.ascontiguousarray(np.swapaxes(Y, 0, 1))  # X (m, Tx, n_values), Y (Ty, m, n_values)
-
-
-def array_summary(X: np.ndarray, Y: np.ndarray, n_values: int, n_chords: int) -> str:
-    """The lines the notebook prints after ``load_music_utils`` (section 1.1), in its words."""
-    return "\n".join([f"number of training examples: {X.shape[0]}", f"Tx (length of sequence): {X.shape[1]}",
-                      f"total # of unique values: {n_values}", f"shape of X: {X.shape}", f"Shape of Y: {Y.shape}",
-                      f"Number of chords {n_chords}"])
-
-
-_COURSE_NAMES = ("load_music_utils", "get_musical_data", "get_corpus_data", "data_processing")
-
-
-def __getattr__(name: str):
-    """Compatibility: the course's functions moved to :mod:`~assignments.jazz.course` (``tools.compare``
-    still imports ``load_music_utils`` from here)."""
-    if name in _COURSE_NAMES:
-        from . import course
-
-        return getattr(course, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-# --------------------------------------------------------------------------------------------------- command
-
-
-def build_parser() -> ArgumentParser:
-    parser = ArgumentParser(prog="python -m assignments.jazz.corpus",
-                            description="Build the jazz grammar corpus from a MIDI file and print it.")
-    add_midi_options(parser)
-    parser.add_argument("--no-cache", action="store_true", help="parse again even if cached")
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if args.list_parts:
-        print(list_parts(args))
-        return 0
-    choice = resolve_midi(args)
-    for line in choice.reasons:
-        print(f"chosen: {line}")
-    start = time.perf_counter()
-    corpus = load_corpus(args.midi, args.era, choice.config, cache=not args.no_cache)
-    seconds = time.perf_counter() - start
-    if args.tidy_rests:
-        corpus = tidy_rests(corpus)
-    val_indices, _ = values_indices(corpus.values)
-    X, Y = one_hot_windows(corpus.corpus, val_indices, 60, 30)
-    print(corpus.summary())
-    print(array_summary(X, Y, len(val_indices), len(corpus.chord_groups)))
-    print(f"first grammar: {corpus.grammars[0]}")
-    print(f"loaded in {seconds:.3f} s")
-    return 0
-
-
-if __name__ == "__main__":
-    from shared.run.cli import run
-
-    raise SystemExit(run(main))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from shared.plotting import save_png
 
-from .notes import Passage, pitch_name
+from ..midi.notes import Passage, pitch_name
 
 MIN_WIDTH = 0.05  # beats: a zero-length note still shows
 BAR_HEIGHT = 0.8  # semitones

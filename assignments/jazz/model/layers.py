@@ -80,12 +80,3 @@ class TimeSummedCrossentropy(keras.losses.Loss):
 def count_params(model: keras.Model) -> int:
     return int(model.count_params())
 
-
-def __getattr__(name: str):
-    """Compatibility: ``djmodel`` and ``music_inference_model`` moved to :mod:`~assignments.jazz.course`
-    (``tools.compare`` still imports them from here)."""
-    if name in ("djmodel", "music_inference_model"):
-        from . import course
-
-        return getattr(course, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,7 +11,7 @@ read -- are three:
 - :class:`Chord`: an accompaniment chord, its pitches in stored order, with the source velocities when known;
 - :class:`Passage`: a melody with its chords -- one solo, as the metrics and the piano roll measure it.
 
-The MIDI import keeps its own, lower-level types in :mod:`~assignments.jazz.midi_io` (``NoteMessage``,
+The MIDI import keeps its own, lower-level types in :mod:`~assignments.jazz.midi.io` (``NoteMessage``,
 ``PairedNote``, ``Element``): they carry what only the import needs -- ticks, channels, exact ``Fraction``
 offsets, voices and music21's insertion order -- and never leave it.
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from shared.run import UserError
 from shared.table import format_table
 
-from .midi_io import EraRules, MidiData, Track, pair_notes
+from .io import EraRules, MidiData, Track, pair_notes
 from .notes import pitch_name
 
 GM_PROGRAMS = (
@@ -126,7 +126,7 @@ def choose_parts(data: MidiData, source: str, melody: str | None = None, chords:
     placed between the lowest and highest part's, 0..1; note share = notes / the most notes of a part).
     Accompaniment: every other pitched part. A file with a single pitched part that plays chords (at least
     :data:`MIN_SPLIT_POLYPHONY` of its notes overlapping: one piano track) is split: its top line
-    (``#N:top``, :func:`~assignments.jazz.midi_io.split_top_line`) is the melody, the notes below it
+    (``#N:top``, :func:`~assignments.jazz.midi.io.split_top_line`) is the melody, the notes below it
     (``#N:rest``) the accompaniment. UserError when there is nothing to use.
     """
     infos = describe_parts(data)

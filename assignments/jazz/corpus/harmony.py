@@ -1,6 +1,6 @@
 """Chords from several accompaniment parts at once: the pitches sounding together across them.
 
-The course (and :mod:`~assignments.jazz.corpus` on the course file) takes its chords from ONE part, and only
+The course (and :mod:`~assignments.jazz.corpus.build` on the course file) takes its chords from ONE part, and only
 from that part's music21 Chords (notes that start and end together). That works for Metheny's piano, but not
 for a four-part chorale (four single-note voices: no part has a chord), a piano file whose left hand plays
 single notes, or a band whose chords are spread over guitar, bass and horns. :func:`sounding_chords` reads all
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .midi_config import MidiConfig
-from .midi_io import EraRules, Element, MidiData, Track, pair_notes, quantize_value
+from ..midi.config import MidiConfig
+from ..midi.io import EraRules, Element, MidiData, Track, pair_notes, quantize_value
 
 
 def sounding_chords(data: MidiData, parts: list[Track], era: str, config: MidiConfig) -> list[Element]:
