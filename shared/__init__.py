@@ -9,8 +9,14 @@ behind one door, :mod:`shared.run`; nothing in it is needed to understand a mode
 Importing this package quiets TensorFlow's start-up noise unless the caller already chose otherwise.
 This is the one place in the code that sets these variables (the Makefile exports the same values
 for the commands it runs); it must stay light, since every command imports it before anything else.
+In a command's process it also makes Ctrl-C, SIGTERM and SIGHUP quiet from that first import on
+(:func:`shared.run.signals.early`): one line ``error: interrupted``, never a traceback through an import.
 """
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+from .run import signals as _signals  # noqa: E402 -- standard library only
+
+_signals.early()

@@ -122,7 +122,7 @@ def fetch_one(name: str, expected: str, target_dir: Path, source_dir: Path | Non
     if target.is_file() and sha256_file(target) == expected:
         return "present"
     local = source_dir / name if source_dir else None
-    with atomic_path(target) as tmp:  # moved into place only if copied/downloaded and verified
+    with atomic_path(target, hold=False) as tmp:  # moved into place only if copied/downloaded and verified
         if local is not None and local.is_file():
             shutil.copyfile(local, tmp)
             how, origin = "copied", str(local)

@@ -1,12 +1,23 @@
-"""Shared fixtures. All tests run in one pytest process: TensorFlow is imported once."""
+"""Shared fixtures. All tests run in one pytest process: TensorFlow is imported once.
+
+The session's temporary files (pytest's folders, the ``__autograph_generated_file*.py`` TensorFlow writes, those
+of the commands the tests start) go to one folder of their own, removed when the session ends.
+"""
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 from contextlib import ExitStack
 
 import pytest
 
 from shared.paths import DATA_DIR, reference_dir
+
+SESSION_TMP = tempfile.mkdtemp(prefix="seqmodels-tests-")
+os.environ["TMPDIR"] = SESSION_TMP  # for this process (before TensorFlow is imported) and every process it starts
+tempfile.tempdir = None  # read again from TMPDIR
 
 
 @pytest.fixture(scope="session")
@@ -77,6 +88,10 @@ def launched_early(request, tmp_path_factory):
             except Exception as exc:  # reported by that module's own tests, not by every test of the session
                 launches.failed[m.__name__] = f"{type(exc).__name__}: {exc}"
         yield launches
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(SESSION_TMP, ignore_errors=True)
 
 
 def pytest_configure(config):

@@ -26,7 +26,7 @@ hook("startup")  # stands in for a slow `import tensorflow` at the top of a comm
 
 from shared.run import outputs as _outputs  # noqa: E402
 from shared.run.cli import ArgumentParser, bounded_int, output_dir, seed_int  # noqa: E402
-from shared.run.io import spawn  # noqa: E402
+from shared.run.cleanup import spawn  # noqa: E402
 from shared.run.outputs import OutputSet  # noqa: E402
 
 
@@ -38,9 +38,10 @@ def main(argv=None) -> int:
     parser.add_argument("--checkpoints", type=bounded_int(0, 20), default=0)
     parser.add_argument("--child", action="store_true", help="start a `sleep 60` child")
     parser.add_argument("--bar", action="store_true", help="draw progress bars")
-    args = parser.parse_args(argv)
     while os.environ.get("START_WHEN") and not os.path.exists(os.environ["START_WHEN"]):  # tests/paused.py
         time.sleep(0.02)
+    args = parser.parse_args(argv)  # --out is locked here (type=output_dir), before the first line is printed
+    print(f"Settings: out={args.out}, seed={args.seed}", flush=True)
     settings = {"extra": args.extra, "checkpoints": args.checkpoints}
 
     def payload(name: str) -> str:

@@ -2,7 +2,7 @@
 
 Each case starts the small test command (built on ``shared.run.cli.run`` + ``shared.run.outputs.OutputSet``)
 into an empty ``--out`` or into one holding a previous run, waits until it reports ``READY`` at a
-chosen point, sends the signal, and then checks: exit status 130 / 143, one ``error: interrupted``
+chosen point, sends the signal, and then checks: exit status 130 / 143 / 129, one ``error: interrupted``
 line on a fresh line and no traceback, the ``sleep 60`` child gone, no temporary file, every file
 parses, and the folder holds exactly one run's set (its run card lists the files with their
 sha256): the previous run's, untouched -- or, when the signal came during the commit (signals wait),
@@ -27,9 +27,11 @@ from tests import paused
 
 REPO = Path(__file__).resolve().parent.parent
 POINTS = ("progress", "child", "writing", "checkpoint", "staged", "commit")
-SIGNALS = {"SIGINT": (signal.SIGINT, 130), "SIGTERM": (signal.SIGTERM, 143)}
-CASES = ([("startup", s, "empty") for s in SIGNALS]
-         + [(p, s, start) for p in POINTS for s in SIGNALS for start in ("empty", "previous")])
+SIGNALS = {"SIGINT": (signal.SIGINT, 130), "SIGTERM": (signal.SIGTERM, 143), "SIGHUP": (signal.SIGHUP, 129)}
+BOTH = ("SIGINT", "SIGTERM")
+CASES = ([(p, s, "empty") for p in ("preamble", "startup") for s in BOTH]
+         + [(p, s, start) for p in POINTS for s in BOTH for start in ("empty", "previous")]
+         + [("preamble", "SIGHUP", "empty"), ("child", "SIGHUP", "previous")])  # a closed terminal
 TIMEOUT = 60  # generous: a loaded 2-core machine; a real hang still fails
 
 
@@ -185,9 +187,9 @@ def test_interrupted_run_leaves_one_consistent_set(launched, previous_run, point
     _, out, before = started[f"{point}-{signame}-{start}"]
     cli.wait_ready(point, then=b"loss: 1.2" if point == "progress" else b"")
     cli.process.send_signal(signum)
-    if point == "commit":  # the signal waits until the commit is done
+    if point in ("writing", "commit"):  # the signal waits until the save (the commit) is done
         time.sleep(0.3)
-        assert cli.process.poll() is None, "the commit was cut short by the signal"
+        assert cli.process.poll() is None, f"the {point} was cut short by the signal"
         cli.resume()
     rc, stdout, err = cli.finish()
     assert rc == status, err
@@ -230,6 +232,7 @@ def test_second_run_into_a_busy_folder_stops_at_once(tmp_path):
     started = time.monotonic()
     rc, stdout, err = run_to_end(out, 2)
     assert rc == 2 and time.monotonic() - started < 10
+    assert stdout == b""  # refused as its options are parsed, before its first line
     assert err.decode() == (f"error: output folder {out} is in use by another run (pid {first.process.pid}); "
                             f"wait for it to end or choose another --out\n")
     first.resume()

@@ -30,7 +30,7 @@ import pytest
 from shared.run.cli import run
 from shared.run.lock import FolderLock
 from shared.run.outputs import OutputSet, verify_output_set
-from shared.paths import OUTPUT_DIR, REPO_ROOT
+from shared.paths import REPO_ROOT
 from tools.report import browser as browser_tools
 from tools.report.__main__ import main
 from tests import paused
@@ -343,7 +343,7 @@ def cells(driver, table_id: str) -> list[list[str]]:
         table_id)
 
 
-def test_page_in_chromium(browser, runs, page):
+def test_page_in_chromium(browser, runs, page, tmp_path):
     root = runs["root"]
     browser_tools.open_page(browser, root / "index.html")  # waits for images and audio metadata
     images = browser.execute_script("return [...document.images].map(i => [i.getAttribute('src'), i.naturalWidth])")
@@ -418,7 +418,7 @@ def test_page_in_chromium(browser, runs, page):
     errors = [entry for entry in browser.get_log("browser") if entry["level"] in ("SEVERE", "ERROR")]
     assert errors == []
     browser_tools.open_page(browser, root / "index.html")  # as it opens: tables collapsed
-    shot = browser_tools.save_png(browser_tools.full_page_png(browser), OUTPUT_DIR / "report-test.png")
+    shot = browser_tools.save_png(browser_tools.full_page_png(browser), tmp_path / "report-test.png")
     with open(shot, "rb") as handle:
         head = handle.read(24)
     assert head[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">I", head[16:20])[0] == 1280

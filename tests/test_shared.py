@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from shared import rnn_utils, table
-from shared.run import cli, io, runcard
+from shared.run import cleanup, cli, io, runcard
 from shared.run import outputs as outputs_module
 from shared.run import UserError
 from shared.run.outputs import OutputSet, verify_output_set
@@ -476,7 +476,7 @@ def test_a_run_inside_a_run_leaves_the_clean_up_to_the_outer_one(tmp_path, capsy
         raise UserError("inner failed")
 
     def outer(argv):
-        seen["child"] = io.spawn(["sleep", "60"])
+        seen["child"] = cleanup.spawn(["sleep", "60"])
         assert cli.run(inner, []) == 2  # the inner run does not stop the outer run's child
         seen["alive"] = seen["child"].poll() is None
         raise KeyboardInterrupt
@@ -502,7 +502,7 @@ def test_an_interrupted_run_stops_its_children_and_removes_its_temporary_files(t
     seen = {}
 
     def main(argv):
-        seen["child"] = io.spawn(["sleep", "60"])
+        seen["child"] = cleanup.spawn(["sleep", "60"])
         with io.atomic_path(tmp_path / "out" / "model.keras") as tmp:
             tmp.write_text("half")
             seen["tmp"] = tmp
@@ -512,7 +512,7 @@ def test_an_interrupted_run_stops_its_children_and_removes_its_temporary_files(t
     assert seen["child"].poll() is not None and not seen["tmp"].exists()
     assert list((tmp_path / "out").iterdir()) == []
     with pytest.raises(subprocess.TimeoutExpired):
-        io.run_child(["sleep", "60"], timeout=0.2)
+        cleanup.run_child(["sleep", "60"], timeout=0.2)
     assert capsys.readouterr().err == "error: interrupted\n"
 
 
@@ -595,8 +595,8 @@ def test_output_set_files_get_the_usual_permissions(tmp_path):
 
 def test_drawing_child_draws_each_request_and_names_the_file_it_could_not_write(tmp_path):
     """Requests go to the child in order (a jazz piano roll's notes pickled as they are); a failure is one line."""
-    from assignments.jazz.notes import Chord, Note, Passage
-    from assignments.jazz.pianoroll import plot_pianoroll
+    from assignments.jazz.midi.notes import Chord, Note, Passage
+    from assignments.jazz.solo.pianoroll import plot_pianoroll
     from shared.run.drawing import Drawing
     from shared.plotting import plot_curves
 
@@ -653,3 +653,160 @@ def test_import_keras_leaves_matplotlib_out_and_importable(launched_early):
     process = launched_early[__name__]
     stdout, stderr = process.communicate(timeout=240)
     assert process.returncode == 0 and stdout == "ok True\n", stderr[-2000:]
+
+
+# ---- robustness: pipes, signals in saves, locks at parse time, full disks, fsync, children -----------------------
+
+def test_a_closed_pipe_ends_quietly():
+    """``command | head -1``: no BrokenPipeError traceback, exit 141 (as a program stopped by SIGPIPE)."""
+    from shared.paths import REPO_ROOT
+
+    code = ("from shared.run import start\n"
+            "def main(argv):\n    for i in range(100000):\n        print('line', i)\n"
+            "start(main)\n")
+    process = subprocess.Popen([sys.executable, "-c", code], cwd=REPO_ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    assert process.stdout.readline() == b"line 0\n"
+    process.stdout.close()  # the reader goes away
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=60) == cli.BROKEN_PIPE_STATUS and err == "", err
+
+
+def test_sighup_is_handled_like_sigterm(capsys, tmp_path):
+    seen = {}
+
+    def main(argv):
+        seen["child"] = cleanup.spawn(["sleep", "60"])
+        with OutputSet(tmp_path / "out", command="test") as outputs:
+            outputs.write_text("a.txt", "x")
+            signal.raise_signal(signal.SIGHUP)  # the terminal closed
+
+    assert cli.run(main, []) == 129
+    assert capsys.readouterr().err == "error: interrupted\n"
+    assert seen["child"].poll() is not None and not (tmp_path / "out").exists()  # no lock, no staging, no child
+
+
+@pytest.mark.parametrize("save", ["output", "checkpoint"])
+def test_a_signal_is_never_lost_inside_a_save(tmp_path, capsys, save):
+    """A library that swallows KeyboardInterrupt inside its save (h5py did) cannot lose a Ctrl-C or SIGTERM."""
+    from shared.run.checkpoints import CheckpointStore
+
+    def swallowing_save(path):
+        try:
+            signal.raise_signal(signal.SIGTERM)
+            sum(range(1000))  # Python's handler runs here, inside the "library"
+        except KeyboardInterrupt:
+            pass
+        path.write_text("saved")
+
+    def main(argv):
+        with OutputSet(tmp_path / "out", command="test") as outputs:
+            if save == "output":
+                with outputs.atomic("model.keras") as tmp:
+                    swallowing_save(tmp)
+            else:
+                with outputs.checkpoints().write("epoch-001") as unit:
+                    swallowing_save(unit / "model.keras")
+
+    assert cli.run(main, []) == 143 and capsys.readouterr().err == "error: interrupted\n"
+    assert not (tmp_path / "out" / "run_card.json").exists()  # the run stopped: no set committed
+
+
+def test_an_interrupt_lost_in_a_finalizer_is_sent_again():
+    from types import SimpleNamespace
+
+    from shared.run.signals import Interrupted, _unraisable, handling
+
+    with handling():
+        with pytest.raises(Interrupted) as raised:
+            _unraisable(SimpleNamespace(exc_value=Interrupted(signal.SIGTERM)))
+            sum(range(1000))
+    assert raised.value.signum == signal.SIGTERM
+
+
+def test_the_out_folder_is_locked_before_anything_is_printed(tmp_path, capsys):
+    import dataclasses
+    from pathlib import Path
+
+    from shared.run.lock import FolderLock
+
+    folder = tmp_path / "out"
+
+    @dataclasses.dataclass
+    class Config:
+        out: Path = dataclasses.field(default=folder, metadata={"help": "output folder", "type": cli.output_dir})
+
+    def with_config(argv):
+        cli.parse_config(Config, cli.config_parser(Config, "x", "x"), argv)
+        print("Settings: ...")
+
+    def with_parser(argv):
+        parser = cli.ArgumentParser(prog="y")
+        parser.add_argument("--out", type=cli.output_dir, required=True)
+        parser.parse_args(argv)
+        print("Settings: ...")
+
+    folder.mkdir()
+    with FolderLock(folder):  # another run holds it
+        for main, argv in ((with_config, []), (with_parser, ["--out", str(folder)])):
+            assert cli.run(main, argv) == 2
+            captured = capsys.readouterr()
+            assert captured.out == "" and f"output folder {folder} is in use by another run" in captured.err
+    folder.rmdir()
+    assert cli.run(with_config, []) == 0 and not folder.exists()  # claimed, made, released, nothing written: gone
+    cli.parse_config(Config, cli.config_parser(Config, "x", "x"), [])  # outside a run: no lock, no folder
+    assert not folder.exists()
+
+
+def test_a_full_disk_at_lock_time_names_the_path_and_leaves_no_lock(tmp_path, monkeypatch):
+    from shared.run import lock
+
+    monkeypatch.setattr(lock.os, "write", _enospc)
+    with pytest.raises(UserError, match=rf"cannot lock output folder {tmp_path}: cannot write {tmp_path}/\.lock: "
+                                        "No space left on device"):
+        lock.FolderLock(tmp_path).acquire()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_messages_name_final_paths_not_the_staging_folder(tmp_path, capsys):
+    out = tmp_path / "out"
+
+    def main(argv):
+        with OutputSet(out, command="test") as outputs:
+            raise UserError(f"cannot read {outputs.path('my_music.wav')}: truncated")
+
+    assert cli.run(main, []) == 2
+    assert capsys.readouterr().err == f"error: cannot read {out / 'my_music.wav'}: truncated\n"
+
+
+def test_committed_files_are_on_disk_before_the_card_names_them(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    flushed = []
+    real = outputs_module.fsync_path
+
+    def record(path):
+        flushed.append((os.path.realpath(path), (out / "run_card.json").exists()))
+        real(path)
+
+    monkeypatch.setattr(outputs_module, "fsync_path", record)
+    with OutputSet(out, command="test") as outputs:
+        outputs.write_text("a.txt", "1")
+        with open(outputs.path("sub/b.bin"), "wb") as handle:  # written without atomic(): flushed by the commit
+            handle.write(b"2")
+        staging = os.path.realpath(outputs.staging)
+    before_card = {path for path, card in flushed if not card}
+    assert {f"{staging}/a.txt", f"{staging}/sub/b.bin", os.path.realpath(out / "sub")} <= before_card
+    assert (os.path.realpath(out), True) in flushed  # the card's own rename too
+
+
+def test_a_child_that_exits_0_with_bad_output_is_an_error(tmp_path):
+    from shared.run.drawing import Drawing
+
+    with pytest.raises(UserError, match=r"cannot draw .*nothing\.png: no file was written"):
+        with Drawing(background=False) as drawing:
+            drawing.draw(os.path.exists, tmp_path / "nothing.png")  # "draws", exits well and writes nothing
+            drawing.wait()
+    wav = tmp_path / "a.wav"
+    with pytest.raises(UserError, match=r"^sh: WAV truncated$"):  # as FluidSynth on a full disk: exit 0
+        cleanup.run_child(["sh", "-c", f"printf RIFF > {wav}"],
+                          check=lambda done: None if wav.stat().st_size > 44 else "WAV truncated")

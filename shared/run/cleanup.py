@@ -1,9 +1,9 @@
-"""What one run must undo when it stops early: its temporary files, the folders it created, its children.
+"""What one run must undo when it stops early: its temporary files, the folders it created, its children, its locks.
 
 :func:`shared.run.cli.run` calls :func:`reset` when a run starts and :func:`clean_up` when it ends. The other
 shared modules register what they create here: :func:`shared.run.io.atomic_path` and
 :class:`shared.run.outputs.OutputSet` their temporary paths, :func:`shared.run.io.ensure_output_dir` the folders
-it made, :mod:`shared.run.cleanup` the processes it started. The course wrote its files in place and
+it made, :func:`spawn` the processes it started, :func:`shared.run.lock.claim` the folders it locked. The course wrote its files in place and
 started no processes, so it had nothing to undo; a run that is interrupted here (Ctrl-C, SIGTERM) or
 stops on a :class:`~shared.run.UserError` leaves no temporary file, no empty folder it made and no
 child process behind.
@@ -16,11 +16,14 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
+
+from .signals import deferred
 
 _temp_paths: dict[Path, None] = {}  # insertion-ordered set
 _created_dirs: list[Path] = []
 _children: list[subprocess.Popen] = []
+_releases: list[Callable[[], None]] = []  # locks held for the whole run (shared.run.lock.claim), released last
 
 CHILD_GRACE_S = 2.0  # seconds a child gets to exit after SIGTERM before it is killed
 
@@ -30,6 +33,7 @@ def reset() -> None:
     _temp_paths.clear()
     _created_dirs.clear()
     _children.clear()
+    _releases.clear()
 
 
 def track_temp(path: str | os.PathLike) -> Path:
@@ -46,6 +50,11 @@ def untrack_temp(path: str | os.PathLike) -> None:
 def track_created_dirs(paths) -> None:
     """Record folders this run created (removed again at a failed run's end if still empty)."""
     _created_dirs.extend(Path(p) for p in paths)
+
+
+def at_end(release: Callable[[], None]) -> None:
+    """Call ``release`` when the run ends (after its children are stopped and its temporary files removed)."""
+    _releases.append(release)
 
 
 def track_child(process: subprocess.Popen) -> subprocess.Popen:
@@ -110,6 +119,8 @@ def clean_up(failed: bool) -> None:
     """End of a run: stop children and remove temporary paths; after a failure also the empty folders it made."""
     stop_children()
     remove_temp_paths()
+    while _releases:
+        _releases.pop()()
     if failed:
         discard_created_dirs()
     else:
@@ -126,15 +137,21 @@ def clean_up(failed: bool) -> None:
 
 
 def spawn(args: Sequence[str], **popen_kwargs) -> subprocess.Popen:
-    """``subprocess.Popen(args, **popen_kwargs)``, recorded for :func:`stop_children`."""
-    return track_child(subprocess.Popen(list(args), **popen_kwargs))
+    """``subprocess.Popen(args, **popen_kwargs)``, recorded for :func:`stop_children` before a signal can stop the run
+    (a signal that comes while the child starts waits until it is recorded)."""
+    with deferred(block=False):  # the child inherits no blocked signals: SIGTERM still stops it
+        return track_child(subprocess.Popen(list(args), **popen_kwargs))
 
 
 def run_child(args: Sequence[str], timeout: float | None = None, input: str | bytes | None = None,
-              capture_output: bool = True, text: bool = True, **popen_kwargs) -> subprocess.CompletedProcess:
+              capture_output: bool = True, text: bool = True,
+              check: Callable[[subprocess.CompletedProcess], str | None] | None = None,
+              **popen_kwargs) -> subprocess.CompletedProcess:
     """Like ``subprocess.run(args, capture_output=..., text=..., timeout=...)``; the child is recorded while it runs.
 
     On a timeout or any interruption the child is killed and reaped before the exception propagates.
+    ``check(result)``: what is wrong with the child's *output* (a file it wrote), or None -- a child that exits 0
+    having written a truncated file (FluidSynth on a full disk does) is one :class:`~shared.run.UserError` line.
     """
     if capture_output:
         popen_kwargs.setdefault("stdout", subprocess.PIPE)
@@ -151,4 +168,10 @@ def run_child(args: Sequence[str], timeout: float | None = None, input: str | by
     finally:
         if process.poll() is not None:
             untrack_child(process)
-    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+    result = subprocess.CompletedProcess(process.args, process.returncode, out, err)
+    problem = check(result) if check is not None else None
+    if problem:
+        from . import UserError
+
+        raise UserError(f"{Path(str(args[0])).name}: {problem}")
+    return result

@@ -6,7 +6,8 @@ from inside a library. Code raises :class:`shared.run.UserError` for anything a 
 
 * makes SIGTERM behave like Ctrl-C: one line ``error: interrupted``, exit status 130 (SIGINT) or 143
   (SIGTERM), instead of a traceback or an abrupt exit -15 (:mod:`shared.run.signals`);
-* turns an ``OSError`` of the environment (full disk, read-only or forbidden folder) into one line;
+* turns an ``OSError`` of the environment (full disk, read-only or forbidden folder) into one line, and a
+  closed stdout (``| head -1``) into a quiet exit 141, as a program stopped by SIGPIPE;
 * starts that ``error:`` line on a fresh line when a progress bar was drawing (:mod:`shared.run.console`);
 * on the way out -- however the run ends -- stops the child processes the run started, removes its
   temporary files and, after a failure, the output folders it created and left empty (:mod:`shared.run.cleanup`).
@@ -30,9 +31,10 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from . import UserError, cleanup, console, signals
-from .io import discard_created_dirs, forget_created_dirs, is_write_error, os_error_reason  # noqa: F401
+from .io import is_write_error, os_error_reason
 
 _depth = 0  # runs in progress in this process (nested: a command calling another command's main)
+BROKEN_PIPE_STATUS = 141  # 128 + SIGPIPE: what a shell reports for a program stopped by a closed pipe
 SEED_MAX = 2 ** 32 - 1  # = shared.seed.SEED_MAX (not imported: shared.seed imports numpy)
 
 
@@ -49,11 +51,28 @@ class ArgumentParser(argparse.ArgumentParser):
     def error(self, message):
         raise UserError(f"{message} (see --help)")
 
+    def parse_known_args(self, args=None, namespace=None):
+        """Parse; inside a run, an ``--out`` folder (``type=output_dir``) is locked at once (:func:`claim_outputs`)."""
+        namespace, extras = super().parse_known_args(args, namespace)
+        claim_outputs(getattr(namespace, a.dest, None) for a in self._actions if a.type is output_dir)
+        return namespace, extras
+
+
+def claim_outputs(folders) -> None:
+    """Inside a run, lock each output folder given (None: none) before the command prints anything: a second run
+    into a busy folder is one line at once, not after a preamble (:func:`shared.run.lock.claim`)."""
+    if _depth:
+        from .lock import claim
+
+        for folder in folders:
+            if folder is not None:
+                claim(folder)
+
 
 def run(main: Callable[[Sequence[str] | None], int | None], argv: Sequence[str] | None = None) -> int:
     """Call ``main(argv)`` and return its exit status; see the module docstring for what happens around it.
 
-    :class:`UserError` -> ``error: MESSAGE``, 2; Ctrl-C / SIGTERM -> ``error: interrupted``, 130 / 143;
+    :class:`UserError` -> ``error: MESSAGE``, 2; Ctrl-C / SIGTERM / SIGHUP -> ``error: interrupted``, 130 / 143 / 129;
     an environment ``OSError`` (``ENOSPC``, ``EROFS``, ``EACCES``, ...) -> ``error: REASON: PATH``, 2.
     """
     global _depth
@@ -73,10 +92,15 @@ def run(main: Callable[[Sequence[str] | None], int | None], argv: Sequence[str] 
                     signals.ignore()  # from here on nothing may cut the clean-up short
         except UserError as exc:
             failure = (2, str(exc))
-        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (signals.Interrupted)
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM / SIGHUP (signals.Interrupted)
             if not outermost:
                 raise  # stops the outer run too
             failure = (signals.exit_status(exc), "interrupted")
+        except BrokenPipeError:  # the reader of stdout went away (``| head -1``): stop quietly, as SIGPIPE would
+            if not outermost:
+                raise
+            _discard_stdout()
+            failure = (BROKEN_PIPE_STATUS, "")
         except OSError as exc:
             if not is_write_error(exc):
                 raise
@@ -87,7 +111,8 @@ def run(main: Callable[[Sequence[str] | None], int | None], argv: Sequence[str] 
         if failure is None:
             return code
         console.end_lines()
-        print(f"error: {failure[1]}", file=sys.stderr, flush=True)
+        if failure[1]:
+            print(f"error: {console.public(failure[1])}", file=sys.stderr, flush=True)
         return failure[0]
     finally:
         _depth -= 1
@@ -96,6 +121,16 @@ def run(main: Callable[[Sequence[str] | None], int | None], argv: Sequence[str] 
         console.untrack_streams(saved_streams)
         if outermost:
             signals.restore(previous)
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null: what is still buffered for a closed pipe goes nowhere, without another error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def run_module(module: str, function: str = "main", argv: Sequence[str] | None = None) -> int:
@@ -229,4 +264,6 @@ def parse_config(config: type, parser: argparse.ArgumentParser, argv: Sequence[s
                 needs = " or ".join(f"--{key.replace('_', '-')} {v}" for v in allowed)
                 raise UserError(f"{flag} applies only with {needs} (this run has --{key.replace('_', '-')} "
                                 f"{getattr(settings, key)})")
+    claim_outputs(getattr(settings, f.name) for f in dataclasses.fields(config)
+                  if f.metadata.get("type") is output_dir or f.metadata.get("lock"))
     return settings

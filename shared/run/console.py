@@ -14,9 +14,11 @@ The course printed with bare ``print``; nothing here changes what a run prints o
 """
 from __future__ import annotations
 
+import re
 import sys
 from typing import Any, Iterable
 
+_STAGING = re.compile(r"(?<![^\s/'\"(])\.staging-[^/\s'\"]*/")  # OutputSet's internal folder inside a path
 _LINE_LIMIT = 4096  # characters of an unfinished line followed; beyond that it counts as unfinished
 
 
@@ -123,6 +125,12 @@ def end_lines(close_bars: bool = True) -> None:
             stream.end_line()
 
 
+def public(text: str) -> str:
+    """``text`` with every path inside a run's staging folder shown as its final path (``out/.staging-ID/x`` ->
+    ``out/x``): messages name the files a user will see."""
+    return _STAGING.sub("", text)
+
+
 def say(quiet: bool, *lines: str) -> None:
     """Print ``lines`` on stdout (flushed) unless ``quiet``."""
     if quiet:
@@ -134,7 +142,7 @@ def say(quiet: bool, *lines: str) -> None:
 def note(line: str) -> None:
     """A ``note: ...`` line on stderr (printed even when quiet: something the user should know), on a fresh line."""
     end_lines(close_bars=False)
-    print(f"note: {line}", file=sys.stderr, flush=True)
+    print(f"note: {public(line)}", file=sys.stderr, flush=True)
 
 
 def progress(total: int | None = None, quiet: bool = False, **tqdm_kwargs):

@@ -10,7 +10,7 @@ function writes its file atomically, as every output here. :meth:`Drawing.wait` 
 for the child; a failure is one :class:`~shared.run.UserError` line naming the file. The child leaves with
 :func:`shared.run.cli.exit_now` once its last file is in place: the interpreter's teardown of matplotlib would keep the parent
 waiting about 0.3 s longer. If the parent stops early (an error, Ctrl-C) the child sees its stdin close and
-exits; it is also recorded for the signal clean-up (:func:`shared.run.io.spawn`).
+exits; it is also recorded for the signal clean-up (:func:`shared.run.cleanup.spawn`).
 
 When matplotlib is already imported (the tests, a second run in one process) or there is little to overlap,
 the caller asks for no background (:func:`worth_a_child`) and the same calls draw in the same process.
@@ -24,9 +24,8 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from shared.run.cleanup import untrack_child
 from shared.run import UserError
-from shared.run.io import spawn
+from shared.run.cleanup import spawn, untrack_child
 from shared.paths import REPO_ROOT, display_path
 
 _FAILED = "failed: "  # the child's line for a file it could not write: "failed: PATH<TAB>REASON"
@@ -89,6 +88,9 @@ class Drawing:
                     raise UserError(f"cannot draw {display_path(Path(path))}: {reason}")
                 reason = lines[-1] if lines else f"exit status {child.returncode}"
                 raise UserError(f"cannot draw {', '.join(display_path(p) for p in self._paths)}: {reason}")
+        for path in self._paths:  # exit status 0 is not enough: every file must be there
+            if not path.is_file() or path.stat().st_size == 0:
+                raise UserError(f"cannot draw {display_path(path)}: no file was written")
         return list(self._paths)
 
     def close(self) -> None:

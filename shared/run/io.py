@@ -7,7 +7,6 @@
   where the file should go) becomes one ``cannot write PATH: REASON`` line.
 * :func:`atomic_dir` -- the same for a folder of files that belong together (a checkpoint and its sidecar).
 * :func:`ensure_output_dir` -- create and check an output folder before any long work.
-* :func:`spawn` / :func:`run_child` -- child processes that an interrupted run stops (:mod:`shared.run.cleanup`).
 
 A whole run's outputs (several files, one run card) are made all-or-nothing by
 :class:`shared.run.outputs.OutputSet`, built on these. The course wrote every file in place.
@@ -25,7 +24,6 @@ from pathlib import Path
 from typing import Iterator
 
 from . import UserError, cleanup
-from .cleanup import run_child, spawn  # noqa: F401  (re-exported: shared.run.io.spawn / shared.run.io.run_child)
 from ..paths import display_path
 from .signals import deferred
 
@@ -36,7 +34,6 @@ os.umask(_UMASK)
 WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM,
                           errno.EIO, errno.EISDIR, errno.ENOTDIR, errno.ENAMETOOLONG})
 _ERRNO_IN_TEXT = re.compile(r"errno\s*=\s*(\d+)")  # h5py's OSError text: "... errno = 28, error message = ..."
-_created_dirs = cleanup._created_dirs  # kept for code that looked at it
 
 
 def os_errno(exc: OSError) -> int | None:
@@ -111,25 +108,11 @@ def ensure_output_dir(path: str | os.PathLike) -> Path:
         with tempfile.NamedTemporaryFile(dir=path, prefix=".write-test-"):
             pass
     except OSError as exc:
-        discard_created_dirs()
+        cleanup.discard_created_dirs()
         blocker = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
         reason = f"{display_path(blocker)} is a file, not a folder" if blocker is not None else os_error_reason(exc)
         raise UserError(f"cannot write to output folder {display_path(path)}: {reason}") from None
     return path
-
-
-def forget_created_dirs() -> None:
-    """Start a run with no folders recorded (called by :func:`shared.run.cli.run`)."""
-    cleanup.forget_created_dirs()
-
-
-def discard_created_dirs() -> None:
-    """Remove the folders :func:`ensure_output_dir` created that are still empty (deepest first).
-
-    :func:`shared.run.cli.run` calls this when a run stops on a :class:`UserError` or is interrupted, so a run
-    that fails after checking its output folder leaves nothing behind, not even an empty folder.
-    """
-    cleanup.discard_created_dirs()
 
 
 def check_output_target(path: str | os.PathLike) -> Path:
@@ -145,15 +128,30 @@ def check_output_target(path: str | os.PathLike) -> Path:
     return path
 
 
+def fsync_path(path: str | os.PathLike) -> None:
+    """Flush a file's (or a folder's entries') data to disk, so that a rename or a run card naming it never
+    outlives its contents in a power loss."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP):  # a file system that has nothing to flush
+            raise
+    finally:
+        os.close(fd)
+
+
 @contextlib.contextmanager
-def atomic_path(path: str | os.PathLike, shown: str | os.PathLike | None = None) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; move it into place only if the block succeeds.
+def atomic_path(path: str | os.PathLike, shown: str | os.PathLike | None = None, hold: bool = True) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; move it into place, flushed to disk, only if the block succeeds.
 
     Libraries that insist on writing to a filename (matplotlib, Keras, music21) write to
     the yielded path; on any exception the temporary file is removed and ``path`` is untouched.
     The temporary name keeps ``path``'s suffix, which some writers use to pick a format. An ``OSError``
     from writing (full disk, permissions, ...) becomes a :class:`UserError` naming ``shown`` (default
-    ``path``; an output set passes the final path of a file it stages).
+    ``path``; an output set passes the final path of a file it stages). ``hold``: Ctrl-C and SIGTERM wait
+    until the block ends (:func:`shared.run.signals.deferred`), so a signal is never lost inside the library
+    that saves (h5py) -- pass False for a long block (a download).
     """
     path = check_output_target(path)
     shown = path if shown is None else Path(shown)
@@ -167,15 +165,15 @@ def atomic_path(path: str | os.PathLike, shown: str | os.PathLike | None = None)
         os.close(fd)
         os.chmod(tmp_path, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs get the usual permissions
         try:
-            yield tmp_path
+            with deferred() if hold else contextlib.nullcontext():
+                yield tmp_path
+            fsync_path(tmp_path)
+            os.replace(tmp_path, path)
+            fsync_path(path.parent)
         except OSError as exc:
             if is_write_error(exc):
                 raise write_error(shown, exc) from None
             raise
-        try:
-            os.replace(tmp_path, path)
-        except OSError as exc:
-            raise write_error(shown, exc) from None
     finally:
         try:
             tmp_path.unlink(missing_ok=True)
@@ -195,8 +193,9 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
 def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
     """Yield an empty temporary folder beside ``path``; it replaces ``path`` (a folder) only if the block succeeds.
 
-    Everything written into it appears at ``path`` together or not at all. An existing folder at
-    ``path`` is moved aside, the new one renamed in, the old one removed (signals wait meanwhile).
+    Everything written into it appears at ``path`` together or not at all, flushed to disk. An existing folder at
+    ``path`` is moved aside, the new one renamed in, the old one removed. Signals wait during the block
+    and the renames (a checkpoint's save is never cut inside the library that writes it).
     """
     path = Path(path)
     if path.exists() and not path.is_dir():
@@ -210,7 +209,10 @@ def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
     try:
         os.chmod(tmp_path, 0o777 & ~_UMASK)
         try:
-            yield tmp_path
+            with deferred():
+                yield tmp_path
+            for entry in sorted(tmp_path.rglob("*"), reverse=True) + [tmp_path]:  # files, then their folders
+                fsync_path(entry)
         except OSError as exc:
             if is_write_error(exc):
                 raise write_error(path, exc) from None
@@ -221,6 +223,7 @@ def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
                 if path.exists():
                     os.rename(path, old)
                 os.rename(tmp_path, path)
+                fsync_path(path.parent)
         except OSError as exc:
             if old.exists() and not path.exists():
                 os.rename(old, path)

@@ -54,8 +54,14 @@ class FolderLock:
             if not _same_file(fd, self.path):  # the previous owner removed it as we opened it: try again
                 os.close(fd)
                 continue
-            os.ftruncate(fd, 0)
-            os.write(fd, f"{os.getpid()}\n".encode())
+            try:
+                os.ftruncate(fd, 0)
+                os.write(fd, f"{os.getpid()}\n".encode())
+            except OSError as exc:  # a full disk: no empty .lock left behind
+                os.unlink(self.path)
+                os.close(fd)
+                raise UserError(f"cannot lock {self.what} {display_path(self.folder)}: cannot write "
+                                f"{display_path(self.path)}: {exc.strerror or exc}") from None
             self._fd = fd
             return self
         raise UserError(f"cannot lock {self.what} {display_path(self.folder)}: it keeps changing")
@@ -76,6 +82,40 @@ class FolderLock:
 
     def __exit__(self, *exc) -> None:
         self.release()
+
+
+_claims: dict[Path, FolderLock] = {}  # folders locked for the whole run (claim), by resolved path
+
+
+def claim(folder: str | os.PathLike) -> FolderLock:
+    """Create and lock ``folder`` for the rest of the run, before anything is printed: a busy folder is one line at
+    once. The :class:`~shared.run.outputs.OutputSet` the run opens there later uses this lock; the run's end
+    (:func:`shared.run.cleanup.clean_up`) releases it, and removes the folder again if the run failed and left
+    it empty. Claiming a folder twice is one lock."""
+    from .cleanup import at_end
+    from .io import ensure_output_dir
+
+    key = Path(folder).resolve()
+    if key not in _claims:
+        made = not Path(folder).exists()
+        ensure_output_dir(folder)
+        _claims[key] = FolderLock(folder).acquire()
+        at_end(lambda: _release_claim(key, made))
+    return _claims[key]
+
+
+def _release_claim(key: Path, made: bool) -> None:
+    _claims.pop(key).release()
+    if made:  # a folder the run made and never wrote into (it chose another, or wrote nothing) goes again
+        try:
+            key.rmdir()
+        except OSError:
+            pass
+
+
+def claimed(folder: str | os.PathLike) -> FolderLock | None:
+    """The lock :func:`claim` holds on ``folder`` in this run, or None."""
+    return _claims.get(Path(folder).resolve())
 
 
 def _same_file(fd: int, path: Path) -> bool:

@@ -47,8 +47,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable, Iterator
 
 from . import UserError, cleanup
-from .io import atomic_path, check_output_target, ensure_output_dir, is_write_error, os_error_reason, sha256_file
-from .lock import LOCK_NAME, FolderLock
+from .io import (atomic_path, check_output_target, ensure_output_dir, fsync_path, is_write_error, os_error_reason,
+                 sha256_file)
+from .lock import LOCK_NAME, FolderLock, claimed
 from ..paths import display_path
 from .runcard import card_json, run_card
 from .signals import deferred
@@ -153,7 +154,8 @@ class OutputSet:
     # -- set-up ---------------------------------------------------------------------------------------
     def __enter__(self) -> "OutputSet":
         ensure_output_dir(self.out)
-        self._lock = FolderLock(self.out).acquire()
+        if claimed(self.out) is None:  # a folder the run claimed at its start stays locked until the run ends
+            self._lock = FolderLock(self.out).acquire()
         try:
             self._clear_stale()
             self.staging = cleanup.track_temp(tempfile.mkdtemp(dir=self.out, prefix=f"{STAGING_PREFIX}{self.run_id}-"))
@@ -213,9 +215,6 @@ class OutputSet:
         with self.atomic(name) as tmp:
             tmp.write_text(text, encoding="utf-8")
         return self.path(name)
-
-    def write_json(self, name: str | os.PathLike, data: Any) -> Path:
-        return self.write_text(name, json.dumps(data, indent=2, default=str) + "\n")
 
     def carry(self, name_or_path: str | os.PathLike) -> bool:
         """Keep a file of the previous run's set in this set (an input this run reads from its own folder).
@@ -297,6 +296,8 @@ class OutputSet:
                      for n, p in [(n, staging / n) for n in staged] + [(n, self.out / n) for n in carried]}
             extra: dict[str, Any] = {"run_id": self.run_id, "card": self.card_name,
                                      "files": dict(sorted(files.items()))}
+            for name in staged:  # on disk before the card names them (a power loss cannot leave it naming empty files)
+                fsync_path(staging / name)
             for store in self._stores:
                 store.finish()
             if self._stores:
@@ -328,8 +329,12 @@ class OutputSet:
                     if target.is_file() or target.is_symlink():
                         target.unlink()
                         _remove_empty_parents(target, self.out)
+                for folder in sorted({(self.out / name).parent for name in staged} | {self.out}, reverse=True):
+                    fsync_path(folder)  # the renames are on disk before the card
+                fsync_path(staging / _CARD_TMP)
                 os.replace(staging / _CARD_TMP, self.card_path)
                 journal.unlink()
+                fsync_path(self.out)
                 self.committed = True
                 self.files = {name: self.out / name for name in files}
         except OSError as exc:

@@ -1,26 +1,36 @@
-"""SIGINT and SIGTERM as Python exceptions, and a short window in which both wait.
+"""SIGINT, SIGTERM and SIGHUP as Python exceptions, and windows in which they wait.
 
+* :func:`early` (called by ``shared/__init__.py``, the first thing every command imports) makes the three
+  signals raise :class:`Interrupted` from the command's first import on, and an :class:`Interrupted` that no
+  run catches end the process with the one line ``error: interrupted`` -- never a traceback through an import.
 * :func:`install` / :func:`restore` (used by :func:`shared.run.cli.run`; :func:`handling` is the same as a
-  ``with`` block) make SIGTERM raise :class:`Interrupted`, a
+  ``with`` block) make SIGTERM and SIGHUP (a closed terminal or ssh session) raise :class:`Interrupted`, a
   ``KeyboardInterrupt`` subclass, exactly where Ctrl-C raises ``KeyboardInterrupt``: ``finally`` blocks,
   context managers and the run's clean-up all run, and the exit status is 128 + the signal number
-  (130 for SIGINT, 143 for SIGTERM). Without it, SIGTERM ends the process at once (exit -15), leaving
-  temporary files and child processes behind. A signal the parent shell set to "ignore" stays ignored.
-* :func:`deferred` holds both signals back for a few renames (the commit of an
-  :class:`shared.run.outputs.OutputSet`): the signal is masked with ``pthread_sigmask`` in this thread *and*
-  the Python-level handler only records it (TensorFlow's threads do not have the signal masked, and the
-  C-level handler may run in any of them), then it is raised once the block is over.
+  (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP). Without it, SIGTERM ends the process at once (exit -15),
+  leaving temporary files and child processes behind. A signal the parent shell set to "ignore" stays ignored.
+* :func:`deferred` holds the signals back through a save or a few renames (every atomic write, the commit of
+  an :class:`shared.run.outputs.OutputSet`, a child's start): the signal is masked with ``pthread_sigmask`` in
+  this thread *and* the Python-level handler only records it (TensorFlow's threads do not have the signal
+  masked, and the C-level handler may run in any of them), then it is raised once the block is over. No
+  exception can then land inside a library's C code (h5py), where it could be swallowed.
+* A ``KeyboardInterrupt`` that Python could only report as "Exception ignored in ..." (raised inside a
+  finalizer or a C callback) is sent again as its signal (:func:`early` sets ``sys.unraisablehook``), so it
+  is raised at the next line of Python instead of being lost.
 
 Python runs signal handlers in the main thread only; off the main thread these are no-ops.
 """
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
+import sys
 import threading
 from typing import Iterator
 
-SIGNALS = (signal.SIGINT, signal.SIGTERM)
+SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+PACKAGES = ("assignments", "tools", "shared", "bench", "tests")  # a process whose __main__ is in these is a command
 
 
 class Interrupted(KeyboardInterrupt):
@@ -32,8 +42,55 @@ class Interrupted(KeyboardInterrupt):
 
 
 def exit_status(exc: BaseException) -> int:
-    """128 + the signal number: 130 for Ctrl-C, 143 for SIGTERM."""
+    """128 + the signal number: 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP."""
     return 128 + int(getattr(exc, "signum", signal.SIGINT))
+
+
+def is_command() -> bool:
+    """True in a process started as one of the project's commands (``python -m PACKAGE...``, ``seqmodels-*``).
+
+    Not in pytest, a Jupyter kernel or a user's own script that imports the project: their signals stay theirs.
+    """
+    if sys.argv[:1] == ["-m"]:  # python -m PACKAGE.MODULE, while its packages are imported
+        return True
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    return (getattr(spec, "name", None) or "").split(".")[0] in PACKAGES \
+        or os.path.basename(sys.argv[0] if sys.argv else "").startswith("seqmodels-")
+
+
+def early() -> None:
+    """In a command (:func:`is_command`): the signals raise :class:`Interrupted` from now on, and an interrupt that
+    nothing catches ends the process with one line, exit 128 + the signal (see the module docstring)."""
+    if not (_main_thread() and is_command()):
+        return
+    for signum in SIGNALS:
+        if signal.getsignal(signum) in (signal.SIG_DFL, signal.default_int_handler):
+            signal.signal(signum, _raise)
+    sys.excepthook = _excepthook
+    sys.unraisablehook = _unraisable
+
+
+def _excepthook(kind, value, tb, _previous=sys.excepthook) -> None:
+    if not issubclass(kind, KeyboardInterrupt):
+        return _previous(kind, value, tb)
+    ignore()  # a second Ctrl-C must not interrupt this hook (Python would print a traceback of it)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    try:
+        os.write(2, b"error: interrupted\n")
+    except OSError:
+        pass
+    os._exit(exit_status(value))
+
+
+def _unraisable(unraisable, _previous=sys.unraisablehook) -> None:
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):  # lost inside a finalizer or C callback: send it again
+        signal.raise_signal(getattr(unraisable.exc_value, "signum", signal.SIGINT))
+        return
+    _previous(unraisable)
 
 
 def _raise(signum, frame):
@@ -45,7 +102,7 @@ def _main_thread() -> bool:
 
 
 def install() -> dict:
-    """Make SIGINT and SIGTERM raise :class:`Interrupted`; returns the previous handlers for :func:`restore`."""
+    """Make SIGINT, SIGTERM and SIGHUP raise :class:`Interrupted`; returns the previous handlers for :func:`restore`."""
     previous: dict = {}
     if not _main_thread():
         return previous
@@ -74,7 +131,7 @@ def handling() -> Iterator[None]:
 
 
 def ignore() -> None:
-    """Ignore SIGINT and SIGTERM from now on (a run's final clean-up must not be cut short by a second Ctrl-C).
+    """Ignore the signals from now on (a run's final clean-up must not be cut short by a second Ctrl-C).
 
     :func:`restore` puts the previous handlers back.
     """
@@ -84,15 +141,23 @@ def ignore() -> None:
 
 
 @contextlib.contextmanager
-def deferred() -> Iterator[None]:
-    """Hold SIGINT/SIGTERM back during the block; a signal that came meanwhile is raised right after it."""
+def deferred(block: bool = True) -> Iterator[None]:
+    """Hold the signals back during the block; a signal that came meanwhile is raised right after it.
+
+    ``block=False`` (starting a child): the signals are *unblocked* in this thread during the block, so the
+    child does not inherit a blocked mask (it could not be stopped with SIGTERM), and only recorded.
+    """
     if not _main_thread():
         yield
         return
     pending: list[int] = []
-    previous = {signum: signal.signal(signum, lambda n, f: pending.append(n)) for signum in SIGNALS}
+    previous: dict = {}
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
     try:
+        for signum in SIGNALS:  # a signal that fires half-way (from another thread) is raised, all put back
+            previous[signum] = signal.signal(signum, lambda n, f: pending.append(n))
+        if not block:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a masked signal arrives now, into `pending`

@@ -7,13 +7,13 @@ removed. An interrupted report (Ctrl-C, SIGTERM) leaves the previous page and ca
 """
 from __future__ import annotations
 
-import os
+import argparse
 import sys
 import time
 from pathlib import Path
 from typing import Sequence
 
-from shared.run.cli import ArgumentParser, bounded_int, output_dir, run
+from shared.run.cli import ArgumentParser, bounded_int, output_dir
 from shared.run import start
 from shared.run.console import note
 from shared.run import UserError
@@ -29,15 +29,14 @@ CARD = "report_run_card.json"
 PAGE = "index.html"
 
 
-def check_folder(folder: Path) -> Path:
-    """The folder to report on: it must exist, be a folder and be writable (one-line errors otherwise)."""
-    shown = display_path(folder)
+def runs_folder(text: str) -> Path:
+    """``--output DIR``: a folder that exists (a mistyped name is one line, not an empty page in a new folder).
+
+    The default, ``output/``, may be missing (after ``make clean``): the page is written there and lists what to run.
+    """
+    folder = output_dir(text)
     if not folder.exists():
-        raise UserError(f"output folder not found: {shown} (run {TARGETS} first, or give --output DIR)")
-    if not folder.is_dir():
-        raise UserError(f"--output must be a folder, but {shown} is a file")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise UserError(f"cannot write to output folder {shown}")
+        raise argparse.ArgumentTypeError(f"output folder not found: {display_path(folder)} (run {TARGETS} first)")
     return folder
 
 
@@ -46,8 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                             description="Build one static page, DIR/index.html, from the runs under DIR: the "
                                         "make compare scoreboard, the jazz solo, the dinosaur names, the "
                                         "Shakespeare poem and the checks of assignment 1.")
-    parser.add_argument("--output", type=output_dir, default=OUTPUT_DIR, metavar="DIR",
-                        help="folder holding the runs; the page is written there (default: output/)")
+    parser.add_argument("--output", type=runs_folder, default=OUTPUT_DIR, metavar="DIR",
+                        help="folder holding the runs; the page is written there (default: output/, made if missing)")
     parser.add_argument("--quiet", action="store_true", help="print only the page's path (and any warnings)")
     parser.add_argument("--screenshot", type=Path, metavar="PNG",
                         help="also open the page in headless Chromium and save the whole page, 1280 pixels wide, "
@@ -65,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if missing():
             raise UserError(f"--screenshot needs a browser: {missing()}")
     started = time.perf_counter()
-    root = check_folder(args.output)
+    root = args.output
     with OutputSet(root, command=COMMAND, card_name=CARD, settings={"output": str(root)}) as outputs:
         page = build_page(root, display_path(root) + "/")
         # atomic_path on the staging path (not outputs.write_text): the page gets the umask's permissions, not 0600
