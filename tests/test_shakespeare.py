@@ -383,3 +383,201 @@ def test_cli_bad_input_is_one_line_and_leaves_no_output(tmp_path, capsys):
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and err.startswith("error: ") and message in err, (name, err)
         assert not out.exists(), name  # every input is checked before the output folder is made
+
+
+# ---------------------------------------------------------------- damaged model, weights and checkpoint files
+
+def _course_h5(path, edit=None, n_x=38, n_a=4):
+    """A small file in the course's Keras 2.0.6 layout (model_weights/LAYER/LAYER/NAME:0, optimizer_weights)."""
+    rng = np.random.default_rng(0)
+    gates = 4 * n_a
+    layers = {"lstm_5": [("kernel", (n_x, gates)), ("recurrent_kernel", (n_a, gates)), ("bias", (gates,))],
+              "lstm_6": [("kernel", (n_a, gates)), ("recurrent_kernel", (n_a, gates)), ("bias", (gates,))],
+              "dense_3": [("kernel", (n_a, n_x)), ("bias", (n_x,))]}
+    shapes = []
+    with h5py.File(path, "w") as f:
+        for layer, weights in layers.items():
+            group = f.create_group(f"model_weights/{layer}")
+            group.attrs["weight_names"] = np.array([f"{layer}/{name}:0".encode() for name, _ in weights])
+            for name, shape in weights:
+                group[f"{layer}/{name}:0"] = rng.normal(0, 0.3, shape).astype(np.float32)
+                shapes.append(shape)
+        opt = f.create_group("optimizer_weights")
+        names = ["iterations:0"] + [f"Variable_{i}:0" for i in range(2 * len(shapes))]
+        opt.attrs["weight_names"] = np.array([n.encode() for n in names])
+        opt["iterations:0"] = np.float32(10)
+        for name, shape in zip(names[1:], shapes * 2):
+            opt[name] = np.full(shape, 1e-4, np.float32)
+        if edit is not None:
+            edit(f)
+    return path
+
+
+def _replace(key, value):
+    def edit(f):
+        del f[key]
+        f[key] = value
+    return edit
+
+
+def _names(key, names):
+    def edit(f):
+        f[key].attrs["weight_names"] = np.array([n.encode() for n in names])
+    return edit
+
+
+TRAIN = ["--train-epochs", "1", "--max-examples", "16", "--batch-size", "16"]
+DAMAGED_H5 = {  # name: (edit, extra options, what the line says)
+    "one weight array": (_names("model_weights/lstm_5", ["lstm_5/kernel:0"]), [], "layer lstm_5 holds arrays"),
+    "scalar weights": (_replace("model_weights/lstm_5/lstm_5/kernel:0", np.float32(1)), [], "shapes (), (4, 16)"),
+    "no weight names": (lambda f: f["model_weights/lstm_6"].attrs.__delitem__("weight_names"), [],
+                        "lstm_6 has no list of weight names"),
+    "a listed array missing": (lambda f: f.__delitem__("model_weights/dense_3/dense_3/bias:0"), [], "does not hold"),
+    "missing layer": (lambda f: f.__delitem__("model_weights/lstm_6"), [], "lstm_6"),
+    "wrong shape": (_replace("model_weights/lstm_6/lstm_6/bias:0", np.zeros(15, np.float32)), [], "expected"),
+    "strings": (_replace("model_weights/dense_3/dense_3/bias:0", np.array([b"x"] * 38)), [], "finite numbers"),
+    "NaN": (_replace("model_weights/dense_3/dense_3/bias:0", np.full(38, np.nan, np.float32)), [], "finite numbers"),
+    "Adam: no step count": (_names("optimizer_weights", []), TRAIN, "optimizer_weights is not Adam's"),
+    "Adam: step count a vector": (_replace("optimizer_weights/iterations:0", np.zeros(3, np.float32)), TRAIN,
+                                  "optimizer_weights is not Adam's"),
+    "Adam: negative step count": (_replace("optimizer_weights/iterations:0", np.float32(-5)), TRAIN, "is not Adam's"),
+    "Adam: a moment of the wrong shape": (_replace("optimizer_weights/Variable_0:0", np.zeros((3, 3), np.float32)),
+                                          TRAIN, "optimizer state has moments of shapes (3, 3)"),
+    "Adam: negative second moment": (_replace("optimizer_weights/Variable_12:0", np.full((38, 16), -1, np.float32)),
+                                     TRAIN, "negative second moment"),
+}
+
+
+DAMAGED_H5["another vocabulary"] = (None, [], "needs (None, 40, 38)")  # a whole file of 30 characters
+
+
+@pytest.mark.parametrize("case", ["undamaged", "undamaged, trained", *DAMAGED_H5])
+def test_damaged_course_h5_is_one_line_and_writes_nothing(case, tmp_path, capsys):
+    edit, extra, message = DAMAGED_H5.get(case, (None, TRAIN if "trained" in case else [], None))
+    path = _course_h5(tmp_path / "model.h5", edit, n_x=30 if case == "another vocabulary" else 38)
+    out = tmp_path / "out"
+    status = run(shakespeare.main, ["--model", str(path), "--length", "3", "--out", str(out), "--quiet", *extra])
+    err = capsys.readouterr().err
+    if message is None:  # the file the damaged ones are made from works
+        assert status == 0 and (out / "poem.txt").is_file(), err
+        return
+    assert status == 2 and err.count("\n") == 1 and err.startswith("error: "), err
+    assert message in err and "model.h5" in err, err
+    assert not out.exists()
+
+
+def _rehash(unit):
+    """A unit.json that lists the files as they now are (so the damage is in the state, not the checksums)."""
+    import hashlib
+
+    meta = json.loads((unit / "unit.json").read_text())
+    meta["files"] = {p.name: {"sha256": hashlib.sha256(p.read_bytes()).hexdigest(), "bytes": p.stat().st_size}
+                     for p in sorted(unit.iterdir()) if p.name != "unit.json"}
+    (unit / "unit.json").write_text(json.dumps(meta))
+
+
+@pytest.fixture(scope="module")
+def checkpoint(tmp_path_factory):
+    out = tmp_path_factory.mktemp("checkpoint")
+    assert run(shakespeare.main, ["--from-scratch", "--train-epochs", "1", "--max-examples", "32", "--n-a", "4",
+                                  "--batch-size", "32", "--length", "3", "--out", str(out), "--quiet"]) == 0
+    return out / "checkpoints" / "epoch-001"
+
+
+def _set(key, value):
+    return lambda meta: meta.__setitem__(key, value)
+
+
+DAMAGED_STATE = {  # name: (edit of model.json, what the line says)
+    "batch size 0": (_set("batch_size", 0), "'batch_size' must be a whole number from 1"),
+    "negative seed": (_set("seed", -1), "'seed' must be a whole number from 0 to 4294967295, not -1"),
+    "epoch a string": (_set("epoch", "1"), "'epoch' must be a whole number"),
+    "batch size a float": (_set("batch_size", 32.5), "'batch_size'"),
+    "a key missing": (lambda meta: meta.pop("n_examples"), "keys ['n_examples'] missing"),
+    "an unknown key": (_set("learning_rate", 1), "unknown keys ['learning_rate']"),
+    "vocabulary not a list": (_set("chars", "abc"), "'chars' must be a list"),
+    "losses not numbers": (_set("epoch_loss", ["x"]), "'epoch_loss' must be a list of finite numbers"),
+    "losses of other epochs": (_set("epoch_loss", []), "'epoch_loss' has 0 values for 1 epochs"),
+    "garbled RNG state": (lambda meta: meta["rng_state"].__setitem__("dropout_1", [[1, 2, 3]]),
+                          "random-generator states of shapes"),
+    "RNG state not a dict": (_set("rng_state", [1, 2]), "'rng_state' must map layer names"),
+    "RNG state of another layer": (lambda meta: meta["rng_state"].__setitem__("dense_9", [[1, 2]]),
+                                   "random-generator states"),
+    "model for another vocabulary": (_set("chars", list("abcdefghij")), "maps (None, 40, 38) to (None, 38)"),
+}
+
+
+@pytest.mark.parametrize("case", ["undamaged", *DAMAGED_STATE])
+def test_damaged_checkpoint_is_one_line_and_writes_nothing(case, checkpoint, tmp_path, capsys):
+    import shutil
+
+    unit = tmp_path / "epoch-001"
+    shutil.copytree(checkpoint, unit)
+    edit, message = DAMAGED_STATE.get(case, (None, None))
+    if edit is not None:
+        meta = json.loads((unit / "model.json").read_text())
+        edit(meta)
+        (unit / "model.json").write_text(json.dumps(meta))
+        _rehash(unit)
+    out = tmp_path / "out"
+    status = run(shakespeare.main, ["--resume", str(unit), "--train-epochs", "2", "--length", "3", "--out", str(out),
+                                    "--quiet"])
+    err = capsys.readouterr().err
+    if message is None:
+        assert status == 0 and (out / "checkpoints" / "epoch-002").is_dir(), err
+        return
+    assert status == 2 and err.count("\n") == 1 and err.startswith("error: ") and message in err, err
+    assert "epoch-001" in err and not out.exists()
+
+
+def _keras_file(path, build):
+    build().save(path)
+    return path
+
+
+def _flat():
+    inputs = keras.Input((40, 38))
+    return keras.Model(inputs, keras.layers.Dense(38, activation="softmax")(keras.layers.Flatten()(inputs)))
+
+
+def _lstm(units_out=38, activation="softmax"):
+    inputs = keras.Input((40, 38))
+    return keras.Model(inputs, keras.layers.Dense(units_out, activation=activation)(keras.layers.LSTM(4)(inputs)))
+
+
+@pytest.mark.parametrize("case,build,extra,message", [
+    ("input of rank 2", lambda: keras.Model(i := keras.Input((40,)), keras.layers.Dense(38)(i)), [], "maps (None, 40)"),
+    ("50 outputs", lambda: _lstm(50), [], "to (None, 50)"),
+    ("no softmax", lambda: _lstm(activation=None), [], "does not give a distribution"),
+    ("stateful on another architecture", _flat, ["--mode", "stateful"], "expected the course architecture"),
+])
+def test_keras_model_that_is_not_the_char_lm_is_one_line(case, build, extra, message, tmp_path, capsys):
+    path = _keras_file(tmp_path / "other.keras", build)
+    out = tmp_path / "out"
+    status = run(shakespeare.main, ["--model", str(path), "--length", "3", "--out", str(out), "--quiet", *extra])
+    err = capsys.readouterr().err
+    assert status == 2 and err.count("\n") == 1 and message in err and "other.keras" in err, err
+    assert not out.exists()
+
+
+def test_sigterm_during_a_checkpoint_save_is_not_lost(monkeypatch, tmp_path, capsys):
+    """Keras' saver wraps opening its HDF5 store in a bare ``except``: a SIGTERM landing there was swallowed."""
+    import os
+    import signal
+
+    from keras.src.saving import saving_lib
+
+    real, sent = saving_lib.is_memory_sufficient, []
+
+    def signal_inside_the_save(model):
+        if not sent:
+            sent.append(os.getpid())
+            os.kill(os.getpid(), signal.SIGTERM)  # raised inside Keras' try block, at the next bytecode
+        return real(model)
+
+    monkeypatch.setattr(saving_lib, "is_memory_sufficient", signal_inside_the_save)
+    out = tmp_path / "out"
+    status = run(shakespeare.main, ["--from-scratch", "--train-epochs", "1", "--max-examples", "32", "--n-a", "4",
+                                    "--batch-size", "32", "--length", "3", "--out", str(out), "--quiet"])
+    assert sent and status == 143 and capsys.readouterr().err == "error: interrupted\n"
+    assert not out.exists()  # the first checkpoint unit never appeared, and no set was committed

@@ -74,13 +74,49 @@ def compile_model(model: keras.Model, learning_rate: float = 0.001) -> keras.Mod
     return model
 
 
-def _course_weights(handle: h5py.File) -> dict[str, list[np.ndarray]]:
-    """``{course layer name: [arrays in Keras order]}`` from the file's ``model_weights`` group."""
+MAX_UNITS = 4096  # the largest n_x or n_a a file may declare (--n-a's bound): a damaged shape is refused, not built
+
+
+def _named_arrays(group, path: Path, where: str) -> list[np.ndarray]:
+    """The arrays a Keras 2 HDF5 group lists in its ``weight_names`` attribute, each a finite real array."""
+    names = group.attrs.get("weight_names") if isinstance(group, h5py.Group) else None
+    if names is None or np.ndim(names) != 1:
+        raise UserError(f"{path}: {where} has no list of weight names (not a Keras 2 HDF5 model)")
+    arrays = []
+    for name in (n.decode() if isinstance(n, bytes) else str(n) for n in names):
+        item = group.get(name)
+        if not isinstance(item, h5py.Dataset):
+            raise UserError(f"{path}: {where} lists {name!r}, which it does not hold")
+        array = np.asarray(item[()])
+        if array.dtype.kind not in "iuf" or not np.isfinite(array).all():
+            raise UserError(f"{path}: {where}/{name} is not an array of finite numbers ({array.dtype}, {array.shape})")
+        arrays.append(array)
+    return arrays
+
+
+def _shapes(shapes) -> str:
+    return ", ".join("(" + ", ".join(map(str, s)) + ("," if len(s) == 1 else "") + ")" for s in shapes) or "none"
+
+
+def _course_weights(handle: h5py.File, path: Path) -> dict[str, list[np.ndarray]]:
+    """``{course layer name: [arrays in Keras order]}`` from the file's ``model_weights`` group, shapes checked:
+    LSTM kernels (n_x, 4 n_a) and (n_a, 4 n_a), recurrent kernels (n_a, 4 n_a), biases (4 n_a,), Dense (n_a, n_x)."""
     group = handle["model_weights"]
-    weights = {}
-    for layer in (*LSTM_LAYERS, DENSE_LAYER):
-        names = [n.decode() if isinstance(n, bytes) else n for n in group[layer].attrs["weight_names"]]
-        weights[layer] = [np.asarray(group[layer][name]) for name in names]
+    weights = {layer: _named_arrays(group.get(layer), path, f"model_weights/{layer}")
+               for layer in (*LSTM_LAYERS, DENSE_LAYER)}
+    first = weights[LSTM_LAYERS[0]]
+    if len(first) == 3 and first[0].ndim == first[1].ndim == 2:
+        n_x, n_a, gates = first[0].shape[0], first[1].shape[0], 4 * first[1].shape[0]
+    else:  # no sizes to read: the message shows the pattern
+        n_x, n_a, gates = "n_x", "n_a", "4 n_a"
+    expected = {LSTM_LAYERS[0]: [(n_x, gates), (n_a, gates), (gates,)],
+                LSTM_LAYERS[1]: [(n_a, gates), (n_a, gates), (gates,)], DENSE_LAYER: [(n_a, n_x), (n_x,)]}
+    for layer, arrays in weights.items():
+        if [a.shape for a in arrays] != expected[layer]:
+            raise UserError(f"{path}: layer {layer} holds arrays of shapes {_shapes(a.shape for a in arrays)}, "
+                            f"expected {_shapes(expected[layer])}")
+    if not (1 <= n_x <= MAX_UNITS and 1 <= n_a <= MAX_UNITS):
+        raise UserError(f"{path}: {n_x} inputs and {n_a} units per LSTM; at most {MAX_UNITS} are read")
     return weights
 
 
@@ -92,46 +128,46 @@ def _open_course_file(path: str | os.PathLike) -> h5py.File:
         handle = h5py.File(path, "r")
     except OSError as exc:
         raise UserError(f"cannot read {path} as a Keras HDF5 model: {exc}") from None
-    if "model_weights" not in handle:
+    if not isinstance(handle.get("model_weights"), h5py.Group):
         handle.close()
         raise UserError(f"{path} is not a Keras HDF5 model file (no 'model_weights' group)")
     return handle
 
 
 def load_course_model(path: str | os.PathLike, config: ModelConfig = ModelConfig()) -> keras.Model:
-    """The course's pretrained Keras 2.0.6 model, rebuilt for Keras 3 with its weights copied in."""
+    """The course's pretrained Keras 2.0.6 model, rebuilt for Keras 3 with its weights copied in.
+
+    Every array is checked before the model is built: one :class:`UserError` line naming the file otherwise.
+    """
+    path = Path(path)
     with _open_course_file(path) as handle:
-        try:
-            weights = _course_weights(handle)
-        except KeyError as exc:
-            raise UserError(f"{path} does not hold the course's Shakespeare model (missing {exc})") from None
-    n_x = weights[LSTM_LAYERS[0]][0].shape[0]
-    n_a = weights[LSTM_LAYERS[0]][1].shape[0]
+        weights = _course_weights(handle, path)
+    n_x, n_a = weights[LSTM_LAYERS[0]][0].shape[0], weights[LSTM_LAYERS[0]][1].shape[0]
     model = build_model(ModelConfig(Tx=config.Tx, n_x=n_x, n_a=n_a, dropout=config.dropout,
                                     learning_rate=config.learning_rate))
     for course_name, arrays in weights.items():
-        layer = model.get_layer(LAYER_NAMES[course_name])
-        expected = [tuple(w.shape) for w in layer.weights]
-        if [a.shape for a in arrays] != expected:
-            raise UserError(f"{path}: layer {course_name} has shapes {[a.shape for a in arrays]}, expected {expected}")
-        layer.set_weights(arrays)
+        model.get_layer(LAYER_NAMES[course_name]).set_weights(arrays)
     return model
 
 
 def course_adam_state(path: str | os.PathLike) -> tuple[int, list[np.ndarray], list[np.ndarray]]:
     """``(iterations, first moments, second moments)`` of the course file's Adam, in weight order.
 
-    Keras 2.0.6 stores ``[iterations] + ms + vs`` as ``iterations:0, Variable:0 .. Variable_15:0``.
+    Keras 2.0.6 stores ``[iterations] + ms + vs`` as ``iterations:0, Variable:0 .. Variable_15:0``. A step count
+    that is not a whole number >= 0, an odd number of moments or a negative second moment is one line.
     """
+    path = Path(path)
     with _open_course_file(path) as handle:
         if "optimizer_weights" not in handle:
             raise UserError(f"{path} has no optimizer state")
-        group = handle["optimizer_weights"]
-        names = [n.decode() if isinstance(n, bytes) else n for n in group.attrs["weight_names"]]
-        arrays = [np.asarray(group[name]) for name in names]
-    iterations, moments = arrays[0], arrays[1:]
+        arrays = _named_arrays(handle["optimizer_weights"], path, "optimizer_weights")
+    if not arrays or arrays[0].shape != () or arrays[0] < 0 or arrays[0] != int(arrays[0]) or len(arrays) % 2 == 0:
+        raise UserError(f"{path}: optimizer_weights is not Adam's [iterations] + first + second moments")
+    iterations, moments = int(arrays[0]), arrays[1:]
     half = len(moments) // 2
-    return int(iterations), moments[:half], moments[half:]
+    if any((v < 0).any() for v in moments[half:]):
+        raise UserError(f"{path}: optimizer_weights holds a negative second moment")
+    return iterations, moments[:half], moments[half:]
 
 
 def restore_course_optimizer(model: keras.Model, path: str | os.PathLike) -> int:
@@ -140,14 +176,26 @@ def restore_course_optimizer(model: keras.Model, path: str | os.PathLike) -> int
     optimizer = model.optimizer
     variables = model.trainable_variables
     optimizer.build(variables)
-    if len(ms) != len(variables):
-        raise UserError(f"{path}: optimizer state has {len(ms)} slots, the model has {len(variables)} weights")
+    shapes = [tuple(v.shape) for v in variables]
+    if [m.shape for m in ms] != shapes or [v.shape for v in vs] != shapes:
+        raise UserError(f"{path}: optimizer state has moments of shapes {_shapes(m.shape for m in ms)}, the "
+                        f"model's weights are {_shapes(shapes)}")
     for variable, m, v in zip(variables, ms, vs):
         index = optimizer._get_variable_index(variable)
         optimizer._momentums[index].assign(m)
         optimizer._velocities[index].assign(v)
     optimizer.iterations.assign(iterations)
     return iterations
+
+
+def read_chars(path: str | os.PathLike) -> list | None:
+    """The vocabulary saved beside a ``.keras`` model (its JSON sidecar); None for the course's file or no sidecar."""
+    from .. import keras_io
+
+    path = Path(path)
+    if path.suffix != ".keras" or not keras_io.sidecar(path).is_file():
+        return None
+    return keras_io.read_meta(path).get("chars")
 
 
 def load_any_model(path: str | os.PathLike) -> keras.Model:

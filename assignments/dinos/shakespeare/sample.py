@@ -23,6 +23,7 @@ import tensorflow as tf
 from tqdm import tqdm
 
 from shared import sampling
+from shared.run import UserError
 from shared.sampling import reweight
 
 from .config import MODES
@@ -76,7 +77,7 @@ def window_step(model: keras.Model):
 
 
 def stateful_step(model: keras.Model):
-    """``step(x, stepper)``: the first call primes the stepper with the prompt (the state), later ones feed ``x``."""
+    """``step(x, prompt)``: the first call primes the stepper with the prompt, later ones feed ``x``."""
     stepper = LstmStepper(model)
 
     def step(x, state):
@@ -87,15 +88,35 @@ def stateful_step(model: keras.Model):
     return step
 
 
-def generate(model: keras.Model, prompt: list[int], length: int, temperature: float,
-             rng: np.random.Generator, mode: str = "window", progress: bool = False) -> list[int]:
-    """``length`` new character indices following ``prompt`` (may be empty: the window is then all padding).
-
-    The protocol of :func:`shared.sampling.generate` with the course's draw; ``progress`` shows a transient tqdm
-    bar on stderr.
-    """
+def make_step(model: keras.Model, mode: str = "window"):
+    """The model's ``step(x, state) -> (probabilities, state)`` (:mod:`shared.sampling`); its first state is the
+    prompt's indices. ``ValueError`` for another mode, or (stateful) another architecture than the course's."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-    step = stateful_step(model) if mode == "stateful" else window_step(model)
-    bar = (lambda steps: tqdm(steps, desc="generating", unit="char", leave=False)) if progress else None
-    return sampling.generate(step, list(prompt), length, rng, temperature=temperature, progress=bar)
+    return stateful_step(model) if mode == "stateful" else window_step(model)
+
+
+def check_model(model: keras.Model, mode: str, prompt: list[int], n_x: int, source: str) -> None:
+    """One step of ``mode`` on ``prompt``: a :class:`UserError` naming ``source`` unless it gives a distribution over
+    ``n_x`` characters (a model without the final softmax, NaN weights, another architecture for ``stateful``)."""
+    try:
+        p, _ = make_step(model, mode)(None, list(prompt))
+        if np.shape(p) != (n_x,) or abs(float(np.sum(p)) - 1) > 1e-3:
+            raise ValueError(f"got {np.shape(p)} values summing to {float(np.sum(p)):.4g}")
+        reweight(p)  # finite, >= 0
+    except ValueError as exc:
+        raise UserError(f"model {source} does not give a distribution over the {n_x} characters: "
+                        f"{str(exc).splitlines()[0]}") from None
+
+
+def progress_bar(steps):
+    """A transient tqdm bar on stderr over the generated characters."""
+    return tqdm(steps, desc="generating", unit="char", leave=False)
+
+
+def generate(model: keras.Model, prompt: list[int], length: int, temperature: float,
+             rng: np.random.Generator, mode: str = "window", progress: bool = False) -> list[int]:
+    """``length`` new character indices following ``prompt`` (may be empty: the window is then all padding),
+    through :func:`shared.sampling.generate` with the course's draw; ``progress`` shows a transient bar."""
+    return sampling.generate(make_step(model, mode), list(prompt), length, rng, temperature=temperature,
+                             progress=progress_bar if progress else None)

@@ -20,18 +20,20 @@ Used by ``python -m assignments.dinos.shakespeare --train-epochs N [--resume out
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field
+import math
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from shared.run.checkpoints import CheckpointStore, verify_unit
 from shared.run import UserError
+from shared.run.checkpoints import CheckpointStore, verify_unit
 
 from .. import keras_io
 from . import model as _course_objects  # noqa: F401 -- registers course_hard_sigmoid before a checkpoint loads
+from .config import CHECKPOINT_MODEL as MODEL
 
 
 @dataclass
@@ -50,6 +52,47 @@ class TrainState:
     rng_state: dict[str, list[list[int]]] = field(default_factory=dict)  # layer -> its seed-generator states
 
 
+# what each field of a checkpoint's model.json may hold (the command's own option ranges)
+_WHOLE = {"epoch": (0, 10_000), "epochs": (0, 10_000), "seed": (0, 2 ** 32 - 1), "batch_size": (1, 1_000_000),
+          "n_examples": (1, 10_000_000)}
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _state_problem(meta: dict) -> str | None:
+    """What is wrong with a checkpoint's training state (None: every field present, of its type, in range)."""
+    names = [f.name for f in fields(TrainState)]
+    missing = [n for n in names if n not in meta]
+    if missing or set(meta) - set(names):
+        return f"keys {sorted(missing)} missing" if missing else f"unknown keys {sorted(set(meta) - set(names))}"
+    for name, (lo, hi) in _WHOLE.items():
+        if not (_is_int(meta[name]) and lo <= meta[name] <= hi):
+            return f"{name!r} must be a whole number from {lo} to {hi}, not {meta[name]!r}"
+    chars = meta["chars"]
+    if not (isinstance(chars, list) and chars and all(isinstance(c, str) and len(c) == 1 for c in chars)
+            and len(set(chars)) == len(chars)):
+        return "'chars' must be a list of distinct characters"
+    for name in ("epoch_loss", "batch_loss"):
+        if not (isinstance(meta[name], list) and all(_is_number(v) for v in meta[name])):
+            return f"{name!r} must be a list of finite numbers"
+    if len(meta["epoch_loss"]) != meta["epoch"]:
+        return f"'epoch_loss' has {len(meta['epoch_loss'])} values for {meta['epoch']} epochs"
+    if not isinstance(meta["start"], str):
+        return "'start' must be a string"
+    rng = meta["rng_state"]
+    if not (isinstance(rng, dict) and all(isinstance(states, list) and all(
+            isinstance(s, list) and all(_is_int(v) and -2 ** 63 <= v < 2 ** 63 for v in s) for s in states)
+            for states in rng.values())):
+        return "'rng_state' must map layer names to lists of 64-bit integer lists"
+    return None
+
+
 def _seed_states(model: keras.Model) -> dict[str, list]:
     return {layer.name: [v for v in layer.variables if v.path.endswith("seed_generator_state")]
             for layer in model.layers}
@@ -62,18 +105,22 @@ def get_rng_state(model: keras.Model) -> dict[str, list[list[int]]]:
 
 
 def set_rng_state(model: keras.Model, rng_state: dict[str, list[list[int]]]) -> None:
+    """Put back the states :func:`get_rng_state` took; ``ValueError`` unless they fit ``model``'s generators."""
+    expected = {name: [tuple(v.shape) for v in variables]
+                for name, variables in _seed_states(model).items() if variables}
+    got = {name: [np.shape(s) for s in states] for name, states in rng_state.items()}
+    if got != expected:
+        raise ValueError(f"random-generator states of shapes {got}, the model's are {expected}")
     for name, variables in _seed_states(model).items():
         for variable, value in zip(variables, rng_state.get(name, [])):
             variable.assign(np.asarray(value, dtype=variable.dtype))
 
 
 def save_checkpoint(model: keras.Model, path: str | os.PathLike, state: TrainState) -> Path:
-    """Model (with optimizer state) and its :class:`TrainState` (the sidecar JSON), each written atomically."""
+    """Model (with optimizer state) and its :class:`TrainState` (the sidecar JSON), each written atomically, with
+    SIGINT/SIGTERM held until each is written (Keras' saver has a bare ``except`` that would swallow them)."""
     state.rng_state = get_rng_state(model)
     return keras_io.save_model(model, path, asdict(state))
-
-
-MODEL = "model.keras"  # a checkpoint unit's model (its state: model.json beside it)
 
 
 def unit_of(checkpoint: str | os.PathLike) -> Path:
@@ -83,27 +130,36 @@ def unit_of(checkpoint: str | os.PathLike) -> Path:
 
 
 def read_state(checkpoint: str | os.PathLike) -> TrainState:
-    """The :class:`TrainState` of a checkpoint unit (one line if the unit is missing, incomplete or changed)."""
+    """The :class:`TrainState` of a checkpoint unit; one line if the unit is missing, incomplete or changed, or its
+    ``model.json`` lacks a field, has one of the wrong type or out of range."""
     unit = unit_of(checkpoint)
     if not unit.is_dir():
         raise UserError(f"checkpoint not found: {unit}")
     verify_unit(unit)
     path = unit / MODEL
     meta = keras_io.read_meta(path, "checkpoint")
-    try:
-        return TrainState(**meta)
-    except TypeError as exc:
-        raise UserError(f"cannot read training state {keras_io.sidecar(path)}: {exc}") from None
+    problem = _state_problem(meta)
+    if problem:
+        raise UserError(f"cannot use training state {keras_io.sidecar(path)}: {problem}")
+    return TrainState(**meta)
 
 
-def load_checkpoint(checkpoint: str | os.PathLike) -> tuple[keras.Model, TrainState]:
-    """A checkpoint unit written during :func:`train`, ready to continue training."""
+def load_checkpoint(checkpoint: str | os.PathLike, Tx: int = 40) -> tuple[keras.Model, TrainState]:
+    """A checkpoint unit written during :func:`train`, ready to continue training (its model checked against
+    its state: input ``(Tx, len(chars))``, output ``len(chars)``, optimizer, random-generator states)."""
     state = read_state(checkpoint)
     path = unit_of(checkpoint) / MODEL
     model = keras_io.load_model(path, "checkpoint")
+    n_x = len(state.chars)
+    if model.input_shape != (None, Tx, n_x) or model.output_shape != (None, n_x):
+        raise UserError(f"checkpoint {path} maps {model.input_shape} to {model.output_shape}; its state says "
+                        f"{(None, Tx, n_x)} to {(None, n_x)}")
     if model.optimizer is None:
         raise UserError(f"checkpoint {path} has no optimizer state")
-    set_rng_state(model, state.rng_state)
+    try:
+        set_rng_state(model, state.rng_state)
+    except ValueError as exc:
+        raise UserError(f"cannot use training state {keras_io.sidecar(path)}: {exc}") from None
     return model, state
 
 
