@@ -25,7 +25,7 @@ model against the fused one) and its generation latency.
 
 4. huge input: whole ``python -m assignments.jazz`` processes on a generated 200,000-note type-0 file (temporary
    folder): the whole piece as window (150,000 melody notes: stopped by the documented limit of 100,000 per
-   window, one line) and a 2,000-beat window (a complete run, 1 epoch), each with its peak memory (max RSS).
+   window, one line) and a 2,000-beat window (a complete run, 1 epoch), each with its peak memory (its own VmHWM).
 
 Results go to ``output/bench/jazz.json`` with the machine's description; a run of some parts keeps the other
 parts' last results in that file.
@@ -43,7 +43,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from bench.common import RESULTS_DIR, median, time_calls, write_results
+from bench.common import RESULTS_DIR, child_peak, median, time_calls, write_results
 from shared.run.cli import ArgumentParser, positive_int, run
 from shared.run import start
 from shared.run import UserError
@@ -203,26 +203,18 @@ def huge_midi(path: Path, n_notes: int = HUGE_NOTES, tpq: int = 96) -> Path:
 def huge_input() -> tuple[dict, list]:
     """Peak memory and wall time of whole ``python -m assignments.jazz`` processes on a 200,000-note file: the
     whole piece as window (stops at the documented limit of notes per window) and a 2,000-beat window (a run)."""
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", TF_ENABLE_ONEDNN_OPTS="0", PYTHONDONTWRITEBYTECODE="1")
     summary, rows = {}, []
     with tempfile.TemporaryDirectory(prefix="bench-jazz-huge-") as tmp:
         midi = huge_midi(Path(tmp) / "huge.mid")
         for label, extra in (("whole piece", []), ("window 0-2000", ["--window", "0", "2000"])):
             out = Path(tmp) / f"out-{len(summary)}"
-            start = time.perf_counter()
-            process = subprocess.Popen([*COMMAND, "--midi", str(midi), "--epochs", "1", "--ty", "8", "--no-wav",
-                                        *extra, "--out", str(out)], cwd=REPO_ROOT,
-                                       env=dict(env, JAZZ_CACHE_DIR=str(Path(tmp) / "cache")),
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            err = process.stderr.read().decode(errors="replace")
-            _, status, usage = os.wait4(process.pid, 0)
-            seconds = time.perf_counter() - start
-            code = os.waitstatus_to_exitcode(status)
-            summary[label] = {"seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+            code, peak, seconds, err = child_peak(
+                [*COMMAND, "--midi", str(midi), "--epochs", "1", "--ty", "8", "--no-wav", *extra, "--out", str(out)],
+                env=dict(os.environ, JAZZ_CACHE_DIR=str(Path(tmp) / "cache")))
+            summary[label] = {"seconds": round(seconds, 2), "peak_rss_mb": round(peak, 1),
                               "status": code, "error": err.strip().splitlines()[-1:] if code else [],
                               "wrote_files": out.exists()}
-            rows.append([f"{HUGE_NOTES:,}-note MIDI, {label}: exit {code}", f"{seconds:.2f} s",
-                         f"{usage.ru_maxrss / 1024:.0f} MB", ""])
+            rows.append([f"{HUGE_NOTES:,}-note MIDI, {label}: exit {code}", f"{seconds:.2f} s", f"{peak:.0f} MB", ""])
     return {"huge_input": {"notes": HUGE_NOTES, **summary}}, rows
 
 
@@ -276,7 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             results.update(summary)
             rows += generation_rows
     if "huge" in parts:
-        print(f"whole process on a {HUGE_NOTES:,}-note MIDI file (peak memory: the process's max RSS)", flush=True)
+        print(f"whole process on a {HUGE_NOTES:,}-note MIDI file (peak memory: the process's own VmHWM, in MiB)", flush=True)
         summary, huge_rows = huge_input()
         results.update(summary)
         rows += huge_rows

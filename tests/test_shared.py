@@ -122,11 +122,15 @@ def test_argparse_types_reject_out_of_range():
             parse(text)
 
 
-@pytest.mark.parametrize("content,message", [(None, "not found"), (b"  \n", "is empty"),
-                                             (b"caf\xe9\n", "not UTF-8")])
+@pytest.mark.parametrize("content,message", [
+    (None, r"^names file not found: .*names\.txt$"),  # a user's file: no hint to fetch the course data
+    (b"  \n", "is empty"), ("folder", "is a folder, not a file"),
+    (b"ok\ncaf\xe9\n", r"not UTF-8 text: .*names\.txt \(byte 0xe9 at offset 6, line 2\); save it as UTF-8$")])
 def test_read_text_errors(tmp_path, content, message):
     path = tmp_path / "names.txt"
-    if content is not None:
+    if content == "folder":
+        path.mkdir()
+    elif content is not None:
         path.write_bytes(content)
     with pytest.raises(UserError, match=message):
         io.read_text(path, "names file")

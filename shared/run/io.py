@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import UserError, cleanup
-from ..paths import display_path
+from ..paths import DATA_DIR, display_path
 from .signals import deferred
 
 _UMASK = os.umask(0)
@@ -75,22 +75,28 @@ def sha256_file(path: str | os.PathLike) -> str:
 
 
 def read_text(path: str | os.PathLike, what: str = "file") -> str:
-    """Read a UTF-8 text file, raising :class:`UserError` if it is missing, empty, unreadable or not UTF-8."""
+    """A UTF-8 text file's text, or one :class:`UserError` line naming the file and what is wrong: missing (with how
+    to fetch it, for a course file in ``data/``), a folder, unreadable, empty (or blank), not UTF-8 (which byte,
+    where). Every command reads its text inputs through here."""
     path = Path(path)
+    shown = display_path(path)
     if not path.is_file():
         if path.is_dir():
-            raise UserError(f"{what} is a folder, not a file: {path}")
-        raise UserError(f"{what} not found: {path} (run 'make data' to fetch the course data)")
+            raise UserError(f"{what} is a folder, not a file: {shown}")
+        course = path.parent.resolve() == DATA_DIR.resolve()
+        raise UserError(f"{what} not found: {shown}" + (" (run 'make data' to fetch the course data)" if course else ""))
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise UserError(f"cannot read {what} {path}: {os_error_reason(exc)}") from None
+        raise UserError(f"cannot read {what} {shown}: {os_error_reason(exc)}") from None
     if not raw.strip():
-        raise UserError(f"{what} is empty: {path}")
+        raise UserError(f"{what} is empty: {shown}")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise UserError(f"{what} is not UTF-8 text: {path} (byte {exc.start})") from None
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise UserError(f"{what} is not UTF-8 text: {shown} (byte 0x{raw[exc.start]:02x} at offset {exc.start}, "
+                        f"line {line}); save it as UTF-8") from None
 
 
 def ensure_output_dir(path: str | os.PathLike) -> Path:

@@ -5,6 +5,8 @@ section and the contents, and a folder whose files are not all its run card's se
 """
 from __future__ import annotations
 
+import shared  # noqa: F401 -- first (shared/__init__.py): a Ctrl-C while this package imports is one quiet line
+
 import datetime as _dt
 from dataclasses import dataclass
 from pathlib import Path
