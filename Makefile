@@ -11,7 +11,7 @@ export TF_ENABLE_ONEDNN_OPTS ?= 0
 export PYTHONDONTWRITEBYTECODE = 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup venv data system-deps test rnn compare report dinos shakespeare jazz bench bench-rnn bench-dinos bench-shakespeare bench-jazz bench-jazz-files clean
+.PHONY: help setup venv data system-deps test rnn compare report notebooks lab dinos shakespeare jazz bench bench-rnn bench-dinos bench-shakespeare bench-jazz bench-jazz-files clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -53,6 +53,14 @@ compare: venv data ## every published course value, all three assignments: expec
 
 report: venv ## one page from the runs under output/: sound, pictures, numbers -> output/index.html
 	$(PY) -m tools.report
+
+notebooks: venv data ## run the three course notebooks top to bottom -> output/notebooks/*.html
+	$(PY) notebooks/run.py --html output/notebooks
+
+JUPYTERLAB := jupyterlab==4.6.6
+lab: venv data ## open the notebooks in JupyterLab (installs jupyterlab 4.6.6 into .venv the first time, an extra)
+	@$(PY) -c "import jupyterlab" 2>/dev/null || $(VENV)/bin/pip install --quiet --disable-pip-version-check $(JUPYTERLAB)
+	$(VENV)/bin/jupyter lab notebooks/
 
 dinos: venv data ## assignment 2: train the course's dinosaur-name RNN (22001 iterations) -> output/dinos/
 	$(PY) -m assignments.dinos
