@@ -19,7 +19,7 @@
    pages of the process it was forked from, and by then this one has imported TensorFlow (hundreds of MiB).
 
     python -m bench.bench_dinos [--iterations 22001] [--process-repeats 3] [--repeats 2] [--epochs 10]
-                                [--cells simple_rnn,gru,lstm] [--skip-process] [--skip-speed] [--skip-quality]
+                                [--cells default,simple_rnn,gru,lstm] [--skip-process] [--skip-speed] [--skip-quality]
                                 [--skip-names] [--names-iterations N] [--skip-memory] [--memory-mb 50]
 
 Results: a table on stdout and ``output/bench/dinos.json``.
@@ -155,22 +155,33 @@ def quality(data, iterations: int, epochs: int, cells: Sequence[str], seed: int)
     target = rows["numpy course RNN (fast path)"]["held_out_bpc"]
     if cells:
         from assignments.dinos import keras_model as km
+        from assignments.dinos.config import DinosConfig
+
+        d = DinosConfig(model="keras")
         for cell in cells:
-            result = km.train(enc_train, enc_held, n_a=50, cell=cell, epochs=epochs, batch_size=32,
-                              learning_rate=0.01, clipnorm=5.0, seed=seed, verbose=0)
+            if cell == "default":  # the command's --model keras defaults: early stopping, the best epoch kept
+                settings = dict(n_a=d.n_a, cell=d.cell, layers=d.layers, embedding=d.embedding, dropout=d.dropout,
+                                epochs=d.epochs, patience=d.patience, batch_size=d.batch_size,
+                                learning_rate=d.learning_rate, clipnorm=d.clipnorm)
+                setting = (f"{d.cell} {d.layers}x{d.n_a}, embedding {d.embedding}, dropout {d.dropout:g}, batch "
+                           f"{d.batch_size}, Adam {d.learning_rate:g}, patience {d.patience}")
+            else:  # the course's size: one layer of 50, one-hot, a fixed number of epochs
+                settings = dict(n_a=50, cell=cell, epochs=epochs, batch_size=32, learning_rate=0.01, clipnorm=5.0)
+                setting = f"{epochs} epochs, batch 32, Adam 0.01, clipnorm 5, n_a 50"
+            result = km.train(enc_train, enc_held, seed=seed, **settings)
             beat = next((i for i, v in enumerate(result.held_out_bpc) if v < target), None)
-            best = int(np.argmin(result.held_out_bpc))
-            rows[f"keras {cell}"] = {
-                "held_out_bpc": result.held_out_bpc[-1], "best_held_out_bpc": result.held_out_bpc[best],
-                "best_epoch": best + 1, "train_bpc": bits_per_char(km.log_probs_keras(result.model, enc_train), enc_train),
+            label = "keras defaults" if cell == "default" else f"keras {cell}"
+            rows[label] = {
+                "held_out_bpc": result.best_bpc, "best_epoch": result.best_epoch,
+                "epochs_run": result.epochs[-1],
+                "train_bpc": bits_per_char(km.log_probs_keras(result.model, enc_train), enc_train),
                 "wall_s": result.wall_time, "per_epoch_held_out_bpc": result.held_out_bpc,
                 "per_epoch_seconds": result.seconds,
                 "beats_numpy_at_epoch": None if beat is None else beat + 1,
                 "seconds_to_beat_numpy": None if beat is None else result.seconds[beat],
-                "parameters": int(result.model.count_params()),
-                "setting": f"{epochs} epochs, batch 32, Adam 0.01, clipnorm 5, n_a 50"}
-            print(f"  keras {cell}: held-out {result.held_out_bpc[-1]:.4f} bits/char, {result.wall_time:.1f} s",
-                  flush=True)
+                "parameters": int(result.model.count_params()), "setting": setting}
+            print(f"  {label}: held-out {result.best_bpc:.4f} bits/char (epoch {result.best_epoch}), "
+                  f"{result.wall_time:.1f} s", flush=True)
     return {"n_train": len(train), "n_held_out": len(held), "numpy_iterations": iterations, "models": rows}
 
 
@@ -194,7 +205,8 @@ def names_speed(iterations: int, repeats: int, n_names: int = 32_032) -> dict:
     average), so the figure is also given per character (a step's fixed cost weighs more on short names).
     """
     from assignments.dinos import fast
-    from assignments.dinos.data import load_names, parse_names
+    from assignments.dinos.data import load_names
+    from assignments.dinos.names import parse_names
 
     sets = {"dinos.txt": load_names(DATA_DIR / "dinos.txt"),
             f"{n_names} generated names": parse_names("\n".join(syllable_names(n_names)) + "\n", "generated")}
@@ -266,7 +278,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = ArgumentParser(prog="python -m bench.bench_dinos", description=__doc__.split("\n\n")[0])
     parser.add_argument("--iterations", type=positive_int, default=22001, help="numpy iterations (course: 22001)")
     parser.add_argument("--epochs", type=positive_int, default=10, help="Keras epochs")
-    parser.add_argument("--cells", default="simple_rnn,gru,lstm", help="Keras cells, comma-separated ('' for none)")
+    parser.add_argument("--cells", default="default,simple_rnn,gru,lstm",
+                        help="Keras models, comma-separated: 'default' (the command's --model keras defaults) and "
+                             "cells at the course's size ('' for none)")
     parser.add_argument("--seed", type=non_negative_int, default=0, help="Keras seed")
     parser.add_argument("--process-repeats", type=positive_int, default=3,
                         help="alternating whole-process runs of each command (medians count)")

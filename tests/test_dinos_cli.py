@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from assignments.dinos.__main__ import build_parser, main
-from assignments.dinos.data import parse_names
+from assignments.dinos.names import parse_names
 from shared.run.cli import run
 from shared.run import UserError
 
@@ -30,7 +30,7 @@ def test_numpy_run_writes_every_output(tmp_path, capsys, data_dir):
     assert sorted(params.files) == ["Waa", "Wax", "Wya", "b", "by", "chars"] and params["Wax"].shape == (50, 27)
     assert list(params["chars"]) == ["\n"] + [chr(c) for c in range(ord("a"), ord("z") + 1)]  # the vocabulary
     lines = (tmp_path / "names.txt").read_text().splitlines()
-    assert len(lines) == 2 + 6 and all(line.endswith(("real dinosaur", "new")) for line in lines[2:])
+    assert len(lines) == 2 + 6 and all(line.endswith(("real dinosaur", "new", "empty")) for line in lines[2:])
     checkpoints = json.loads((tmp_path / "checkpoints.json").read_text())
     assert [c["iteration"] for c in checkpoints["checkpoints"]] == [0, 100, 200]
     first = checkpoints["checkpoints"][0]
@@ -65,7 +65,7 @@ def test_seed_changes_the_run_and_quiet_prints_only_the_summary(tmp_path, capsys
 
 
 def test_keras_run(tmp_path, capsys):
-    argv = ["--model", "keras", "--cell", "simple_rnn", "--epochs", "1", "--n-a", "8", "--samples", "4",
+    argv = ["--model", "keras", "--cell", "simple_rnn", "--layers", "1", "--epochs", "1", "--n-a", "8", "--samples", "4",
             "--out", str(tmp_path), "--quiet"]
     assert run(main, argv) == 0
     for name in ("keras_model.keras", "keras_parameters.npz", "keras_names.txt", "keras_loss.png",
@@ -77,7 +77,7 @@ def test_keras_run(tmp_path, capsys):
     assert len(card["results"]["per_epoch"]["held_out_bits_per_char"]) == 1
     assert card["results"]["n_held_out"] == 152
     names = (tmp_path / "keras_names.txt").read_text().splitlines()
-    assert len(names) == 6 and all(l.endswith(("in train", "in held-out", "new")) for l in names[2:])  # noqa: E741
+    assert len(names) == 6 and all(l.endswith(("in train", "in held-out", "new", "empty")) for l in names[2:])  # noqa: E741
 
 
 def test_help_explains_each_option(capsys):
@@ -141,16 +141,62 @@ def test_parse_names_mapping():
 
 def test_the_loss_curve_child_draws_the_png_or_says_why_not(tmp_path):
     """The background plotter (a child that imports matplotlib while the parent trains) and its failure line."""
-    from assignments.dinos.plot import CurvePlotter
+    from shared.plotting import plot_curves
+    from shared.run.drawing import Drawing
 
     curves = {"smoothed loss": ([0, 1, 2], [23.0, 22.5, 22.4])}
-    with CurvePlotter(background=True) as plotter:
-        assert plotter._child is not None
-        path = plotter.plot(tmp_path / "loss.png", curves, "title", "iteration", "loss")
+    with Drawing(background=True) as drawing:
+        assert drawing._child is not None
+        drawing.draw(plot_curves, tmp_path / "loss.png", curves, "title", "iteration", "loss")
+        [path] = drawing.wait()
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and not list(tmp_path.glob(".*"))
     (tmp_path / "a_file").write_text("x")
-    with CurvePlotter(background=True) as plotter, pytest.raises(UserError, match="cannot draw .*loss.png"):
-        plotter.plot(tmp_path / "a_file" / "loss.png", curves, "title", "iteration", "loss")
-    with CurvePlotter(background=True) as plotter:  # never given a curve (a run that stopped): the child stops
-        child = plotter._child
+    with Drawing(background=True) as drawing, pytest.raises(UserError, match="cannot draw .*loss.png"):
+        drawing.draw(plot_curves, tmp_path / "a_file" / "loss.png", curves, "title", "iteration", "loss")
+        drawing.wait()
+    with Drawing(background=True) as drawing:  # never given a curve (a run that stopped): the child stops
+        child = drawing._child
     assert child.returncode is not None and sorted(p.name for p in tmp_path.iterdir()) == ["a_file", "loss.png"]
+
+
+def test_load_samples_from_a_saved_model_without_training(tmp_path, capsys):
+    """--load: a numpy parameters.npz and a Keras .keras (safe mode) give the same names as the run that saved them."""
+    numpy_out, keras_out = tmp_path / "numpy", tmp_path / "keras"
+    assert run(main, numpy_args(numpy_out) + ["--samples", "6"]) == 0
+    assert run(main, ["--model", "keras", "--epochs", "2", "--n-a", "8", "--layers", "1", "--embedding", "4",
+                      "--samples", "6", "--quiet", "--out", str(keras_out)]) == 0
+    capsys.readouterr()
+    for model, saved, names in (("numpy", numpy_out / "parameters.npz", numpy_out / "names.txt"),
+                                ("keras", keras_out / "keras_model.keras", keras_out / "keras_names.txt")):
+        out = tmp_path / f"loaded-{model}"
+        assert run(main, ["--model", model, "--load", str(saved), "--samples", "6", "--out", str(out)]) == 0
+        printed = capsys.readouterr().out
+        assert "Iteration" not in printed and "epoch 1:" not in printed and "epochs=" not in printed  # no training
+        trained = (names).read_text().splitlines()[2:]
+        assert (out / "sampled_names.txt").read_text().splitlines()[2:] == trained
+        assert json.loads((out / "sampled_run_card.json").read_text())["results"]["model_file"] == str(saved)
+        assert run(main, ["--model", model, "--load", str(saved), "--samples", "6", "--temperature", "0.5",
+                          "--top-k", "3", "--seed", "7", "--out", str(out)]) == 0
+        assert (out / "sampled_names.txt").read_text().splitlines()[2:] != trained
+    damaged = tmp_path / "damaged.npz"
+    np.savez(damaged, Wax=np.zeros((3, 27)), chars=np.array(list("ab")))
+    _bad(tmp_path, capsys, ["--load", str(damaged)], "has no Waa, Wya, b, by (a parameters.npz")
+    _bad(tmp_path, capsys, ["--load", str(numpy_out / "parameters.npz"), "--model", "keras"], "loads a .keras file")
+    _bad(tmp_path, capsys, ["--load", str(keras_out / "keras_model.keras")], "(add --model keras)")
+    _bad(tmp_path, capsys, ["--load", str(tmp_path / "nope.npz")], "model not found")
+
+
+def test_options_of_the_other_model_and_seeds_past_the_course_seeds_are_refused(tmp_path, capsys):
+    _bad(tmp_path, capsys, ["--epochs", "5"], "--epochs applies only with --model keras")
+    _bad(tmp_path, capsys, ["--model", "keras", "--iterations", "5"], "--iterations applies only with --model numpy")
+    _bad(tmp_path, capsys, ["--iteration", "5"], "unrecognized arguments: --iteration 5")
+    _bad(tmp_path, capsys, ["--seed", "4294967295"], "at most 4294967191")
+
+
+def test_a_users_file_has_its_own_output_folder(tmp_path):
+    from assignments.dinos.config import DinosConfig
+    from shared.paths import OUTPUT_DIR
+
+    assert DinosConfig().out == OUTPUT_DIR / "dinos"
+    assert DinosConfig(data=tmp_path / "cities.txt").out == OUTPUT_DIR / "dinos-cities"
+    assert DinosConfig(model="keras").n_a == 256 and DinosConfig().n_a == 50

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from assignments.dinos.__main__ import main
-from assignments.dinos.data import load_names, parse_alphabet, parse_names, split_names
+from assignments.dinos.data import load_names, split_names
+from assignments.dinos.names import parse_alphabet, parse_names
 from shared.run.cli import run
 from shared.run import UserError
 
@@ -80,33 +81,28 @@ def test_the_course_file_is_the_course_vocabulary(data_dir):
     assert data.course and data.vocab_size == 27 and data.codes.dtype == np.uint8
     assert data.summary() == "There are 19909 total characters and 27 unique characters in your data."
     assert (data.stats.names, data.stats.unique) == (1536, 1524)
-    # the compact store shuffles exactly as the course's list: the same draws, the same order
-    np.random.seed(0)
-    examples = list(data.names)
-    np.random.shuffle(examples)
-    shuffled = data.course_shuffle(0)
-    assert [shuffled[i] for i in range(len(shuffled))] == examples
+    # the compact store is a sequence of the course's names: data.split("\n") without the blank lines
+    course_names = [x.strip() for x in data.text.split("\n") if x.strip()]
+    assert list(data) == course_names and [data[i] for i in range(len(data))] == course_names
     train, held = split_names(data.names)
     assert len(train) + len(held) == 1524
 
 
-@pytest.mark.parametrize("limit", ["DECODED_NAMES_MAX", "DECODED_CHARS_MAX"])
-def test_a_big_file_is_decoded_one_name_at_a_time_in_the_same_order(data_dir, monkeypatch, limit):
-    from assignments.dinos import data as data_module
+def test_the_course_model_trains_the_same_on_the_store_and_on_the_list(data_dir):
+    """course.model takes the store as it takes the notebook's data.split("\\n"): the same shuffle, the same bits."""
+    from assignments.dinos import fast
 
     data = load_names(data_dir / "dinos.txt")
-    decoded_once = data.course_shuffle(3)
-    monkeypatch.setattr(data_module, limit, 1000)  # dinos.txt is over either limit now
-    one_at_a_time = data.course_shuffle(3)
-    assert decoded_once._names is not None and one_at_a_time._names is None
-    assert [one_at_a_time[i] for i in range(len(data))] == [decoded_once[i] for i in range(len(data))]
-    assert one_at_a_time[5] == data.name(int(one_at_a_time.order[5]))
+    quiet = dict(out=lambda *_: None, seed=3)
+    from_store, _ = fast.model(data, data.ix_to_char, data.char_to_ix, 1600, **quiet)
+    from_list, _ = fast.model(data.text.split("\n"), data.ix_to_char, data.char_to_ix, 1600, **quiet)
+    assert all(np.array_equal(from_store[k], from_list[k]) for k in from_list)
 
 
 def test_chunked_reading_of_a_long_file_matches_a_line_by_line_reading(monkeypatch):
-    from assignments.dinos import data as data_module
+    from assignments.dinos import names as names_module
 
-    monkeypatch.setattr(data_module, "_CHUNK", 7)  # many pieces: the boundaries must not matter
+    monkeypatch.setattr(names_module, "_CHUNK", 7)  # many pieces: the boundaries must not matter
     text = "".join(f"Name{i % 13}x{'é' * (i % 3)}\n" + ("\n" if i % 5 == 0 else "") for i in range(200))
     data = parse_names(text)
     expected = [line.strip().lower() for line in text.split("\n") if line.strip()]
@@ -130,21 +126,25 @@ def test_cli_run_on_an_own_file_uses_its_vocabulary_and_neutral_words(tmp_path, 
     assert params["Wya"].shape == (data.vocab_size, 50)
     lines = (out / "names.txt").read_text(encoding="utf-8").splitlines()
     assert "trained on pokemon.txt" in lines[0]
-    assert all(line.endswith(("in training data", "new")) for line in lines[2:]) and "dinosaur" not in "".join(lines)
+    assert all(line.endswith(("in training data", "new", "empty")) for line in lines[2:])
+    assert "dinosaur" not in "".join(lines)
     for line in lines[2:]:
-        name = line.rsplit("  ", 1)[0].strip().lower()
-        assert name == "(empty)" or set(name) <= set(data.chars)  # names from the file's own vocabulary
+        name, label = (part.strip() for part in line.rsplit("  ", 1))
+        assert (name == "(empty)") == (label == "empty")  # an empty name is never counted as new
+        assert name == "(empty)" or set(name.lower()) <= set(data.chars)  # names from the file's own vocabulary
+    empty = sum(line.endswith("empty") for line in lines[2:])
+    assert empty and f"empty {empty};" in lines[1]  # this tiny model draws some, counted apart
     card = json.loads((out / "run_card.json").read_text(encoding="utf-8"))
     assert card["results"]["data"]["vocab_size"] == data.vocab_size and card["results"]["data"]["duplicates"] == 1
     assert card["results"]["data"]["chars"] == data.chars and card["settings"]["data"].endswith("pokemon.txt")
 
 
 def test_plot_title_names_the_file(tmp_path, monkeypatch):
-    from assignments.dinos import plot
+    from shared.run.drawing import Drawing
 
     titles = []
-    monkeypatch.setattr(plot.CurvePlotter, "submit", lambda self, path, curves, title, *a: (
-        titles.append(title), setattr(self, "_path", path), path.write_bytes(b"png")))
+    monkeypatch.setattr(Drawing, "draw", lambda self, function, path, curves, title, *a: (
+        titles.append(title), path.write_bytes(b"png")))
     names = tmp_path / "cities.txt"
     names.write_text("Ouagadougou\nSão Paulo\nWien\n", encoding="utf-8")
     assert run(main, ["--data", str(names), "--iterations", "10", "--samples", "2", "--quiet",
@@ -165,7 +165,7 @@ def test_a_changed_course_file_is_refused_before_any_work(tmp_path, capsys, monk
     """The run verifies the course's dinos.txt against SHA256SUMS (here a copy of data/ with one byte changed)."""
     import functools
 
-    from assignments.dinos import app, data as data_module
+    from assignments.dinos import __main__ as app, data as data_module
     from shared.data import verify_course_file
 
     course = tmp_path / "data"
@@ -183,3 +183,15 @@ def test_a_changed_course_file_is_refused_before_any_work(tmp_path, capsys, monk
     own = tmp_path / "dinos.txt"  # the same bytes outside data/: the user's own file, not checked
     own.write_bytes(bytes(text))
     assert run(main, ["--data", str(own), "--iterations", "5", "--samples", "2", "--quiet", "--out", str(out)]) == 0
+
+
+def test_names_are_read_as_nfc_and_the_vocabulary_line_is_unambiguous():
+    """A decomposed 'é' (e + U+0301) is one character; 'İ' lower-cases to 'i' (not 'i' + U+0307); a space is '␣'."""
+    data = parse_names("Flabe\u0301be\u0301\nİstanbul\nMr. Mime\nFarfetch'd\n")
+    assert data.names == ("flabébé", "istanbul", "mr. mime", "farfetch'd")
+    assert "\u0301" not in data.chars and "\u0307" not in data.chars and data.stats.nfc
+    summary = data.reading_summary()
+    assert "vocabulary 20 characters: \\n ␣ ' . a-f h i l-n r-u é (␣ = space)" in summary
+    assert "normalised to Unicode NFC" in summary
+    assert not parse_names("Flabébé\n").stats.nfc  # already NFC: nothing said
+    assert parse_names("İstanbul\n", keep_case=True).names == ("İstanbul",)

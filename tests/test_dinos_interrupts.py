@@ -5,7 +5,7 @@ The command runs as ``python -m`` runs it (``runpy``, as ``__main__``) from a sm
 that pauses it at a point -- prints ``READY POINT`` and waits for a line on stdin or a signal; the commands hold
 no test code:
 
-- ``startup``: while ``assignments.dinos.app`` starts importing (numpy), inside ``shared.run.cli.run``;
+- ``startup``: while ``assignments.dinos.__main__`` starts importing numpy, inside ``shared.run.cli.run``;
 - ``training``: the numpy model at its second printed checkpoint;
 - ``checkpoint``: Shakespeare, between a checkpoint's ``model.keras`` and its ``model.json``;
 - ``staged``: every output staged, just before the commit;
@@ -33,7 +33,7 @@ STATUS = {"SIGINT": 130, "SIGTERM": 143}
 
 PAUSED = r"""
 MODULE = sys.argv[1]
-sys.meta_path.insert(0, PauseAtImport("assignments.dinos.app", "startup"))  # inside shared.run.cli.run
+sys.meta_path.insert(0, PauseAtImport("numpy", "startup"))  # inside shared.run.cli.run (the script imports numpy)
 if POINT != "startup":
     from shared.run import outputs
     commit = outputs.OutputSet.commit

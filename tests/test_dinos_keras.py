@@ -8,10 +8,10 @@ import keras
 import numpy as np
 import pytest
 
-from assignments.dinos import convert, course, fast
+from assignments.dinos import course, fast
 from assignments.dinos import keras_model as km
 from assignments.dinos.data import encode, load_names, split_names
-from assignments.dinos.sample import (adjust, bits_per_char, classify, decode, generate, log_probs_numpy,
+from assignments.dinos.sample import (bits_per_char, classify, decode, generate, log_probs_numpy,
                                       sample_numpy)
 
 NAMES = ["turiasaurus", "ornithomimus", "aardonyx", "zuul", "tyrannosaurus"]
@@ -39,8 +39,8 @@ def course_log_prob(params, name, char_to_ix):
 
 def test_converter_round_trip_is_exact(trained_numpy):
     model = km.build_model(50, "simple_rnn", dtype="float64")
-    convert.numpy_to_keras(trained_numpy, model)
-    back = convert.keras_to_numpy(model)
+    km.numpy_to_keras(trained_numpy, model)
+    back = km.keras_to_numpy(model)
     for key, value in trained_numpy.items():
         assert back[key].shape == value.shape
         assert np.array_equal(back[key], value), key
@@ -49,7 +49,7 @@ def test_converter_round_trip_is_exact(trained_numpy):
 
 def test_keras_simple_rnn_gives_the_course_log_probability(trained_numpy, dinos):
     model = km.build_model(50, "simple_rnn", dtype="float64")
-    convert.numpy_to_keras(trained_numpy, model)
+    km.numpy_to_keras(trained_numpy, model)
     encoded = [encode(n, dinos.char_to_ix) for n in NAMES]
     keras_lp = km.log_probs_keras(model, encoded)
     for name, lp in zip(NAMES, keras_lp):
@@ -63,7 +63,7 @@ def test_keras_weights_back_to_numpy_give_the_same_model(dinos):
     """A float32 Keras model (random init) converted to the course's dict scores names the same (float32 tol)."""
     keras.utils.set_random_seed(3)
     model = km.build_model(16, "simple_rnn")
-    params = convert.keras_to_numpy(model)
+    params = km.keras_to_numpy(model)
     encoded = [encode(n, dinos.char_to_ix) for n in NAMES]
     np.testing.assert_allclose(km.log_probs_keras(model, encoded), log_probs_numpy(params, encoded), atol=1e-4)
     assert params["Wax"].shape == (16, 27) and params["by"].shape == (27, 1)
@@ -72,9 +72,9 @@ def test_keras_weights_back_to_numpy_give_the_same_model(dinos):
 def test_converter_rejects_mismatches(trained_numpy):
     from shared.run import UserError
     with pytest.raises(UserError, match="do not fit"):
-        convert.numpy_to_keras(trained_numpy, km.build_model(8, "simple_rnn"))
-    with pytest.raises(UserError, match="only a SimpleRNN"):
-        convert.keras_to_numpy(km.build_model(8, "gru"))
+        km.numpy_to_keras(trained_numpy, km.build_model(8, "simple_rnn"))
+    with pytest.raises(UserError, match="only a one-layer one-hot SimpleRNN"):
+        km.keras_to_numpy(km.build_model(8, "gru"))
 
 
 def test_encode_batch_matches_the_course_inputs():
@@ -99,8 +99,7 @@ def tiny_training(dinos):
     train, held = split_names(dinos.names)
     enc_train = [encode(s, dinos.char_to_ix) for s in train[:300]]
     enc_held = [encode(s, dinos.char_to_ix) for s in held[:60]]
-    run = lambda: km.train(enc_train, enc_held, n_a=16, cell="gru", epochs=2, batch_size=64, seed=5,  # noqa: E731
-                           verbose=0)
+    run = lambda: km.train(enc_train, enc_held, n_a=16, cell="gru", epochs=2, batch_size=64, seed=5)  # noqa: E731
     return run(), run(), enc_held
 
 
@@ -148,17 +147,6 @@ def test_keras_step_matches_the_full_model(tiny_training):
         x_ix = np.array([name[t]]) if t < len(name) else None
 
 
-def test_adjust_temperature_and_top_k():
-    p = np.array([[0.5, 0.3, 0.2]])
-    np.testing.assert_allclose(adjust(p, 1.0), p)
-    sharp = adjust(p, 0.5)
-    np.testing.assert_allclose(sharp, p ** 2 / (p ** 2).sum())
-    top = adjust(p, 1.0, top_k=2)
-    np.testing.assert_allclose(top, [[0.625, 0.375, 0.0]])
-    with pytest.raises(ValueError):
-        adjust(p, 0.0)
-
-
 def test_numpy_sampling(trained_numpy, dinos):
     a = sample_numpy(trained_numpy, 50, np.random.default_rng(0), temperature=1.0)
     assert a == sample_numpy(trained_numpy, 50, np.random.default_rng(0), temperature=1.0)
@@ -188,3 +176,42 @@ def test_classify_and_bits_per_char():
     assert report.counts == {"in train": 2, "in held-out": 1, "new": 1} and report.unique == 3
     assert report.summary() == "4 names: in train 2, in held-out 1, new 1; 3 unique"
     assert bits_per_char(np.array([-np.log(27) * 3]), [[1, 2]]) == pytest.approx(math.log2(27))
+
+
+def test_early_stopping_keeps_the_best_epoch(dinos):
+    """On 40 names the model overfits: training stops `patience` epochs after the best held-out score, and the
+    model holds that epoch's weights (its held-out score is the best one, not the last one)."""
+    train, held = split_names(dinos.names)
+    enc_train = [encode(s, dinos.char_to_ix) for s in train[:40]]
+    enc_held = [encode(s, dinos.char_to_ix) for s in held[:40]]
+    result = km.train(enc_train, enc_held, n_a=32, cell="gru", embedding=8, epochs=60, patience=2, batch_size=8,
+                      learning_rate=0.03, seed=1)
+    scores = result.held_out_bpc
+    assert result.stopped == "patience" and result.best_epoch == int(np.argmin(scores)) + 1
+    assert len(scores) == result.best_epoch + 2 and min(scores) < scores[-1]
+    now = bits_per_char(km.log_probs_keras(result.model, enc_held), enc_held)
+    assert now == pytest.approx(result.best_bpc, abs=1e-6) and now < scores[-1] - 1e-4
+    budget = km.train(enc_train, enc_held, n_a=8, cell="gru", epochs=50, time_budget=1e-9, seed=1)
+    assert budget.stopped == "time budget" and budget.epochs == [1]
+
+
+def test_stacked_embedding_model_steps_like_the_full_model():
+    """Sampling steps every layer's cell; with an embedding, dropout and two LSTM layers it is still the model."""
+    model = km.build_model(12, "lstm", 27, layers=2, embedding=5, dropout=0.5)
+    name = [3, 1, 18]
+    x, _, _ = km.encode_batch([name], one_hot=False)
+    full = np.asarray(model(x, training=False))[0]
+    step, states = km.keras_step(model), km.initial_states(model, 1)
+    assert len(states) == 4  # h and c of two layers
+    x_ix = None
+    for t in range(len(name) + 1):
+        p, states = step(x_ix, states)
+        np.testing.assert_allclose(p[0], full[t], atol=1e-5)
+        x_ix = np.array([name[t]]) if t < len(name) else None
+
+
+def test_empty_names_are_never_new():
+    report = classify(["", "rex", "", "zuul"], ["zuul"], ["aa"])
+    assert report.labels == ("empty", "new", "empty", "in train")
+    assert report.counts == {"in train": 1, "in held-out": 0, "new": 1, "empty": 2}
+    assert classify(["rex"], []).counts == {"in train": 0, "new": 1}  # no empty: no "empty" count

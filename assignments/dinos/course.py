@@ -227,19 +227,15 @@ def model(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_nam
     ``history`` (if given) receives the smoothed loss after every iteration, ``checkpoints`` one dict per
     printed checkpoint (``iteration``, ``loss`` as printed, ``smoothed_loss``, ``names``), and
     ``progress(j)`` is called after every iteration (for a progress bar); ``out`` prints each line.
-    ``data_x`` may also be a :class:`assignments.dinos.data.DinoData` (a compact names file): the same
-    shuffle (the same draws of ``np.random.shuffle``), each name decoded when its turn comes.
+    ``data_x`` is any sequence of names: the course's ``data.split("\n")`` or a :class:`.names.NameStore`.
     """
     seeds = SeedPlan(seed)
     n_x, n_y = vocab_size, vocab_size
     parameters = initialize_parameters(n_a, n_x, n_y, seed=seeds.init)
     loss = get_initial_loss(vocab_size, dino_names)
-    if hasattr(data_x, "course_shuffle"):  # a compact names store (data.DinoData): the same order, one name at a time
-        examples = data_x.course_shuffle(seeds.shuffle)
-    else:
-        examples = [x.strip() for x in data_x]
-        np.random.seed(seeds.shuffle)
-        np.random.shuffle(examples)
+    examples = [x.strip() for x in data_x]
+    np.random.seed(seeds.shuffle)
+    np.random.shuffle(examples)
     a_prev = np.zeros((n_a, 1))  # (n_a, 1), carried across names
     last_dino_name = "abc"
     ix_newline = [char_to_ix["\n"]]

@@ -1,5 +1,8 @@
 """The course's training loop, bit for bit, without the one-hot arithmetic.
 
+Bit-identical to :func:`assignments.dinos.course.optimize` (every parameter after every step, ``np.array_equal``);
+proved by ``tests/test_dinos_course.py::test_course_structured_path_prints_the_same_and_is_bit_identical``.
+
 Every number this module produces is the same float64 the course code produces (the tests compare the
 trained parameters with ``np.array_equal``). The speed comes from doing fewer, larger numpy calls while
 keeping every operation whose rounding could differ exactly as the course does it:

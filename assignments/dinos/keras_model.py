@@ -1,29 +1,36 @@
-"""The dinosaur-name model in Keras: one-hot characters -> SimpleRNN / GRU / LSTM -> Dense(vocab, softmax).
+"""The names model in Keras: characters -> stacked SimpleRNN / GRU / LSTM -> Dense(vocab, softmax), trained in
+batches until the held-out names stop improving.
 
-The vocabulary size is the names file's (27 on the course's ``dinos.txt``).
-
-Differences from the course's numpy model (which :mod:`.course` keeps exactly):
+The vocabulary size is the names file's (27 on the course's ``dinos.txt``). Differences from the course's numpy
+model (which :mod:`.course` keeps exactly):
 
 - trained on batches of names with Adam and gradient clipping (``clipnorm``), not one name per SGD step;
-- padding is handled with per-character sample weights (a padded target weighs 0; each batch's weights
-  are scaled so the reported loss is nats per real character). A ``Masking`` layer would not do: the
-  course's first input is the all-zero vector, which ``Masking(0)`` would drop;
+  names of about one length are batched together (less padding), and padding is handled with per-character
+  sample weights (a padded target weighs 0; each batch's weights are scaled so the reported loss is nats per
+  real character). A ``Masking`` layer would not do: the course's first input is the all-zero vector, which
+  ``Masking(0)`` would drop;
+- the input is a learned character embedding (``embedding > 0``; the first input is the embedding of
+  ``'\\n'``) or the course's one-hot vector (``embedding=0``, and always for ``simple_rnn``); ``layers``
+  recurrent layers, each followed by dropout;
 - the hidden state starts at zero for every name (the course carries it from one name to the next);
-- a held-out split (its own seed) is scored every epoch in bits per character.
+- a held-out split (its own seed) is scored after every epoch; the learning rate drops to 0.3x after an epoch
+  that did not improve it, training stops after ``patience`` such epochs (or past a time budget), and the best
+  epoch's weights are the model's.
 
-With ``cell="simple_rnn"`` the weights are exactly the course's parameters (see :mod:`.convert`).
-Run with ``python -m assignments.dinos --model keras``.
+With ``cell="simple_rnn"`` (one layer, one-hot) the weights are exactly the course's parameters
+(:func:`numpy_to_keras`, :func:`keras_to_numpy`). Run with ``python -m assignments.dinos --model keras``.
 """
 from __future__ import annotations
 
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Sequence
 
 import keras
 import numpy as np
 
+from shared.run import UserError
 from shared.run.backend import JIT_COMPILE
 from shared.seed import set_seed
 
@@ -31,151 +38,225 @@ from .data import VOCAB_SIZE
 from .sample import NEWLINE, StepFn, bits_per_char
 
 CELL_LAYERS = {"simple_rnn": keras.layers.SimpleRNN, "gru": keras.layers.GRU, "lstm": keras.layers.LSTM}
+LR_DROP = 0.3  # the learning rate is multiplied by this after an epoch that did not improve the held-out score
 
 
-def build_model(n_a: int = 50, cell: str = "simple_rnn", vocab_size: int = VOCAB_SIZE,
-                dtype: str = "float32") -> keras.Model:
-    """Functional model: ``(batch, T_x, vocab_size)`` one-hot -> ``(batch, T_x, vocab_size)`` next-char probabilities."""
+def build_model(n_a: int = 50, cell: str = "simple_rnn", vocab_size: int = VOCAB_SIZE, *, layers: int = 1,
+                embedding: int = 0, dropout: float = 0.0, dtype: str = "float32") -> keras.Model:
+    """``(batch, T_x)`` character indices (``embedding > 0``) or ``(batch, T_x, vocab_size)`` one-hot ->
+    ``(batch, T_x, vocab_size)`` next-character probabilities."""
     if cell not in CELL_LAYERS:
         raise ValueError(f"cell must be one of {', '.join(CELL_LAYERS)}, got {cell!r}")
-    x = keras.Input(shape=(None, vocab_size), dtype=dtype, name="chars")  # (m, T_x, n_x)
-    a = CELL_LAYERS[cell](n_a, return_sequences=True, name="rnn", dtype=dtype)(x)  # (m, T_x, n_a)
-    y = keras.layers.Dense(vocab_size, activation="softmax", name="next_char", dtype=dtype)(a)  # (m, T_x, n_y)
+    if embedding:
+        x = keras.Input(shape=(None,), dtype="int32", name="chars")  # (m, T_x)
+        h = keras.layers.Embedding(vocab_size, embedding, name="embed", dtype=dtype)(x)  # (m, T_x, embedding)
+    else:
+        x = h = keras.Input(shape=(None, vocab_size), dtype=dtype, name="chars")  # (m, T_x, n_x)
+    for i in range(layers):
+        h = CELL_LAYERS[cell](n_a, return_sequences=True, name="rnn" if i == 0 else f"rnn_{i + 1}", dtype=dtype)(h)
+        if dropout:
+            h = keras.layers.Dropout(dropout, name=f"dropout_{i + 1}")(h)  # (m, T_x, n_a)
+    y = keras.layers.Dense(vocab_size, activation="softmax", name="next_char", dtype=dtype)(h)  # (m, T_x, n_y)
     return keras.Model(x, y, name=f"dinos_{cell}")
 
 
+def _one_hot(model: keras.Model) -> bool:
+    return len(model.inputs[0].shape) == 3
+
+
 def encode_batch(encoded: Sequence[Sequence[int]], vocab_size: int = VOCAB_SIZE, dtype=np.float32,
-                 length: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                 length: int | None = None, one_hot: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Inputs, targets and weights for names given as index lists.
 
-    x[i, 0] is the zero vector (the course's ``X[0] = None``), x[i, t] the one-hot of character t-1;
-    y[i, t] is character t, then ``'\\n'``; w is 1 on real targets, 0 on padding. ``length`` pads to a fixed T_x.
+    x[i, 0] is the start (the zero vector, the course's ``X[0] = None``; index 0 for an embedding), x[i, t] the
+    character t-1; y[i, t] is character t, then ``'\\n'``; w is 1 on real targets, 0 on padding.
+    ``length`` pads to a fixed T_x.
     """
     m = len(encoded)
-    T = max(len(e) for e in encoded) + 1
-    if length is not None:
-        T = max(T, length)
-    x = np.zeros((m, T, vocab_size), dtype=dtype)  # (m, T_x, n_x)
+    T = max(max(len(e) for e in encoded) + 1, length or 0)
+    x = np.zeros((m, T, vocab_size) if one_hot else (m, T), dtype=dtype if one_hot else np.int32)
     y = np.zeros((m, T), dtype=np.int32)  # (m, T_x)
-    w = np.zeros((m, T), dtype=dtype)  # (m, T_x)
+    w = np.zeros((m, T), dtype=np.float32)  # (m, T_x)
     for i, e in enumerate(encoded):
         n = len(e)
-        x[i, np.arange(1, n + 1), e] = 1.0
+        if one_hot:
+            x[i, np.arange(1, n + 1), e] = 1.0
+        else:
+            x[i, 1:n + 1] = e
         y[i, :n] = e
         y[i, n] = NEWLINE
         w[i, :n + 1] = 1.0
     return x, y, w
 
 
-class NameBatches(keras.utils.PyDataset):
-    """Shuffled batches of names (a seeded Generator), weights scaled to a per-character mean.
-
-    Every batch is padded to the longest name's length: Keras fixes the input signature on the first batch.
-    """
-
-    def __init__(self, encoded: Sequence[Sequence[int]], batch_size: int, rng: np.random.Generator,
-                 vocab_size: int = VOCAB_SIZE):
-        super().__init__()
-        self.encoded, self.batch_size, self.rng, self.vocab_size = list(encoded), batch_size, rng, vocab_size
-        self.length = max(len(e) for e in self.encoded) + 1
-        self.order = self.rng.permutation(len(self.encoded))
-
-    def __len__(self) -> int:
-        return math.ceil(len(self.encoded) / self.batch_size)
-
-    def __getitem__(self, index: int):
-        picked = self.order[index * self.batch_size:(index + 1) * self.batch_size]
-        x, y, w = encode_batch([self.encoded[i] for i in picked], self.vocab_size, length=self.length)
-        w *= w.size / w.sum()  # Keras averages over all m * T_x entries: make that a mean over real characters
-        return x, y, w
-
-    def on_epoch_end(self) -> None:
-        self.order = self.rng.permutation(len(self.encoded))
+def batches(encoded: Sequence[Sequence[int]], batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """One epoch's batches (index arrays): a seeded shuffle, sorted by length within runs of 32 batches (names of
+    about one length together: less padding), the batches then shuffled."""
+    order = rng.permutation(len(encoded))
+    run = 32 * batch_size
+    out = []
+    for start in range(0, len(order), run):
+        chunk = sorted(order[start:start + run].tolist(), key=lambda i: len(encoded[i]))
+        out += [np.array(chunk[k:k + batch_size]) for k in range(0, len(chunk), batch_size)]
+    return [out[i] for i in rng.permutation(len(out))]
 
 
 def log_probs_keras(model: keras.Model, encoded: Sequence[Sequence[int]], batch_size: int = 512) -> np.ndarray:
     """Log-probability (nats) of each name, ``'\\n'`` included."""
     out = np.zeros(len(encoded))
+    order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))  # less padding
     for start in range(0, len(encoded), batch_size):
-        chunk = encoded[start:start + batch_size]
-        x, y, w = encode_batch(chunk, model.inputs[0].shape[-1],
+        picked = order[start:start + batch_size]
+        x, y, w = encode_batch([encoded[i] for i in picked], model.output.shape[-1], one_hot=_one_hot(model),
                                dtype=keras.backend.standardize_dtype(model.inputs[0].dtype))
         p = np.asarray(model(x, training=False), dtype=np.float64)  # (m, T_x, n_y)
-        picked = np.take_along_axis(p, y[:, :, None], axis=2)[:, :, 0]
-        out[start:start + len(chunk)] = (np.log(np.clip(picked, 1e-300, None)) * w).sum(axis=1)
+        chosen = np.take_along_axis(p, y[:, :, None], axis=2)[:, :, 0]
+        out[picked] = (np.log(np.clip(chosen, 1e-300, None)) * w).sum(axis=1)
     return out
 
 
+def _recurrent(model: keras.Model) -> list:
+    return [layer for layer in model.layers if isinstance(layer, tuple(CELL_LAYERS.values()))]
+
+
+def _state_sizes(layer) -> list[int]:
+    size = layer.cell.state_size
+    return list(size) if isinstance(size, (list, tuple)) else [size]
+
+
 def keras_step(model: keras.Model) -> StepFn:
-    """A ``step`` for :func:`.sample.generate`: one cell call per character (state = the cell's states)."""
-    rnn, dense = model.get_layer("rnn"), model.get_layer("next_char")
-    n_x = model.inputs[0].shape[-1]
-    dtype = keras.backend.standardize_dtype(model.inputs[0].dtype)
+    """A ``step`` for :func:`.sample.generate`: one cell call per layer and character (state = every cell's states)."""
+    rnns, dense = _recurrent(model), model.get_layer("next_char")
+    embed = None if _one_hot(model) else model.get_layer("embed")
+    n_x = model.output.shape[-1]
+    dtype = keras.backend.standardize_dtype(model.output.dtype)
 
     def step(x_ix, states):
         m = states[0].shape[0]
-        x = np.zeros((m, n_x), dtype=dtype)
-        if x_ix is not None:
-            x[np.arange(m), x_ix] = 1.0
-        output, new_states = rnn.cell(x, states, training=False)
-        new_states = list(new_states) if isinstance(new_states, (list, tuple)) else [new_states]
-        return np.asarray(dense(output)), new_states
+        if embed is not None:
+            x = embed(np.zeros(m, dtype=np.int32) if x_ix is None else np.asarray(x_ix, dtype=np.int32))
+        else:
+            x = np.zeros((m, n_x), dtype=dtype)
+            if x_ix is not None:
+                x[np.arange(m), x_ix] = 1.0
+        new_states, k = [], 0
+        for rnn in rnns:
+            n = len(_state_sizes(rnn))
+            x, s = rnn.cell(x, states[k:k + n], training=False)
+            new_states += list(s) if isinstance(s, (list, tuple)) else [s]
+            k += n
+        return np.asarray(dense(x)), new_states
 
     return step
 
 
 def initial_states(model: keras.Model, m: int) -> list[np.ndarray]:
-    rnn = model.get_layer("rnn")
-    sizes = rnn.cell.state_size if isinstance(rnn.cell.state_size, (list, tuple)) else [rnn.cell.state_size]
-    dtype = keras.backend.standardize_dtype(model.inputs[0].dtype)
-    return [np.zeros((m, s), dtype=dtype) for s in sizes]
+    dtype = keras.backend.standardize_dtype(model.output.dtype)
+    return [np.zeros((m, s), dtype=dtype) for layer in _recurrent(model) for s in _state_sizes(layer)]
 
 
+# ---------------------------------------------------------------- the course's parameters <-> SimpleRNN
+# Keras stores the transposes of the course's matrices (x @ kernel rather than Wax @ x): Wax (n_a, n_x) is the
+# rnn kernel (n_x, n_a), Waa the recurrent_kernel, b (n_a, 1) the bias (n_a,); Wya (n_y, n_a) is the next_char
+# kernel (n_a, n_y), by (n_y, 1) its bias.
+def _course_layers(model):
+    rnn, dense = model.get_layer("rnn"), model.get_layer("next_char")
+    if type(rnn).__name__ != "SimpleRNN" or len(_recurrent(model)) != 1 or not _one_hot(model):
+        raise UserError(f"only a one-layer one-hot SimpleRNN model has the course's parameters "
+                        f"(this one is {type(rnn).__name__})")
+    return rnn, dense
+
+
+def numpy_to_keras(parameters: dict[str, np.ndarray], model) -> None:
+    """Load the course's ``Wax, Waa, b, Wya, by`` into a model from :func:`build_model` (cell simple_rnn)."""
+    rnn, dense = _course_layers(model)
+    expected = [w.shape for w in rnn.get_weights()] + [w.shape for w in dense.get_weights()]
+    given = [parameters["Wax"].T.shape, parameters["Waa"].T.shape, parameters["b"][:, 0].shape,
+             parameters["Wya"].T.shape, parameters["by"][:, 0].shape]
+    if [tuple(s) for s in expected] != given:
+        raise UserError(f"parameter shapes {given} do not fit the Keras model's {expected}")
+    rnn.set_weights([parameters["Wax"].T, parameters["Waa"].T, parameters["b"][:, 0]])
+    dense.set_weights([parameters["Wya"].T, parameters["by"][:, 0]])
+
+
+def keras_to_numpy(model) -> dict[str, np.ndarray]:
+    """The course's parameter dict (float64) from a SimpleRNN model."""
+    rnn, dense = _course_layers(model)
+    kernel, recurrent, bias = rnn.get_weights()
+    dense_kernel, dense_bias = dense.get_weights()
+    as64 = lambda w: np.ascontiguousarray(w, dtype=np.float64)  # noqa: E731
+    return {"Wax": as64(kernel.T), "Waa": as64(recurrent.T), "Wya": as64(dense_kernel.T),
+            "b": as64(bias[:, None]), "by": as64(dense_bias[:, None])}
+
+
+# ---------------------------------------------------------------- training
 @dataclass
 class TrainResult:
     model: keras.Model
     epochs: list[int] = field(default_factory=list)
-    train_loss: list[float] = field(default_factory=list)  # nats per character (Keras' running mean)
+    train_loss: list[float] = field(default_factory=list)  # nats per character (the epoch's mean)
     held_out_bpc: list[float] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)  # wall time from the start of train() to each epoch's end
+    best_epoch: int = 0  # the epoch whose weights the model holds
+    stopped: str = ""  # why training ended: "patience", "time budget" or "epochs"
     wall_time: float = 0.0
-    start: float = field(default_factory=time.perf_counter)
+
+    @property
+    def best_bpc(self) -> float:
+        return self.held_out_bpc[self.best_epoch - 1]
 
 
-class HeldOutBits(keras.callbacks.Callback):
-    """Scores the held-out names (bits per character) after every epoch, and records the training loss."""
+def train(encoded_train, encoded_held_out, *, n_a=50, cell="lstm", layers=1, embedding=0, dropout=0.0, epochs=10,
+          patience=0, time_budget=None, batch_size=32, learning_rate=0.01, clipnorm=5.0, seed=0,
+          report: Callable[[str], None] | None = None, vocab_size=VOCAB_SIZE) -> TrainResult:
+    """Build and fit a model (seeded with ``shared.seed.set_seed``), scoring the held-out names after every epoch.
 
-    def __init__(self, encoded_held_out, result: TrainResult, report=None):
-        super().__init__()
-        self.encoded, self.result, self.report = encoded_held_out, result, report
-
-    def on_epoch_end(self, epoch, logs=None):
-        bpc = bits_per_char(log_probs_keras(self.model, self.encoded), self.encoded)
-        loss = float((logs or {}).get("loss", float("nan")))
-        self.result.epochs.append(epoch + 1)
-        self.result.train_loss.append(loss)
-        self.result.held_out_bpc.append(bpc)
-        self.result.seconds.append(time.perf_counter() - self.result.start)
-        if logs is not None:
-            logs["held_out_bpc"] = bpc
-        if self.report is not None:
-            self.report(f"epoch {epoch + 1}: train loss {loss:.4f} nats/char "
-                        f"({loss / math.log(2):.4f} bits/char), held-out {bpc:.4f} bits/char")
-
-
-def train(encoded_train, encoded_held_out, *, n_a=50, cell="lstm", epochs=10, batch_size=32,
-          learning_rate=0.01, clipnorm=5.0, seed=0, verbose=1, report=None, vocab_size=VOCAB_SIZE) -> TrainResult:
-    """Build and fit a model (seeded with ``shared.seed.set_seed``); held-out scored every epoch.
-
-    ``vocab_size``: the names file's vocabulary (27 for ``dinos.txt``).
+    ``patience`` > 0: stop after that many epochs in a row without a better held-out score; ``time_budget``
+    (seconds): stop after the epoch that ends past it. Either way the model ends with its best epoch's weights.
+    ``simple_rnn`` is always one-hot (the course's input). A non-finite loss stops training (``stopped="diverged"``).
     """
     start = time.perf_counter()
     set_seed(seed)
-    model = build_model(n_a, cell, vocab_size)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate, clipnorm=clipnorm),
-                  loss="sparse_categorical_crossentropy", jit_compile=JIT_COMPILE)
-    result = TrainResult(model, start=start)
-    batches = NameBatches(encoded_train, batch_size, np.random.default_rng(seed), vocab_size)
-    model.fit(batches, epochs=epochs, verbose=verbose, callbacks=[HeldOutBits(encoded_held_out, result, report)])
+    model = build_model(n_a, cell, vocab_size, layers=layers, embedding=0 if cell == "simple_rnn" else embedding,
+                        dropout=dropout)
+    optimizer = keras.optimizers.Adam(learning_rate=learning_rate, clipnorm=clipnorm)
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", jit_compile=JIT_COMPILE)
+    one_hot = _one_hot(model)
+    rng = np.random.default_rng(seed)
+    result, best_weights = TrainResult(model), None
+    for epoch in range(1, epochs + 1):
+        total = chars = 0.0
+        for picked in batches(encoded_train, batch_size, rng):
+            x, y, w = encode_batch([encoded_train[i] for i in picked], vocab_size, one_hot=one_hot)
+            n = w.sum()
+            w *= w.size / n  # Keras averages over all m * T_x entries: make that a mean over real characters
+            total += float(model.train_on_batch(x, y, sample_weight=w)) * n
+            chars += n
+        loss = total / chars
+        bpc = bits_per_char(log_probs_keras(model, encoded_held_out), encoded_held_out)
+        result.epochs.append(epoch)
+        result.train_loss.append(loss)
+        result.held_out_bpc.append(bpc)
+        result.seconds.append(time.perf_counter() - start)
+        if report is not None:
+            report(f"epoch {epoch}: train loss {loss:.4f} nats/char ({loss / math.log(2):.4f} bits/char), held-out "
+                   f"{bpc * math.log(2):.4f} nats/char ({bpc:.4f} bits/char), {result.seconds[-1]:.0f} s")
+        if not (math.isfinite(loss) and math.isfinite(bpc)):
+            result.stopped = "diverged"
+            break
+        if best_weights is None or bpc < result.best_bpc:
+            result.best_epoch, best_weights = epoch, model.get_weights()
+        else:
+            optimizer.learning_rate.assign(float(optimizer.learning_rate.numpy()) * LR_DROP)
+        if patience and epoch - result.best_epoch >= patience:
+            result.stopped = "patience"
+            break
+        if time_budget is not None and result.seconds[-1] >= time_budget:
+            result.stopped = "time budget"
+            break
+    else:
+        result.stopped = "epochs"
+    if best_weights is not None:
+        model.set_weights(best_weights)
     result.wall_time = time.perf_counter() - start
     return result

@@ -15,50 +15,35 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from shared.sampling import check_sampling
+from shared import sampling
 
 NEWLINE = 0
 MAX_LENGTH = 50  # the course's cap on sampled characters
+EMPTY = "empty"  # the label of a name that ended at once
 
 StepFn = Callable[[np.ndarray | None, object], tuple[np.ndarray, object]]
 
 
-def adjust(probabilities: np.ndarray, temperature: float = 1.0, top_k: int | None = None) -> np.ndarray:
-    """Re-weight next-character distributions (m, vocab): ``p ** (1 / T)``, keep the ``top_k`` largest, renormalise.
-
-    ``ValueError`` outside :func:`shared.sampling.check_sampling`'s ranges.
-    """
-    check_sampling(temperature, top_k, probabilities.shape[1])
-    logp = np.log(np.clip(probabilities, 1e-300, None)) / temperature  # (m, vocab)
-    if top_k is not None and 0 < top_k < logp.shape[1]:
-        kth = np.partition(logp, -top_k, axis=1)[:, -top_k][:, None]  # (m, 1)
-        logp = np.where(logp >= kth, logp, -np.inf)
-    logp -= logp.max(axis=1, keepdims=True)
-    p = np.exp(logp)
-    return p / p.sum(axis=1, keepdims=True)
+def inverse_cdf_draw(p: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """One index per row of ``p`` (m, vocab): one uniform each, the first index whose cumulative sum reaches it."""
+    u = rng.random(p.shape[0])[:, None]
+    return np.minimum((p.cumsum(axis=1) < u).sum(axis=1), p.shape[1] - 1)  # (m,)
 
 
 def generate(step: StepFn, initial_state: object, n: int, rng: np.random.Generator, temperature: float = 1.0,
              top_k: int | None = None, max_length: int = MAX_LENGTH) -> list[list[int]]:
-    """Sample ``n`` names in parallel; each is a list of indices ending with ``NEWLINE`` (at most ``max_length + 1``)."""
-    state = initial_state
-    x_ix = None  # the course's zero input at t = 0
+    """Sample ``n`` names in parallel (:func:`shared.sampling.generate`: ``reweight`` then one draw per step, the
+    ``n`` names as one batch); each is a list of indices ending with ``NEWLINE`` (at most ``max_length + 1``)."""
     done = np.zeros(n, dtype=bool)
-    names: list[list[int]] = [[] for _ in range(n)]
-    for _ in range(max_length):
-        probabilities, state = step(x_ix, state)  # (n, vocab)
-        p = adjust(np.asarray(probabilities, dtype=np.float64), temperature, top_k)
-        u = rng.random(n)[:, None]  # one uniform per name: inverse-CDF draw
-        x_ix = np.minimum((p.cumsum(axis=1) < u).sum(axis=1), p.shape[1] - 1)  # (n,)
-        for i in np.flatnonzero(~done):
-            names[i].append(int(x_ix[i]))
-        done |= x_ix == NEWLINE
-        if done.all():
-            break
-    for name in names:
-        if name[-1] != NEWLINE:
-            name.append(NEWLINE)
-    return names
+
+    def all_ended(x_ix: np.ndarray) -> bool:
+        done[x_ix == NEWLINE] = True
+        return bool(done.all())
+
+    drawn = sampling.generate(step, initial_state, max_length, rng, temperature=temperature, top_k=top_k,
+                              draw=inverse_cdf_draw, stop=all_ended)  # (steps, n)
+    columns = np.array(drawn).T.tolist()  # (n, steps)
+    return [c[:c.index(NEWLINE) + 1] if NEWLINE in c else c + [NEWLINE] for c in columns]
 
 
 def numpy_step(parameters: dict[str, np.ndarray]) -> StepFn:
@@ -102,14 +87,19 @@ class SampleReport:
         parts = ", ".join(f"{k} {v}" for k, v in self.counts.items())
         return f"{len(self.names)} names: {parts}; {self.unique} unique"
 
+    def as_dict(self) -> dict:
+        return {"counts": self.counts, "unique": self.unique, "names": list(self.names)}
+
 
 def classify(names: Iterable[str], train: Iterable[str], held_out: Iterable[str] = (),
              train_label: str = "in train", held_out_label: str = "in held-out", new_label: str = "new") -> SampleReport:
-    """Label each name as in the training names, in the held-out names, or new."""
+    """Label each name as in the training names, in the held-out names, new, or empty (a bare ``'\n'``: never
+    counted as new; the count of empty names is shown only when there are some)."""
     names = tuple(names)
     train_set, held_set = set(train), set(held_out)
-    labels = tuple(train_label if s in train_set else held_out_label if s in held_set else new_label for s in names)
-    order = [train_label] + ([held_out_label] if held_set else []) + [new_label]
+    labels = tuple(EMPTY if not s else train_label if s in train_set else held_out_label if s in held_set
+                   else new_label for s in names)
+    order = [train_label] + ([held_out_label] if held_set else []) + [new_label] + ([EMPTY] if "" in names else [])
     tally = Counter(labels)
     return SampleReport(names, labels, {k: tally.get(k, 0) for k in order}, len(set(names)))
 
