@@ -269,6 +269,15 @@ def test_missing_runs_show_their_make_targets(tmp_path, capsys):
         assert f"Run <code>{target}</code> to produce it" in part, section
 
 
+def test_after_make_clean_the_page_says_what_to_run(tmp_path, capsys, monkeypatch):
+    import tools.report.__main__ as command
+
+    monkeypatch.setattr(command, "OUTPUT_DIR", tmp_path / "output")  # the default folder, absent (make clean)
+    assert run(main, []) == 0
+    out = capsys.readouterr().out
+    assert "missing: compare (make compare)" in out and (tmp_path / "output" / "index.html").is_file()
+
+
 @pytest.mark.parametrize("kind", ["file", "absent", "empty"])
 def test_bad_output_is_one_line(tmp_path, capsys, monkeypatch, kind):
     monkeypatch.chdir(tmp_path)  # an empty --output must not mean the working folder
