@@ -814,3 +814,28 @@ def test_a_child_that_exits_0_with_bad_output_is_an_error(tmp_path):
     with pytest.raises(UserError, match=r"^sh: WAV truncated$"):  # as FluidSynth on a full disk: exit 0
         cleanup.run_child(["sh", "-c", f"printf RIFF > {wav}"],
                           check=lambda done: None if wav.stat().st_size > 44 else "WAV truncated")
+
+
+def test_a_signal_while_a_child_starts_still_stops_the_child(tmp_path, monkeypatch, capsys):
+    """The child is recorded before a signal can stop the run, and inherits no blocked signals from a save."""
+    real, started = subprocess.Popen, []
+
+    def popen(*args, **kwargs):  # the signal lands inside Popen, once the child exists
+        started.append(real(*args, **kwargs))
+        signal.raise_signal(signal.SIGTERM)
+        sum(range(1000))
+        return started[-1]
+
+    def main(argv):
+        with io.atomic_path(tmp_path / "x.wav"):  # signals held (and blocked) during a save
+            with monkeypatch.context() as patch:
+                patch.setattr(cleanup.subprocess, "Popen", popen)
+                child = cleanup.spawn(["sleep", "60"])
+            with open(f"/proc/{child.pid}/status") as status:
+                mask = next(line for line in status if line.startswith("SigBlk:")).split()[1]
+            blocked.append(int(mask, 16) & (1 << (signal.SIGTERM - 1)))
+
+    blocked = []
+    assert cli.run(main, []) == 143 and capsys.readouterr().err == "error: interrupted\n"
+    assert started[0].poll() is not None  # stopped by the run's clean-up
+    assert blocked == [0], "the child inherited a blocked SIGTERM: it cannot be stopped"
