@@ -23,6 +23,7 @@ def build(inputs: Inputs) -> Section:
                          else "poem.txt was not written by this run."))
     else:
         poem = poem.rstrip("\n")
+        written = len(poem) - len(prompt) if prompt and poem.startswith(prompt) else len(poem)
         if prompt and poem.startswith(prompt):
             text = join([el("strong", prompt, class_="prompt"), el("span", poem[len(prompt):])])
         else:
@@ -43,4 +44,4 @@ def build(inputs: Inputs) -> Section:
     body.append(files_list(inputs, [(f"{FOLDER}/poem.txt", "the poem"),
                                     (f"{FOLDER}/run_card.json", "the run card")]))
     return Section("shakespeare", title, "make shakespeare", True, join(body),
-                   f"{len(poem)} characters" if poem else "run found")
+                   f"{written} characters" if poem else "run found")  # as the run says: the prompt not counted

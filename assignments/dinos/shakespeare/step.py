@@ -1,22 +1,24 @@
 """One character at a time: the trained two-layer LSTM run step by step with its state carried.
 
+Accelerator of the course's window loop (:class:`.sample.WindowPredictor`): after :meth:`LstmStepper.prime`, the
+windowed model's next-character distribution to 1e-5, not bit for bit (numpy float32 against Keras) -- proved by
+``tests/test_shakespeare.py::test_primed_stepper_gives_the_windowed_distribution``; after that, by design, a
+longer context than the window (below).
+
 The course's ``generate_output`` re-runs the whole model on the last 40 characters for every new
 character (40 LSTM steps x 2 layers per character, through ``model.predict``). :class:`LstmStepper`
 holds the same weights as numpy arrays and advances both layers by one step per character (float32,
 the same arithmetic as the Keras layers; dropout is off at inference).
 
-How this relates to the windowed model, honestly:
-
 * :meth:`LstmStepper.prime` feeds exactly the course's window: zero vectors for the left padding
   (the course pads with ``'0'``, which becomes an all-zero input), then the prompt's last ``Tx``
-  characters, starting from zero state. The next-character distribution after priming is therefore
-  the windowed model's distribution on that window (tested to 1e-5).
+  characters, starting from zero state, so the distribution after priming is the windowed model's.
 * After that the two differ. The windowed model forgets everything older than 40 characters and
   restarts from zero state each time; the stepper keeps its state, so its context grows beyond the
   40-step, zero-start windows the model was trained on. Stepping is the LSTM run over the whole
   history (tested against Keras on a longer sequence), but the course model does not generalise to
-  it: ``python -m bench.bench_shakespeare`` scores the sonnets at about 2.3 nats/char
-  windowed and 2.75 stateful, while a step costs about 0.1 ms against about 5 ms for the compiled window.
+  it: it scores the sonnets worse stepping than windowed, while a step costs a small fraction of a window
+  (``python -m bench.bench_shakespeare``; figures in ``bench/README.md``).
 
 Used by ``python -m assignments.dinos.shakespeare --mode stateful``.
 """
