@@ -839,3 +839,13 @@ def test_a_signal_while_a_child_starts_still_stops_the_child(tmp_path, monkeypat
     assert cli.run(main, []) == 143 and capsys.readouterr().err == "error: interrupted\n"
     assert started[0].poll() is not None  # stopped by the run's clean-up
     assert blocked == [0], "the child inherited a blocked SIGTERM: it cannot be stopped"
+
+
+def test_a_run_that_ends_in_a_bug_leaves_no_empty_output_folder(tmp_path):
+    def main(argv):
+        io.ensure_output_dir(tmp_path / "out")
+        raise ZeroDivisionError  # a traceback: the empty --out goes all the same
+
+    with pytest.raises(ZeroDivisionError):
+        cli.run(main, [])
+    assert list(tmp_path.iterdir()) == []

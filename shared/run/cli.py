@@ -82,6 +82,7 @@ def run(main: Callable[[Sequence[str] | None], int | None], argv: Sequence[str] 
         previous = signals.install()
     saved_streams = console.track_streams()
     failure: tuple[int, str] | None = None
+    code = None
     _depth += 1
     try:
         try:
@@ -117,7 +118,7 @@ def run(main: Callable[[Sequence[str] | None], int | None], argv: Sequence[str] 
     finally:
         _depth -= 1
         if outermost:
-            cleanup.clean_up(failed=failure is not None)  # after an unexpected exception too (a no-op otherwise)
+            cleanup.clean_up(failed=code is None or failure is not None)  # after a bug too: no empty --out left
         console.untrack_streams(saved_streams)
         if outermost:
             signals.restore(previous)
