@@ -160,9 +160,8 @@ def test_ensure_output_dir_rejects_unwritable(tmp_path):
 def test_run_card_records_settings_versions_and_data_hash(tmp_path):
     data = tmp_path / "d.txt"
     data.write_text("abc")
-    path = runcard.write_run_card(tmp_path / "card.json", "test", {"n_a": 50}, seed=3, data_files=[data],
-                                  results={"loss": 1.5})
-    card = json.loads(path.read_text())
+    card = json.loads(runcard.card_json(runcard.run_card("test", {"n_a": 50}, seed=3, data_files=[data],
+                                                         results={"loss": 1.5})))
     assert card["seed"] == 3 and card["settings"] == {"n_a": 50} and card["results"] == {"loss": 1.5}
     assert card["data"][str(data)]["sha256"] == io.sha256_file(data)
     assert card["data"][str(data)]["sha256"].startswith("ba7816bf")  # sha256("abc")
@@ -515,8 +514,6 @@ def test_an_interrupted_run_stops_its_children_and_removes_its_temporary_files(t
     assert cli.run(main, []) == 130
     assert seen["child"].poll() is not None and not seen["tmp"].exists()
     assert list((tmp_path / "out").iterdir()) == []
-    with pytest.raises(subprocess.TimeoutExpired):
-        cleanup.run_child(["sleep", "60"], timeout=0.2)
     assert capsys.readouterr().err == "error: interrupted\n"
 
 
@@ -564,7 +561,7 @@ def test_option_types_reject_non_finite_and_out_of_range_values():
     assert cli.bounded_int(1, 10)("10") == 10 and cli.bounded_float(0, 1, lo_open=True, hi_open=True)("0.5") == 0.5
     for parse, text, message in [
         (cli.positive_float, "inf", "finite"), (cli.positive_float, "nan", "finite"),
-        (cli.non_negative_float, "-inf", "finite"), (cli.finite_float, "nan", "finite"),
+        (cli.finite_float, "nan", "finite"),
         (cli.seed_int, "4294967296", "between 0 and 4294967295"), (cli.seed_int, "-1", "between 0"),
         (cli.bounded_int(1, 10_000), "10" * 20, "between 1 and 10000"), (cli.bounded_int(1, 5), "2.5", "not a valid"),
         (cli.bounded_float(0, 1, lo_open=True, hi_open=True), "1", "in (0, 1)"),
@@ -810,10 +807,6 @@ def test_a_child_that_exits_0_with_bad_output_is_an_error(tmp_path):
         with Drawing(background=False) as drawing:
             drawing.draw(os.path.exists, tmp_path / "nothing.png")  # "draws", exits well and writes nothing
             drawing.wait()
-    wav = tmp_path / "a.wav"
-    with pytest.raises(UserError, match=r"^sh: WAV truncated$"):  # as FluidSynth on a full disk: exit 0
-        cleanup.run_child(["sh", "-c", f"printf RIFF > {wav}"],
-                          check=lambda done: None if wav.stat().st_size > 44 else "WAV truncated")
 
 
 def test_a_signal_while_a_child_starts_still_stops_the_child(tmp_path, monkeypatch, capsys):

@@ -1,6 +1,5 @@
-"""The compute backend of a run: how Keras is compiled and imported, and numpy's BLAS thread count.
-
-How this project compiles Keras models (without XLA) and imports Keras (without matplotlib).
+"""The compute backend of a run: how Keras is compiled (without XLA) and imported (without matplotlib), and
+numpy's BLAS thread count.
 
 Keras 3 on TensorFlow compiles a model's training step with XLA by default (``compile(jit_compile="auto")``
 turns it on whenever the model allows it). For the small recurrent models here, run on a CPU, XLA is the
@@ -10,11 +9,8 @@ slower choice: measured on this project's 2-core machine, one epoch of the Shake
 only float rounding, never a course value: the course trained these models with tf.keras 2, which had no
 XLA by default either.
 
-Read and set the number of threads of numpy's BLAS at run time (through ``threadpoolctl``).
-
-``OPENBLAS_NUM_THREADS`` only counts before numpy is imported; benchmarks that compare thread
-counts in one process need to change it afterwards. Where numpy's BLAS cannot be controlled the
-functions return ``None``/``False`` and change nothing.
+numpy's BLAS threads are read and set at run time (``threadpoolctl``): ``OPENBLAS_NUM_THREADS`` only counts
+before numpy is imported. Where the BLAS cannot be controlled the functions return ``None``/``False``.
 """
 from __future__ import annotations
 

@@ -131,7 +131,7 @@ def clean_up(failed: bool) -> None:
 # 
 # ``subprocess.run`` kills its child when the *Python* code is interrupted, but a run that dies from an
 # unhandled SIGTERM never gets there, and a ``Popen`` left running outlives the CLI. Start every child
-# through :func:`spawn` (a recorded ``Popen``) or :func:`run_child` (a recorded ``subprocess.run``):
+# through :func:`spawn` (a recorded ``Popen``):
 # :func:`shared.run.cli.run` stops whatever is still running when the run ends, however it ends (SIGTERM, then
 # SIGKILL after :data:`shared.run.cleanup.CHILD_GRACE_S` seconds). The course started no processes.
 
@@ -141,37 +141,3 @@ def spawn(args: Sequence[str], **popen_kwargs) -> subprocess.Popen:
     (a signal that comes while the child starts waits until it is recorded)."""
     with deferred(block=False):  # the child inherits no blocked signals: SIGTERM still stops it
         return track_child(subprocess.Popen(list(args), **popen_kwargs))
-
-
-def run_child(args: Sequence[str], timeout: float | None = None, input: str | bytes | None = None,
-              capture_output: bool = True, text: bool = True,
-              check: Callable[[subprocess.CompletedProcess], str | None] | None = None,
-              **popen_kwargs) -> subprocess.CompletedProcess:
-    """Like ``subprocess.run(args, capture_output=..., text=..., timeout=...)``; the child is recorded while it runs.
-
-    On a timeout or any interruption the child is killed and reaped before the exception propagates.
-    ``check(result)``: what is wrong with the child's *output* (a file it wrote), or None -- a child that exits 0
-    having written a truncated file (FluidSynth on a full disk does) is one :class:`~shared.run.UserError` line.
-    """
-    if capture_output:
-        popen_kwargs.setdefault("stdout", subprocess.PIPE)
-        popen_kwargs.setdefault("stderr", subprocess.PIPE)
-    if input is not None:
-        popen_kwargs.setdefault("stdin", subprocess.PIPE)
-    process = spawn(args, text=text, **popen_kwargs)
-    try:
-        out, err = process.communicate(input, timeout=timeout)
-    except BaseException:  # TimeoutExpired, KeyboardInterrupt, SIGTERM (shared.run.signals.Interrupted)
-        process.kill()
-        process.wait()
-        raise
-    finally:
-        if process.poll() is not None:
-            untrack_child(process)
-    result = subprocess.CompletedProcess(process.args, process.returncode, out, err)
-    problem = check(result) if check is not None else None
-    if problem:
-        from . import UserError
-
-        raise UserError(f"{Path(str(args[0])).name}: {problem}")
-    return result

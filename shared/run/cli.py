@@ -178,7 +178,6 @@ def _typed(kind: type, check: Callable[[float], bool], what: str, finite: bool =
 positive_int = _typed(int, lambda v: v > 0, "> 0")
 non_negative_int = _typed(int, lambda v: v >= 0, ">= 0")
 positive_float = _typed(float, lambda v: v > 0, "> 0", finite=True)
-non_negative_float = _typed(float, lambda v: v >= 0, ">= 0", finite=True)
 finite_float = _typed(float, lambda v: True, "", finite=True)
 
 

@@ -1,9 +1,8 @@
 """Run cards: a JSON record left by every run (settings, seed, library versions, data hashes, results).
 
-:func:`write_run_card` writes one card on its own. A run that writes its outputs through
-:class:`shared.run.outputs.OutputSet` gets its card from there instead: the same fields plus ``run_id`` and
-``files`` (every output of the run with its sha256 and size), written last, so the card always
-describes the files beside it. The course kept no record of its runs.
+:func:`run_card` builds one; :class:`shared.run.outputs.OutputSet` adds ``run_id`` and ``files`` (every output of
+the run with its sha256 and size) and writes it last, so the card always describes the files beside it. The
+course kept no record of its runs.
 """
 from __future__ import annotations
 
@@ -17,7 +16,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable
 
-from .io import sha256_file, write_text_atomic
+from .io import sha256_file
 from ..paths import REPO_ROOT
 
 LIBRARIES = ("numpy", "tensorflow-cpu", "tensorflow", "keras", "h5py", "music21", "mido", "matplotlib")
@@ -75,10 +74,3 @@ def run_card(command: str, settings: dict[str, Any], seed: int | None,
 def card_json(card: dict) -> str:
     """A run card as the JSON text written to disk."""
     return json.dumps(card, indent=2, default=str) + "\n"
-
-
-def write_run_card(path: str | os.PathLike, command: str, settings: dict[str, Any], seed: int | None,
-                   data_files: Iterable[str | os.PathLike] = (), results: dict[str, Any] | None = None) -> Path:
-    """Write a run card to ``path`` (atomically) and return the path."""
-    card = run_card(command, settings, seed, data_files, results)
-    return write_text_atomic(path, card_json(card))
