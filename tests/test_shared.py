@@ -225,9 +225,8 @@ def test_a_failed_run_leaves_the_previous_set_untouched(tmp_path):
 def test_files_read_from_the_folder_stay_in_the_new_set(tmp_path):
     out = tmp_path / "out"
     _set(out, 1, ["model.keras", "model.json", "names.txt"])
-    with OutputSet(out, command="test", seed=2, data_files=[out / "model.keras"]) as outputs:  # --load
-        assert outputs.carry("model.json") and not outputs.carry("no-such.txt")
-        outputs.write_text("names.txt", "2\n")
+    with OutputSet(out, command="test", seed=2, data_files=[out / "model.keras", out / "model.json"]) as outputs:
+        outputs.write_text("names.txt", "2\n")  # --load OUT/model.keras (and its sidecar): read, kept in the set
     assert (out / "model.keras").read_text() == "1\n"
     assert sorted(outputs.files) == ["model.json", "model.keras", "names.txt"]
     assert verify_output_set(out, strict=True) == []
@@ -239,7 +238,6 @@ def test_files_of_other_sets_are_read_but_never_claimed(tmp_path):
     (root / "notes.txt").write_text("the user's")
     with OutputSet(root, command="report", card_name="report_run_card.json",
                    data_files=[root / "dinos" / "names.txt", root / "notes.txt"]) as outputs:
-        assert not outputs.carry(root / "dinos" / "names.txt")
         outputs.write_text("index.html", "<html>")
     assert sorted(outputs.files) == ["index.html"]
     _set(root, 2, ["index.html"], card_name="report_run_card.json")  # the next report: nothing else goes

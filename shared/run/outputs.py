@@ -26,9 +26,9 @@ line. Several card names may share one folder (``run_card.json``, ``keras_run_ca
 governs its own set.
 
 Files a run *reads* from its own ``--out`` (``--load output/jazz/model.keras``) that belong to the
-previous set stay in the new one: pass them as ``data_files`` or call :meth:`OutputSet.carry`, or the
-commit would remove them. Files of other sets (other card names, other folders) are never listed and
-never removed, even when read (the report reads every run's files).
+previous set stay in the new one: pass them as ``data_files``, or the commit would remove them. Files of
+other sets (other card names, other folders) are never listed and never removed, even when read (the
+report reads every run's files).
 Checkpoints written during training must survive an interruption, so they do not wait for the commit:
 :meth:`OutputSet.checkpoints` gives a :class:`shared.run.checkpoints.CheckpointStore`.
 
@@ -216,19 +216,8 @@ class OutputSet:
             tmp.write_text(text, encoding="utf-8")
         return self.path(name)
 
-    def carry(self, name_or_path: str | os.PathLike) -> bool:
-        """Keep a file of the previous run's set in this set (an input this run reads from its own folder).
-
-        ``name_or_path``: an output name, or a path inside the folder. Only a file the previous run card
-        lists is carried (True); any other file is not this set's -- no commit ever removes it -- and is
-        left as it is (False). ``data_files`` inside the folder are carried this way automatically.
-        """
-        path = Path(name_or_path)
-        if path.is_absolute() or path.exists() and not (self.out / path).exists():
-            return self._carry_if_inside(path)
-        return self._carry_if_inside(self.out / path)
-
     def _carry_if_inside(self, path: Path) -> bool:
+        """Keep ``path`` in this set if it is a file of the previous set (an input read from the folder)."""
         try:
             name = _safe_name(path.resolve().relative_to(self.out.resolve()))
         except (ValueError, OSError):  # outside the folder, or an internal name
