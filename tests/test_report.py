@@ -413,6 +413,12 @@ def test_page_in_chromium(browser, runs, page, tmp_path):
         assert rows[iteration][2] == course[iteration]["loss"] and rows[iteration][5] == "✓ same"
         assert rows[iteration][3].split(" · ") == course[iteration]["names"]
     assert rows[4000][1] == "–" and rows[4000][5].endswith("not run")
+    # a name as long as the sampler allows (50 characters) wraps inside its column of the names grid
+    long_name = browser.execute_script(
+        "const ul = document.getElementById('dinos-names'), li = ul.firstElementChild.cloneNode(true);"
+        "li.querySelector('.name').textContent = 'Q'.repeat(50); ul.prepend(li);"
+        "return [li.scrollWidth, li.clientWidth, li.getBoundingClientRect().right, ul.getBoundingClientRect().right];")
+    assert long_name[0] <= long_name[1] and long_name[2] <= long_name[3] + 0.5, long_name
 
     # assignment 1: one row per check of checks.json, errors as printed by make rnn
     checks = json.loads((root / "rnn_step_by_step" / "checks.json").read_text())

@@ -116,7 +116,7 @@ def _names(inputs: Inputs, relative: str, id_: str) -> Html:
                     else "names.txt was not written by this run.")
     header, names = read_names(text)
     items = [el("li", el("span", name, class_="name"), " ",
-                el("span", label or "?", class_="tag " + ("tag-new" if label == "new" else "tag-known")))
+                el("span", label or "?", class_="tag " + {"new": "tag-new", "empty": "tag-empty"}.get(label, "tag-known")))
              for name, label in names]
     return join([el("p", " — ".join(header), class_="lead"), el("ul", *items, class_="names", id=id_)])
 
