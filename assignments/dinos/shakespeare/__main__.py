@@ -66,8 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # checks: the checkpoint's state, the training windows it was trained on
     state = train.read_state(config.resume) if config.resume is not None else None
     if config.pretrained and not config.model.is_file():
-        raise UserError(f"pretrained model not found: {config.model} (run 'make data' to fetch it, "
-                        f"or train one with --from-scratch --train-epochs N)")
+        fetch = "run 'make data' to fetch it, or " if config.model == ShakespeareConfig.model else ""
+        raise UserError(f"model not found: {config.model} ({fetch}train one with --from-scratch --train-epochs N)")
     x = y = None
     if config.training:
         x, y = training_examples(config, state)
