@@ -168,6 +168,26 @@ def training_rows(found: dict[int, dict]) -> list[Row]:
     return rows
 
 
+def fast_path_rows(records: list[dict], printed: str) -> list[Row]:
+    """The checkpoints of a fast-path run (``model(..., checkpoints=records)``) against the published ones, against
+    the course-structured run's ``printed`` checkpoints, and (shown, not counted) the 2021 notebook's 22000 line."""
+    from tools.compare.dinos import COURSE_22000
+
+    found = {r["iteration"]: r for r in records}
+    course_run = checkpoints(printed)
+
+    def line(c: dict) -> str:
+        return f"{c['loss']} {' '.join(c['names'])}"
+
+    rows = training_rows(found)
+    rows += [same(f"iteration {j}: as printed by the course-structured run", line(course_run[j]),
+                  line(found[j]) if j in found else "missing") for j in sorted(course_run)]
+    j = COURSE_22000["iteration"]
+    if j in found:
+        rows.append(info(f"iteration {j} (machine-dependent)", line(COURSE_22000), line(found[j])))
+    return rows
+
+
 def check_training(printed: str) -> None:
     """Grade the printout of the course's ``model``: every published checkpoint it reached."""
     show("model", training_rows(checkpoints(printed)),

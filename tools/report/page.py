@@ -82,6 +82,9 @@ def build_page(root: Path, shown_root: str) -> Page:
                    el("em", "Sequence Models"),
                    " course on Keras 3: what each run under ", el("code", shown_root), " wrote — sound, pictures and "
                    "numbers, beside the course's own. Built ", built, " by ", el("code", "make report"), "."),
+                el("p", "The course's three notebooks, run top to bottom by ", el("code", "make notebooks"), ": ",
+                   join((el("a", page.stem, href=f"notebooks/{page.name}")
+                         for page in sorted((Path(root) / "notebooks").glob("*.html"))), ", ") or "not run yet", "."),
                 contents)
     footer = el("footer", el("p", "A static page: it needs no server, no network and no JavaScript. Every run leaves "
                                   "a run card (command, settings, seed, library versions, data hashes) beside its "
