@@ -745,9 +745,13 @@ def test_the_out_folder_is_locked_before_anything_is_printed(tmp_path, capsys):
         parser.parse_args(argv)
         print("Settings: ...")
 
+    def parser_only(argv):  # a command that builds its own settings from config_parser's namespace
+        cli.config_parser(Config, "z", "z").parse_args(argv)
+        print("Settings: ...")
+
     folder.mkdir()
     with FolderLock(folder):  # another run holds it
-        for main, argv in ((with_config, []), (with_parser, ["--out", str(folder)])):
+        for main, argv in ((with_config, []), (with_parser, ["--out", str(folder)]), (parser_only, [])):
             assert cli.run(main, argv) == 2
             captured = capsys.readouterr()
             assert captured.out == "" and f"output folder {folder} is in use by another run" in captured.err

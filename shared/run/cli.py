@@ -242,6 +242,8 @@ def config_parser(config: type, prog: str, description: str, epilog: str | None 
             continue
         kind = meta.get("type") or {"int": int, "float": float, "str": str, "Path": Path}.get(str(f.type).split(" |")[0], str)
         extra = {k: meta[k] for k in ("choices", "metavar", "nargs") if k in meta}
+        if kind is output_dir and f.default not in (None, dataclasses.MISSING):
+            extra["default"] = f.default  # in the namespace even when not given: locked as soon as it is parsed
         shown = default if default is None or not isinstance(default, (list, tuple)) else " ".join(map(str, default))
         parser.add_argument(*flags, dest=f.name, type=kind, help=f"{text} (default: {shown})", **extra)
     return parser
