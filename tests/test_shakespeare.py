@@ -15,8 +15,9 @@ from assignments.dinos.shakespeare.data import Vocabulary, build_data, load_corp
 from assignments.dinos.shakespeare.model import (ModelConfig, build_model, compile_model, course_adam_state,
                                                  course_hard_sigmoid, load_course_model, parameter_count,
                                                  restore_course_optimizer)
-from assignments.dinos.shakespeare.sample import WindowPredictor, generate, sample, window_input
-from shared.sampling import reweight
+from assignments.dinos.shakespeare.sample import WindowPredictor, make_step, window_input
+from shared import sampling
+from shared.sampling import multinomial_draw, reweight
 from assignments.dinos.shakespeare.step import LstmStepper
 from assignments.dinos.shakespeare.train import TrainState, load_checkpoint, train
 from shared.run.cli import run
@@ -242,6 +243,14 @@ def test_reweight_is_the_course_temperature():
     assert reweight(np.array([0.0, 1.0]), 2.0)[0] == 0.0  # log(0) handled, as np.log(-inf) -> exp -> 0
     with pytest.raises(ValueError):
         reweight(preds, 0.0)
+
+
+def sample(preds, temperature, rng):  # the course's draw on an explicit generator
+    return multinomial_draw(reweight(preds, temperature), rng)
+
+
+def generate(model, prompt, length, temperature, rng, mode="window"):  # what the command does
+    return sampling.generate(make_step(model, mode), list(prompt), length, rng, temperature=temperature)
 
 
 def test_sample_is_seeded_and_follows_the_distribution():

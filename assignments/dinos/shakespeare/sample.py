@@ -1,19 +1,18 @@
-"""Sampling text from the Shakespeare LSTM: the course's ``sample`` and ``generate_output``, without ``input()``.
+"""The Shakespeare LSTM as a sampler: ``make_step(model, mode)`` gives :mod:`shared.sampling`'s
+``step(x, state) -> (probabilities, state)``, whose first state is the prompt's indices.
 
-Differences from the course notebook:
+Differences from the course's ``generate_output``, whose draw (``exp(log p / T)`` in float64, one multinomial
+sample) :func:`shared.sampling.generate` keeps, on an explicit ``numpy.random.Generator`` (the course draws from the
+unseeded global state, so its poems cannot be reproduced):
 
-* :func:`sample` takes an explicit ``numpy.random.Generator`` (the course draws from the unseeded global
-  state, so its poems cannot be reproduced); like the course it re-weights by temperature in float64
-  and draws one multinomial sample.
-* :func:`generate` returns character indices; decoding is a separate step. The prompt arrives as
-  indices (see ``Vocabulary.encode``, which names unknown characters instead of raising ``KeyError``).
-* Prompts longer than Tx=40 keep their last 40 characters as the window (the course's ``'{0:0>40}'``
-  padding does not truncate, and its loop then fails with ``IndexError``).
-* ``mode="window"`` (default) is the course's loop: the Keras model, compiled once with
-  ``tf.function``, on the last 40 characters (left padded with zero vectors) for every new character.
-  ``mode="stateful"`` primes an :class:`~assignments.dinos.shakespeare.step.LstmStepper` with the
-  same first window and then advances one character at a time with the state carried: identical
-  first distribution, far faster, but a longer context than the model was trained on (see there).
+* the output is character indices; decoding is a separate step, and the prompt arrives as indices
+  (``Vocabulary.encode`` names unknown characters instead of raising ``KeyError``);
+* prompts longer than Tx=40 keep their last 40 characters as the window (the course's ``'{0:0>40}'``
+  padding does not truncate, and its loop then fails with ``IndexError``);
+* ``mode="window"`` (default) is the course's loop: the Keras model, compiled once with ``tf.function``, on the
+  last 40 characters (left padded with zero vectors) for every new character. ``mode="stateful"`` primes an
+  :class:`~.step.LstmStepper` with the same first window and then advances one character at a time with the
+  state carried: identical first distribution, far faster, but a longer context than the model was trained on.
 """
 from __future__ import annotations
 
@@ -22,17 +21,11 @@ import numpy as np
 import tensorflow as tf
 from tqdm import tqdm
 
-from shared import sampling
 from shared.run import UserError
 from shared.sampling import reweight
 
 from .config import MODES
 from .step import LstmStepper
-
-
-def sample(preds: np.ndarray, temperature: float, rng: np.random.Generator) -> int:
-    """One index drawn from ``reweight(preds, temperature)`` with one multinomial draw, as the course does."""
-    return sampling.multinomial_draw(reweight(preds, temperature), rng)
 
 
 def window_input(indices: list[int], Tx: int, n_x: int) -> np.ndarray:
@@ -69,36 +62,23 @@ class WindowPredictor:
         return self._call(x).numpy()[0]
 
 
-def window_step(model: keras.Model):
-    """The course's loop as a ``step(x, context)``: append ``x`` (if any), predict from the last Tx characters."""
+def make_step(model: keras.Model, mode: str = "window"):
+    """The model's ``step(x, state) -> (probabilities, state)``; its first state is the prompt's indices and its
+    first ``x`` is None. ``ValueError`` for another mode, or (stateful) another architecture than the course's."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    if mode == "stateful":
+        stepper = LstmStepper(model)
+        # the first step primes with the course's window on the prompt, from zero state; then one step a character
+        return lambda x, state: (stepper.prime(state) if x is None else stepper.step(x), state)
     predict = WindowPredictor(model)
 
-    def step(x, context):
+    def window_step(x, context):  # the course's loop: append x, predict from the last Tx characters
         if x is not None:
             context.append(x)
         return predict(context), context
 
-    return step
-
-
-def stateful_step(model: keras.Model):
-    """``step(x, prompt)``: the first call primes the stepper with the prompt, later ones feed ``x``."""
-    stepper = LstmStepper(model)
-
-    def step(x, state):
-        if x is None:  # the first step: the course's window on the prompt, from zero state
-            return stepper.prime(state), stepper
-        return stepper.step(x), stepper
-
-    return step
-
-
-def make_step(model: keras.Model, mode: str = "window"):
-    """The model's ``step(x, state) -> (probabilities, state)`` (:mod:`shared.sampling`); its first state is the
-    prompt's indices. ``ValueError`` for another mode, or (stateful) another architecture than the course's."""
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-    return stateful_step(model) if mode == "stateful" else window_step(model)
+    return window_step
 
 
 def check_model(model: keras.Model, mode: str, prompt: list[int], n_x: int, source: str) -> None:
@@ -117,11 +97,3 @@ def check_model(model: keras.Model, mode: str, prompt: list[int], n_x: int, sour
 def progress_bar(steps):
     """A transient tqdm bar on stderr over the generated characters."""
     return tqdm(steps, desc="generating", unit="char", leave=False)
-
-
-def generate(model: keras.Model, prompt: list[int], length: int, temperature: float,
-             rng: np.random.Generator, mode: str = "window", progress: bool = False) -> list[int]:
-    """``length`` new character indices following ``prompt`` (may be empty: the window is then all padding),
-    through :func:`shared.sampling.generate` with the course's draw; ``progress`` shows a transient bar."""
-    return sampling.generate(make_step(model, mode), list(prompt), length, rng, temperature=temperature,
-                             progress=progress_bar if progress else None)
