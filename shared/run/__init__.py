@@ -19,7 +19,7 @@ loads is already one quiet line).
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence  # loaded with the interpreter already: importing this stays free
 
 
 class UserError(Exception):

@@ -26,8 +26,7 @@ import contextlib
 import os
 import signal
 import sys
-import threading
-from typing import Iterator
+from collections.abc import Iterator
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 PACKAGES = ("assignments", "tools", "shared", "bench", "tests")  # a process whose __main__ is in these is a command
@@ -61,11 +60,14 @@ def is_command() -> bool:
 def early() -> None:
     """In a command (:func:`is_command`): the signals raise :class:`Interrupted` from now on, and an interrupt that
     nothing catches ends the process with one line, exit 128 + the signal (see the module docstring)."""
-    if not (_main_thread() and is_command()):
+    if not is_command():
         return
     for signum in SIGNALS:
         if signal.getsignal(signum) in (signal.SIG_DFL, signal.default_int_handler):
-            signal.signal(signum, _raise)
+            try:
+                signal.signal(signum, _raise)
+            except ValueError:  # not the main thread: Python's signal handlers are the main thread's
+                return
     sys.excepthook = _excepthook
     sys.unraisablehook = _unraisable
 
@@ -98,6 +100,8 @@ def _raise(signum, frame):
 
 
 def _main_thread() -> bool:
+    import threading  # here: importing this module must cost next to nothing (see early)
+
     return threading.current_thread() is threading.main_thread()
 
 
