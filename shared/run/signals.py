@@ -33,7 +33,7 @@ PACKAGES = ("assignments", "tools", "shared", "bench", "tests")  # a process who
 
 
 class Interrupted(KeyboardInterrupt):
-    """Raised by SIGTERM (and SIGINT, inside :func:`handling`): the run was asked to stop."""
+    """Raised by SIGINT, SIGTERM or SIGHUP while this module's handlers are in place: the run was asked to stop."""
 
     def __init__(self, signum: int = signal.SIGINT):
         super().__init__(signal.Signals(signum).name)
@@ -126,7 +126,7 @@ def restore(previous: dict) -> None:
 
 @contextlib.contextmanager
 def handling() -> Iterator[None]:
-    """SIGINT and SIGTERM raise :class:`Interrupted` inside the block; the previous handlers come back after."""
+    """The signals raise :class:`Interrupted` inside the block; the previous handlers come back after."""
     previous = install()
     try:
         yield
