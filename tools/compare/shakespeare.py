@@ -4,7 +4,7 @@ Counted: the notebook's printed number of training examples, that the course's p
 under Keras 3 (rebuilt by :func:`assignments.dinos.shakespeare.model.load_course_model` with the Keras 2
 ``hard_sigmoid`` it was trained with) with the course's 221,990 parameters, and that its input matches the
 text's vocabulary. The notebook's own loss is the training loss of one more epoch (``model.fit(x, y,
-batch_size=128, epochs=1)``): that takes minutes (1.5 to 2.5 on 2 cores), so it runs only with ``--long`` and is counted only then.
+batch_size=128, epochs=1)``): that takes minutes, so it runs only with ``--long`` and is counted only then.
 Without ``--long`` two teacher-forced losses of the model are shown instead, as information.
 The model file is optional (``make data`` may not find it): without it those rows say so and are skipped.
 """
