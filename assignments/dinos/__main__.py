@@ -47,7 +47,7 @@ from .sample import classify, decode, generate, log_probs_numpy, numpy_step, bit
 COMMAND = "python -m assignments.dinos"
 SECONDS_PER_ITERATION = 2e-4  # about what the fast path takes per iteration (decides whether a drawing child pays)
 MAX_CHECKPOINTS = 10_000  # printed checkpoints a run keeps (iterations / sample-every)
-SEED_SPAN = 105  # the numpy model seeds up to seed + 104: init seed + 1, checkpoint names seed + 6 + 2 * 49 (course sample)
+SEED_SPAN = 105  # the numpy model seeds up to seed + 104 (checkpoint names: seed + 6 + 2 * 49 in the course's sample)
 NUMPY_FILES = ("parameters.npz", "names.txt", "checkpoints.json", "loss.png")
 KERAS_FILES = ("keras_model.keras", "keras_model.json", "keras_parameters.npz", "keras_names.txt", "keras_loss.png")
 LOADED_FILES = ("sampled_names.txt",)
@@ -124,9 +124,9 @@ def check_run(config: DinosConfig, data: NameStore) -> str:
     if config.load:
         return config.impl
     if config.model == "keras":
-        memory.check_fits("Keras training", memory.keras_training(config.n_a, data.vocab_size, data.max_length,
-                                                                  config.batch_size, len(data), data.codes.size),
-                          f"{hint_n_a} or --batch-size, or shorter names (longest: {data.max_length} characters)")
+        memory.check_fits("Keras training", memory.keras_training(
+            config.n_a * config.layers, data.vocab_size, data.max_length, config.batch_size, len(data), data.codes.size),
+            f"{hint_n_a} or --batch-size, or shorter names (longest: {data.max_length} characters)")
         return config.impl
     from .fast import BUFFER_BYTES, max_name_length
 

@@ -39,8 +39,7 @@ def read_names_text(path: str | os.PathLike) -> str:
     if not path.is_file():
         if path.is_dir():
             raise UserError(f"names file is a folder, not a file: {shown}")
-        hint = " (run 'make data' to fetch the course data)" if is_course_file(path) else ""
-        raise UserError(f"names file not found: {shown}{hint}")
+        raise UserError(f"names file not found: {shown}")  # the course's own: shared.data.verify_course_file
     try:
         raw = path.read_bytes()
     except OSError as exc:

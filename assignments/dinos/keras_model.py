@@ -14,8 +14,8 @@ model (which :mod:`.course` keeps exactly):
   recurrent layers, each followed by dropout;
 - the hidden state starts at zero for every name (the course carries it from one name to the next);
 - a held-out split (its own seed) is scored after every epoch; the learning rate drops to 0.3x after an epoch
-  that did not improve it, training stops after ``patience`` such epochs (or past a time budget), and the best
-  epoch's weights are the model's.
+  that did not improve it by ``MIN_GAIN``, training stops after ``patience`` such epochs in a row (or past a time
+  budget), and the best epoch's weights are the model's.
 
 With ``cell="simple_rnn"`` (one layer, one-hot) the weights are exactly the course's parameters
 (:func:`numpy_to_keras`, :func:`keras_to_numpy`). Run with ``python -m assignments.dinos --model keras``.
@@ -39,6 +39,7 @@ from .sample import NEWLINE, StepFn, bits_per_char
 
 CELL_LAYERS = {"simple_rnn": keras.layers.SimpleRNN, "gru": keras.layers.GRU, "lstm": keras.layers.LSTM}
 LR_DROP = 0.3  # the learning rate is multiplied by this after an epoch that did not improve the held-out score
+MIN_GAIN = 1e-3  # bits/char: a smaller gain keeps the better weights but counts as no improvement (patience, LR)
 
 
 def build_model(n_a: int = 50, cell: str = "simple_rnn", vocab_size: int = VOCAB_SIZE, *, layers: int = 1,
@@ -211,7 +212,7 @@ def train(encoded_train, encoded_held_out, *, n_a=50, cell="lstm", layers=1, emb
           report: Callable[[str], None] | None = None, vocab_size=VOCAB_SIZE) -> TrainResult:
     """Build and fit a model (seeded with ``shared.seed.set_seed``), scoring the held-out names after every epoch.
 
-    ``patience`` > 0: stop after that many epochs in a row without a better held-out score; ``time_budget``
+    ``patience`` > 0: stop after that many epochs in a row without a held-out gain of ``MIN_GAIN``; ``time_budget``
     (seconds): stop after the epoch that ends past it. Either way the model ends with its best epoch's weights.
     ``simple_rnn`` is always one-hot (the course's input). A non-finite loss stops training (``stopped="diverged"``).
     """
@@ -223,7 +224,7 @@ def train(encoded_train, encoded_held_out, *, n_a=50, cell="lstm", layers=1, emb
     model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", jit_compile=JIT_COMPILE)
     one_hot = _one_hot(model)
     rng = np.random.default_rng(seed)
-    result, best_weights = TrainResult(model), None
+    result, best_weights, last_gain = TrainResult(model), None, 0
     for epoch in range(1, epochs + 1):
         total = chars = 0.0
         for picked in batches(encoded_train, batch_size, rng):
@@ -244,11 +245,14 @@ def train(encoded_train, encoded_held_out, *, n_a=50, cell="lstm", layers=1, emb
         if not (math.isfinite(loss) and math.isfinite(bpc)):
             result.stopped = "diverged"
             break
-        if best_weights is None or bpc < result.best_bpc:
+        gain = math.inf if best_weights is None else result.best_bpc - bpc
+        if gain > 0:
             result.best_epoch, best_weights = epoch, model.get_weights()
+        if gain > MIN_GAIN:
+            last_gain = epoch
         else:
             optimizer.learning_rate.assign(float(optimizer.learning_rate.numpy()) * LR_DROP)
-        if patience and epoch - result.best_epoch >= patience:
+        if patience and epoch - last_gain >= patience:
             result.stopped = "patience"
             break
         if time_budget is not None and result.seconds[-1] >= time_budget:
