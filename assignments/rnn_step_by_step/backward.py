@@ -42,24 +42,33 @@ def rnn_cell_backward(da_next, cache):
 def rnn_backward(da, caches):
     """Backpropagate ``da`` (n_a, m, T_x) through ``rnn_forward``. Keys ``dx, da0, dWax, dWaa, dba``."""
     cell_caches, x = _unpack_sequence(caches, 4, "rnn_backward")
-    a1, a0, x1, parameters = cell_caches[0]
-    n_a, m = a1.shape
-    T_x = check_upstream("da", da, n_a, m, len(cell_caches), "rnn_backward")
-    n_x = x1.shape[0]
-    dtype = np.result_type(da, a1)
-    dx = np.zeros((n_x, m, T_x), dtype=dtype)  # (n_x, m, T_x)
-    dWax = np.zeros((n_a, n_x), dtype=dtype)  # (n_a, n_x)
-    dWaa = np.zeros((n_a, n_a), dtype=dtype)  # (n_a, n_a)
-    dba = np.zeros((n_a, 1), dtype=dtype)  # (n_a, 1)
+    n_a, m = cell_caches[0][0].shape
+    check_upstream("da", da, n_a, m, len(cell_caches), "rnn_backward")
+    return through_time(rnn_cell_backward, da, cell_caches, x, ("dWax", "dWaa", "dba"))
+
+
+def through_time(cell_backward, da, cell_caches, x, keys, cell_state: bool = False) -> dict:
+    """The course's loop of a backward pass (RNN, LSTM and GRU alike), from the last step to the first.
+
+    Step t's cell gets ``da[:, :, t]`` plus the ``da_prev`` carried from step t + 1 (and, with ``cell_state``, the
+    LSTM's ``dc_prev``); ``dx`` is kept per step, the weight gradients ``keys`` are summed over the steps.
+    Returns ``{"dx", "da0", *keys}``.
+    """
+    n_a, m, T_x = da.shape
+    parameters = cell_caches[0][-1]  # every cell cache ends with the parameters and starts with a_next
+    dtype = np.result_type(da, cell_caches[0][0])
+    dx = np.zeros((x.shape[0], m, T_x), dtype=dtype)  # (n_x, m, T_x)
     da_prevt = np.zeros((n_a, m), dtype=dtype)  # (n_a, m)
+    dc_prevt = np.zeros((n_a, m), dtype=dtype)  # (n_a, m): the LSTM's cell-state gradient
+    totals = {k: np.zeros_like(parameters[k[1:]], dtype=dtype) for k in keys}
     for t in reversed(range(T_x)):
-        gradients = rnn_cell_backward(da[:, :, t] + da_prevt, cell_caches[t])
-        da_prevt = gradients["da_prev"]
+        carried = (da[:, :, t] + da_prevt, dc_prevt) if cell_state else (da[:, :, t] + da_prevt,)
+        gradients = cell_backward(*carried, cell_caches[t])
+        da_prevt, dc_prevt = gradients["da_prev"], gradients.get("dc_prev", dc_prevt)
         dx[:, :, t] = gradients["dxt"]
-        dWax += gradients["dWax"]
-        dWaa += gradients["dWaa"]
-        dba += gradients["dba"]
-    return {"dx": dx, "da0": da_prevt, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+        for k in keys:
+            totals[k] += gradients[k]
+    return {"dx": dx, "da0": da_prevt, **totals}
 
 
 def lstm_cell_backward(da_next, dc_next, cache):
@@ -99,20 +108,6 @@ def lstm_backward(da, caches):
     Keys ``dx, da0, dWf, dbf, dWi, dbi, dWc, dbc, dWo, dbo``.
     """
     cell_caches, x = _unpack_sequence(caches, 10, "lstm_backward")
-    a1, c1, a0, c0, f1, i1, cc1, o1, x1, parameters = cell_caches[0]
-    n_a, m = a1.shape
-    T_x = check_upstream("da", da, n_a, m, len(cell_caches), "lstm_backward")
-    n_x = x1.shape[0]
-    dtype = np.result_type(da, a1)
-    dx = np.zeros((n_x, m, T_x), dtype=dtype)  # (n_x, m, T_x)
-    da_prevt = np.zeros((n_a, m), dtype=dtype)  # (n_a, m)
-    dc_prevt = np.zeros((n_a, m), dtype=dtype)  # (n_a, m)
-    totals = {k: np.zeros_like(parameters[k[1:]], dtype=dtype) for k in LSTM_PARAM_GRADS}
-    for t in reversed(range(T_x)):
-        gradients = lstm_cell_backward(da[:, :, t] + da_prevt, dc_prevt, cell_caches[t])
-        da_prevt = gradients["da_prev"]
-        dc_prevt = gradients["dc_prev"]
-        dx[:, :, t] = gradients["dxt"]
-        for k in LSTM_PARAM_GRADS:
-            totals[k] += gradients[k]
-    return {"dx": dx, "da0": da_prevt, **totals}
+    n_a, m = cell_caches[0][0].shape
+    check_upstream("da", da, n_a, m, len(cell_caches), "lstm_backward")
+    return through_time(lstm_cell_backward, da, cell_caches, x, LSTM_PARAM_GRADS, cell_state=True)

@@ -22,7 +22,8 @@ import numpy as np
 
 from shared.rnn_utils import sigmoid, softmax
 
-from .backward import _unpack_sequence
+from .backward import _unpack_sequence, through_time
+from .sequences import over_time
 from .validation import check_gated, check_step_grad, check_upstream
 
 GRU_GATES = ("u", "r", "c")
@@ -45,20 +46,9 @@ def gru_cell_forward(xt, a_prev, parameters):
 
 def gru_forward(x, a0, parameters):
     """Run ``gru_cell_forward`` over ``x`` (n_x, m, T_x). Returns ``(a, y_pred, caches)``."""
-    n_x, n_a, m = check_gated(x, a0, parameters, GRU_GATES, "gru_forward", sequence=True)
-    T_x = x.shape[2]
-    n_y = parameters["Wy"].shape[0]
+    check_gated(x, a0, parameters, GRU_GATES, "gru_forward", sequence=True)
     dtype = np.result_type(x, a0, parameters["Wu"], np.float32)
-    a = np.zeros((n_a, m, T_x), dtype=dtype)  # (n_a, m, T_x)
-    y_pred = np.zeros((n_y, m, T_x), dtype=dtype)  # (n_y, m, T_x)
-    caches = []
-    a_next = a0  # (n_a, m)
-    for t in range(T_x):
-        a_next, yt_pred, cache = gru_cell_forward(x[:, :, t], a_next, parameters)
-        a[:, :, t] = a_next
-        y_pred[:, :, t] = yt_pred
-        caches.append(cache)
-    return a, y_pred, (caches, x)
+    return over_time(gru_cell_forward, x, a0, parameters, parameters["Wy"].shape[0], dtype)
 
 
 def gru_cell_backward(da_next, cache):
@@ -92,18 +82,6 @@ def gru_backward(da, caches):
     Keys ``dx, da0, dWu, dbu, dWr, dbr, dWc, dbc``.
     """
     cell_caches, x = _unpack_sequence(caches, 7, "gru_backward")
-    a1, a0, gu1, gr1, cct1, x1, parameters = cell_caches[0]
-    n_a, m = a1.shape
-    T_x = check_upstream("da", da, n_a, m, len(cell_caches), "gru_backward")
-    n_x = x1.shape[0]
-    dtype = np.result_type(da, a1)
-    dx = np.zeros((n_x, m, T_x), dtype=dtype)  # (n_x, m, T_x)
-    da_prevt = np.zeros((n_a, m), dtype=dtype)  # (n_a, m)
-    totals = {k: np.zeros_like(parameters[k[1:]], dtype=dtype) for k in GRU_PARAM_GRADS}
-    for t in reversed(range(T_x)):
-        gradients = gru_cell_backward(da[:, :, t] + da_prevt, cell_caches[t])
-        da_prevt = gradients["da_prev"]
-        dx[:, :, t] = gradients["dxt"]
-        for k in GRU_PARAM_GRADS:
-            totals[k] += gradients[k]
-    return {"dx": dx, "da0": da_prevt, **totals}
+    n_a, m = cell_caches[0][0].shape
+    check_upstream("da", da, n_a, m, len(cell_caches), "gru_backward")
+    return through_time(gru_cell_backward, da, cell_caches, x, GRU_PARAM_GRADS)

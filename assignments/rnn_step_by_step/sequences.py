@@ -16,16 +16,22 @@ from .validation import check_gated, check_rnn
 
 def rnn_forward(x, a0, parameters):
     """Run ``rnn_cell_forward`` over ``x`` (n_x, m, T_x). Returns ``(a, y_pred, caches)``."""
-    n_x, n_a, m = check_rnn(x, a0, parameters, "rnn_forward", sequence=True)
-    T_x = x.shape[2]
-    n_y = parameters["Wya"].shape[0]
+    check_rnn(x, a0, parameters, "rnn_forward", sequence=True)
     dtype = np.result_type(x, a0, parameters["Waa"], np.float32)
+    return over_time(rnn_cell_forward, x, a0, parameters, parameters["Wya"].shape[0], dtype)
+
+
+def over_time(cell_forward, x, a0, parameters, n_y: int, dtype):
+    """The course's loop of ``rnn_forward`` (the GRU's too): ``cell_forward(xt, a_prev, parameters) -> (a_next,
+    yt_pred, cache)`` at each of ``x``'s T_x steps from ``a0``. Returns ``(a, y_pred, (caches, x))``."""
+    n_a, m = a0.shape
+    T_x = x.shape[2]
     a = np.zeros((n_a, m, T_x), dtype=dtype)  # (n_a, m, T_x)
     y_pred = np.zeros((n_y, m, T_x), dtype=dtype)  # (n_y, m, T_x)
     caches = []
     a_next = a0  # (n_a, m)
     for t in range(T_x):
-        a_next, yt_pred, cache = rnn_cell_forward(x[:, :, t], a_next, parameters)
+        a_next, yt_pred, cache = cell_forward(x[:, :, t], a_next, parameters)
         a[:, :, t] = a_next
         y_pred[:, :, t] = yt_pred
         caches.append(cache)

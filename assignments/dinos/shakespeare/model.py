@@ -50,7 +50,6 @@ class ModelConfig:
     n_x: int = 38
     n_a: int = 128
     dropout: float = 0.5
-    learning_rate: float = 0.001
 
 
 def build_model(config: ModelConfig = ModelConfig()) -> keras.Model:
@@ -143,8 +142,7 @@ def load_course_model(path: str | os.PathLike, config: ModelConfig = ModelConfig
     with _open_course_file(path) as handle:
         weights = _course_weights(handle, path)
     n_x, n_a = weights[LSTM_LAYERS[0]][0].shape[0], weights[LSTM_LAYERS[0]][1].shape[0]
-    model = build_model(ModelConfig(Tx=config.Tx, n_x=n_x, n_a=n_a, dropout=config.dropout,
-                                    learning_rate=config.learning_rate))
+    model = build_model(ModelConfig(Tx=config.Tx, n_x=n_x, n_a=n_a, dropout=config.dropout))
     for course_name, arrays in weights.items():
         model.get_layer(LAYER_NAMES[course_name]).set_weights(arrays)
     return model
