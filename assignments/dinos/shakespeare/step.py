@@ -1,26 +1,14 @@
-"""One character at a time: the trained two-layer LSTM run step by step with its state carried.
+"""One character at a time: the trained two-layer LSTM run step by step with its state carried (``--mode stateful``).
 
 Accelerator of the course's window loop (:class:`.sample.WindowPredictor`): after :meth:`LstmStepper.prime`, the
 windowed model's next-character distribution to 1e-5, not bit for bit (numpy float32 against Keras) -- proved by
-``tests/test_shakespeare.py::test_primed_stepper_gives_the_windowed_distribution``; after that, by design, a
-longer context than the window (below).
+``tests/test_shakespeare.py::test_primed_stepper_gives_the_windowed_distribution``.
 
-The course's ``generate_output`` re-runs the whole model on the last 40 characters for every new
-character (40 LSTM steps x 2 layers per character, through ``model.predict``). :class:`LstmStepper`
-holds the same weights as numpy arrays and advances both layers by one step per character (float32,
-the same arithmetic as the Keras layers; dropout is off at inference).
-
-* :meth:`LstmStepper.prime` feeds exactly the course's window: zero vectors for the left padding
-  (the course pads with ``'0'``, which becomes an all-zero input), then the prompt's last ``Tx``
-  characters, starting from zero state, so the distribution after priming is the windowed model's.
-* After that the two differ. The windowed model forgets everything older than 40 characters and
-  restarts from zero state each time; the stepper keeps its state, so its context grows beyond the
-  40-step, zero-start windows the model was trained on. Stepping is the LSTM run over the whole
-  history (tested against Keras on a longer sequence), but the course model does not generalise to
-  it: it scores the sonnets worse stepping than windowed, while a step costs a small fraction of a window
-  (``python -m bench.bench_shakespeare``; figures in ``bench/README.md``).
-
-Used by ``python -m assignments.dinos.shakespeare --mode stateful``.
+:meth:`LstmStepper.prime` feeds exactly the course's window: zero vectors for the left padding (the course pads
+with ``'0'``, an all-zero input), then the prompt's last ``Tx`` characters, from zero state. After that the two
+differ by design: the window forgets everything older than 40 characters, the stepper keeps its state (it is the
+LSTM run over the whole history, tested against Keras on a longer sequence), a longer context than the 40-step,
+zero-start windows the course model was trained on, which it predicts worse (``python -m bench.bench_shakespeare``).
 """
 from __future__ import annotations
 
