@@ -31,6 +31,7 @@ async def execute(name: str, out: Path, html: Path | None, timeout: int) -> tupl
     """Run ``name`` and write it (and its page); ``(name, seconds, error or None)``."""
     nb = nbformat.read(FOLDER / f"{name}.ipynb", as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", coalesce_streams=True,
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"],  # not the TCP start-up warning
                             resources={"metadata": {"path": str(FOLDER)}})
     start = time.perf_counter()
     error = None
