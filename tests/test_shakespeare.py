@@ -516,13 +516,27 @@ DAMAGED_STATE = {  # name: (edit of model.json, what the line says)
 }
 
 
-@pytest.mark.parametrize("case", ["undamaged", *DAMAGED_STATE])
+def _uncompiled(unit):
+    build_model(ModelConfig(n_x=38, n_a=4)).save(unit / "model.keras")
+
+
+DAMAGED_MODEL = {  # name: (edit of the unit's folder, what the line says)
+    "model.keras not a zip": (lambda unit: (unit / "model.keras").write_bytes(b"garbage" * 100), "cannot load"),
+    "model.keras without optimizer state": (_uncompiled, "has no optimizer state"),
+}
+
+
+@pytest.mark.parametrize("case", ["undamaged", *DAMAGED_STATE, *DAMAGED_MODEL])
 def test_damaged_checkpoint_is_one_line_and_writes_nothing(case, checkpoint, tmp_path, capsys):
     import shutil
 
     unit = tmp_path / "epoch-001"
     shutil.copytree(checkpoint, unit)
     edit, message = DAMAGED_STATE.get(case, (None, None))
+    if case in DAMAGED_MODEL:
+        damage, message = DAMAGED_MODEL[case]
+        damage(unit)
+        _rehash(unit)
     if edit is not None:
         meta = json.loads((unit / "model.json").read_text())
         edit(meta)

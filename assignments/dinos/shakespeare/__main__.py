@@ -169,7 +169,7 @@ def load(config: ShakespeareConfig, vocab: Vocabulary, state, n_examples: int):
             lstm.compile_model(model, config.learning_rate)
             source += f", course Adam state at step {lstm.restore_course_optimizer(model, config.model)}"
             state.start = "course"
-        elif model.optimizer is None:
+        elif getattr(model, "optimizer", None) is None:  # a .keras model saved uncompiled
             lstm.compile_model(model, config.learning_rate)
     return model, state, source
 

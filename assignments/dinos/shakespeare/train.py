@@ -154,7 +154,7 @@ def load_checkpoint(checkpoint: str | os.PathLike, Tx: int = 40) -> tuple[keras.
     if model.input_shape != (None, Tx, n_x) or model.output_shape != (None, n_x):
         raise UserError(f"checkpoint {path} maps {model.input_shape} to {model.output_shape}; its state says "
                         f"{(None, Tx, n_x)} to {(None, n_x)}")
-    if model.optimizer is None:
+    if getattr(model, "optimizer", None) is None:  # a model saved before compile() has no such attribute
         raise UserError(f"checkpoint {path} has no optimizer state")
     try:
         set_rng_state(model, state.rng_state)
