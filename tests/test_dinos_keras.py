@@ -12,7 +12,7 @@ from assignments.dinos import course, fast
 from assignments.dinos import keras_model as km
 from assignments.dinos.data import encode, load_names, split_names
 from assignments.dinos.sample import (bits_per_char, classify, decode, generate, log_probs_numpy,
-                                      sample_numpy)
+                                      numpy_step)
 
 NAMES = ["turiasaurus", "ornithomimus", "aardonyx", "zuul", "tyrannosaurus"]
 
@@ -27,6 +27,12 @@ def trained_numpy(dinos):
     """The course model after 500 iterations (non-trivial, non-symmetric parameters)."""
     params, _ = fast.model(list(dinos.names), dinos.ix_to_char, dinos.char_to_ix, 500, out=lambda *_: None)
     return params
+
+
+def sample_numpy(parameters, n, rng, temperature=1.0, top_k=None, max_length=50):
+    """``n`` names from the numpy model, each from a zero state (as the command samples them)."""
+    a0 = np.zeros((parameters["Waa"].shape[0], n))
+    return generate(numpy_step(parameters), a0, n, rng, temperature, top_k, max_length)
 
 
 def course_log_prob(params, name, char_to_ix):

@@ -103,7 +103,7 @@ def check_settings(config: DinosConfig) -> None:
         raise UserError(f"--iterations {config.iterations} with --sample-every {config.sample_every} prints "
                         f"{config.iterations // config.sample_every + 1} checkpoints; at most {MAX_CHECKPOINTS} are "
                         f"kept (raise --sample-every)")
-    if config.model == "numpy" and config.seed > 2 ** 32 - SEED_SPAN:
+    if config.model == "numpy" and config.load is None and config.seed > 2 ** 32 - SEED_SPAN:
         raise UserError(f"--seed {config.seed}: the numpy model uses the course's seeds seed + 1 .. seed + "
                         f"{SEED_SPAN - 1}, so at most {2 ** 32 - SEED_SPAN} (numpy seeds end at 2**32 - 1)")
     if config.load is not None and config.load.suffix != {"numpy": ".npz", "keras": ".keras"}[config.model]:

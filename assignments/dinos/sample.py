@@ -62,13 +62,6 @@ def numpy_step(parameters: dict[str, np.ndarray]) -> StepFn:
     return step
 
 
-def sample_numpy(parameters: dict[str, np.ndarray], n: int, rng: np.random.Generator, temperature: float = 1.0,
-                 top_k: int | None = None, max_length: int = MAX_LENGTH) -> list[list[int]]:
-    """``n`` names from the numpy model (hidden state starts at zero, as in the course's ``sample``)."""
-    a0 = np.zeros((parameters["Waa"].shape[0], n))  # (n_a, m)
-    return generate(numpy_step(parameters), a0, n, rng, temperature, top_k, max_length)
-
-
 def decode(indices: Sequence[int], ix_to_char: dict[int, str]) -> str:
     """The name as text, without its trailing newline (lower case)."""
     return "".join(ix_to_char[int(i)] for i in indices).rstrip("\n")
