@@ -12,11 +12,15 @@ for the commands it runs); it must stay light, since every command imports it be
 In a command's process it also makes Ctrl-C, SIGTERM and SIGHUP quiet from that first import on
 (:func:`shared.run.signals.early`): one line ``error: interrupted``, never a traceback through an import.
 """
-import os
+import _signal  # built into the interpreter: the signals wait (blocked) from here until they are handled
+
+_mask = _signal.pthread_sigmask(_signal.SIG_BLOCK, (_signal.SIGINT, _signal.SIGTERM, _signal.SIGHUP))
+
+import os  # noqa: E402
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 from .run import signals as _signals  # noqa: E402 -- standard library only
 
-_signals.early()
+_signals.early(_mask)

@@ -711,16 +711,26 @@ def test_a_signal_is_never_lost_inside_a_save(tmp_path, capsys, save):
     assert not (tmp_path / "out" / "run_card.json").exists()  # the run stopped: no set committed
 
 
-def test_an_interrupt_lost_in_a_finalizer_is_sent_again():
-    from types import SimpleNamespace
+def test_an_interrupt_lost_in_a_finalizer_still_stops_the_run(tmp_path, monkeypatch, capsys):
+    from shared.run import signals
 
-    from shared.run.signals import Interrupted, _unraisable, handling
+    class Finalized:
+        def __del__(self):  # an interrupt raised here can only be reported ("Exception ignored in ..."), not raised
+            raise signals.Interrupted(signal.SIGTERM)
 
-    with handling():
-        with pytest.raises(Interrupted) as raised:
-            _unraisable(SimpleNamespace(exc_value=Interrupted(signal.SIGTERM)))
-            sum(range(1000))
-    assert raised.value.signum == signal.SIGTERM
+    monkeypatch.setattr(sys, "unraisablehook", signals._unraisable)  # as signals.early() sets it in a command
+
+    def main(argv):
+        with OutputSet(tmp_path / "out", command="test") as outputs:
+            outputs.write_text("a.txt", "x")
+            Finalized()  # lost here, raised before the commit
+
+    assert cli.run(main, []) == 143 and capsys.readouterr().err == "error: interrupted\n"
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(signals.Interrupted):
+        with signals.deferred():  # a save
+            Finalized()
+    assert cli.run(lambda argv: Finalized() and None, []) == 143  # when the run ends
 
 
 def test_the_out_folder_is_locked_before_anything_is_printed(tmp_path, capsys):

@@ -88,6 +88,7 @@ def run(main: Callable[[Sequence[str] | None], int | None], argv: Sequence[str] 
         try:
             try:
                 code = int(main(argv) or 0)
+                signals.raise_lost()  # an interrupt swallowed on the way: the run was still asked to stop
             finally:
                 if outermost:
                     signals.ignore()  # from here on nothing may cut the clean-up short

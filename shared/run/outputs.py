@@ -52,7 +52,7 @@ from .io import (atomic_path, check_output_target, ensure_output_dir, fsync_path
 from .lock import LOCK_NAME, FolderLock, claimed
 from ..paths import display_path
 from .runcard import card_json, run_card
-from .signals import deferred
+from .signals import deferred, raise_lost
 
 CARD_NAME = "run_card.json"
 STAGING_PREFIX = ".staging-"
@@ -276,6 +276,7 @@ class OutputSet:
     def commit(self) -> dict[str, Path]:
         """Move the staged set into place, drop the previous set's other files, write the run card last."""
         staging = self._require_open()
+        raise_lost()  # an interrupt swallowed during the run: the previous set stays
         staged = _files_under(staging)
         for name in staged:
             check_output_target(self.out / name)

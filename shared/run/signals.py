@@ -15,8 +15,8 @@
   masked, and the C-level handler may run in any of them), then it is raised once the block is over. No
   exception can then land inside a library's C code (h5py), where it could be swallowed.
 * A ``KeyboardInterrupt`` that Python could only report as "Exception ignored in ..." (raised inside a
-  finalizer or a C callback) is sent again as its signal (:func:`early` sets ``sys.unraisablehook``), so it
-  is raised at the next line of Python instead of being lost.
+  finalizer or a C callback) is kept (:func:`early` sets ``sys.unraisablehook``) and raised again at the next
+  safe point (:func:`raise_lost`): the run ends as interrupted instead of as a success.
 
 Python runs signal handlers in the main thread only; off the main thread these are no-ops.
 """
@@ -57,19 +57,25 @@ def is_command() -> bool:
         or os.path.basename(sys.argv[0] if sys.argv else "").startswith("seqmodels-")
 
 
-def early() -> None:
+def early(mask=None) -> None:
     """In a command (:func:`is_command`): the signals raise :class:`Interrupted` from now on, and an interrupt that
-    nothing catches ends the process with one line, exit 128 + the signal (see the module docstring)."""
-    if not is_command():
-        return
-    for signum in SIGNALS:
-        if signal.getsignal(signum) in (signal.SIG_DFL, signal.default_int_handler):
-            try:
-                signal.signal(signum, _raise)
-            except ValueError:  # not the main thread: Python's signal handlers are the main thread's
-                return
-    sys.excepthook = _excepthook
-    sys.unraisablehook = _unraisable
+    nothing catches ends the process with one line, exit 128 + the signal (see the module docstring).
+
+    ``mask``: the signal mask to put back once that is in place (``shared/__init__.py`` blocks the signals before
+    its first import, so one that comes meanwhile waits, then arrives here).
+    """
+    try:
+        if is_command():
+            sys.excepthook = _excepthook
+            sys.unraisablehook = _unraisable
+            for signum in SIGNALS:
+                if signal.getsignal(signum) in (signal.SIG_DFL, signal.default_int_handler):
+                    signal.signal(signum, _raise)
+    except ValueError:  # not the main thread: Python's signal handlers are the main thread's
+        pass
+    finally:
+        if mask is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _excepthook(kind, value, tb, _previous=sys.excepthook) -> None:
@@ -88,11 +94,23 @@ def _excepthook(kind, value, tb, _previous=sys.excepthook) -> None:
     os._exit(exit_status(value))
 
 
+_lost: list[int] = []  # interrupts Python could only report, raised again at the next safe point (raise_lost)
+
+
 def _unraisable(unraisable, _previous=sys.unraisablehook) -> None:
-    if isinstance(unraisable.exc_value, KeyboardInterrupt):  # lost inside a finalizer or C callback: send it again
-        signal.raise_signal(getattr(unraisable.exc_value, "signum", signal.SIGINT))
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):  # raised inside a finalizer or C callback: kept
+        _lost.append(getattr(unraisable.exc_value, "signum", signal.SIGINT))
         return
     _previous(unraisable)
+
+
+def raise_lost() -> None:
+    """Raise :class:`Interrupted` for an interrupt that was lost inside a finalizer or a library's callback (at the
+    end of every :func:`deferred` block, before an output set's commit and when a run's ``main`` returns)."""
+    if _lost:
+        signum = _lost[0]
+        _lost.clear()
+        raise Interrupted(signum)
 
 
 def _raise(signum, frame):
@@ -174,6 +192,7 @@ def deferred(block: bool = True) -> Iterator[None]:
                 handler(pending[0], None)  # Python's default raises KeyboardInterrupt, ours Interrupted
             elif handler is signal.SIG_DFL:
                 signal.raise_signal(pending[0])
+        raise_lost()
 
 
 def _restore(previous: dict) -> BaseException | None:
