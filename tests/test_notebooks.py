@@ -20,6 +20,8 @@ import pytest
 from tests import paused
 
 nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+import nbclient.exceptions  # noqa: E402 -- after the skip
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "notebooks"
@@ -78,6 +80,34 @@ def test_a_check_fails_on_a_wrong_implementation(capsys):
     grading.check("lstm_backward", lstm_backward, lstm_forward=lstm_forward)
     with pytest.raises(AssertionError):  # the backward check runs the forward function the notebook holds
         grading.check("lstm_backward", lstm_backward, lstm_forward=a0_ignored)
+
+
+LEARNERS_CELL = """
+def rnn_cell_forward(xt, a_prev, parameters):  # a learner's version: the output bias forgotten
+    a_next = np.tanh(parameters["Waa"] @ a_prev + parameters["Wax"] @ xt + parameters["ba"])
+    yt_pred = softmax(parameters["Wya"] @ a_next)
+    return a_next, yt_pred, (a_next, a_prev, xt, parameters)
+"""
+
+
+def test_a_learners_own_function_is_graded_in_the_notebook():
+    """The first exercise of the RNN notebook with its import line replaced by a learner's ``def``: the notebook
+    runs it in the course's cell and stops at the check, whose table marks what differs."""
+    nb = read("rnn_step_by_step")
+    first = next(i for i, c in enumerate(nb.cells) if c.source.startswith('check("rnn_cell_forward"'))
+    nb.cells = nb.cells[:first + 1]
+    importing = nb.cells[first - 2]
+    assert importing.source.endswith("from assignments.rnn_step_by_step.course import rnn_cell_forward")
+    importing.source = LEARNERS_CELL.strip()
+    client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
+                                     extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                                     resources={"metadata": {"path": str(FOLDER)}})
+    with pytest.raises(nbclient.exceptions.CellExecutionError) as stopped:
+        client.execute()
+    assert (stopped.value.ename, stopped.value.evalue) == ("AssertionError", "rnn_cell_forward: 1 of 6 differ: yt_pred[1]")
+    table = nb.cells[first].outputs[0]["data"]["text/html"]
+    assert "✗ rnn_cell_forward: 5/6 expected values match" in table and "✗ differs" in table
+    assert "yt_pred[1]" in table
 
 
 def test_the_training_check_reads_the_courses_printout():
