@@ -12,12 +12,11 @@ from inside a library. Code raises :class:`shared.run.UserError` for anything a 
 * on the way out -- however the run ends -- stops the child processes the run started, removes its
   temporary files and, after a failure, the output folders it created and left empty (:mod:`shared.run.cleanup`).
 
-A Ctrl-C can only be turned into that line once :func:`run` is running, so a command's ``__main__``
-must import nothing heavy at module level: :func:`run_module` imports the command's module inside
-:func:`run` (``exit_now(run_module("assignments.dinos.app"))``), so a Ctrl-C during ``import tensorflow``
-ends quietly too; :func:`exit_now` then ends the process without the interpreter's teardown. Argument types
-for ``argparse`` live here as well, so every CLI rejects out-of-range options the same way, before any work
-starts.
+A Ctrl-C before :func:`run` starts (while a command imports TensorFlow) is one quiet line too: ``shared``'s
+first import set that up (:func:`shared.run.signals.early`); :func:`exit_now` ends the process without the
+interpreter's teardown. The options are parsed here too (:class:`ArgumentParser`, :func:`config_parser`):
+every CLI rejects out-of-range options the same way, before any work starts, and an ``--out`` folder
+(``type=output_dir``) is locked as soon as it is parsed, so a second run into it stops before printing anything.
 """
 from __future__ import annotations
 

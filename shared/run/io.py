@@ -2,8 +2,8 @@
 
 * :func:`read_text` -- a UTF-8 input file, or one :class:`UserError` line (missing, empty, not UTF-8, unreadable).
 * :func:`atomic_path` / :func:`write_text_atomic` -- one output file written under a temporary name and
-  moved into place only when complete; the temporary name is recorded (:mod:`shared.run.cleanup`) so even an
-  interrupted run removes it. An ``OSError`` while writing (a full disk, a read-only folder, a folder
+  moved into place, flushed to disk, only when complete (a Ctrl-C meanwhile waits for the save to end); the
+  temporary name is recorded (:mod:`shared.run.cleanup`) so even an interrupted run removes it. An ``OSError`` while writing (a full disk, a read-only folder, a folder
   where the file should go) becomes one ``cannot write PATH: REASON`` line.
 * :func:`atomic_dir` -- the same for a folder of files that belong together (a checkpoint and its sidecar).
 * :func:`ensure_output_dir` -- create and check an output folder before any long work.
