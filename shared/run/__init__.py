@@ -3,12 +3,13 @@ to understand a model.
 
 A command's ``__main__`` ends with ``start(main)`` (or ``start("package.module")``): :func:`start` runs it under
 :func:`shared.run.cli.run` -- one ``error: ...`` line and exit 2 for a :class:`UserError`, a quiet Ctrl-C /
-SIGTERM, the run's children stopped and temporary files removed however it ends -- and ends the process
+SIGTERM / SIGHUP, the run's children stopped and temporary files removed however it ends -- and ends the process
 without the interpreter's teardown. The modules:
 
 * :mod:`.cli` -- :func:`~.cli.run`, option types, the parser built from a config dataclass;
-* :mod:`.console` -- quiet-aware printing and progress bars; :mod:`.signals` -- SIGINT/SIGTERM as exceptions;
-* :mod:`.cleanup` -- what a run undoes when it stops early (temporary files, folders, child processes);
+* :mod:`.console` -- quiet-aware printing and progress bars; :mod:`.signals` -- SIGINT/SIGTERM/SIGHUP as
+  exceptions;
+* :mod:`.cleanup` -- what a run undoes when it stops early (temporary files, folders, child processes, locks);
 * :mod:`.io` -- reading input files with one-line errors, writing files atomically;
 * :mod:`.lock`, :mod:`.outputs`, :mod:`.checkpoints` -- one run per folder, outputs committed as one set,
   checkpoints as units; :mod:`.runcard` -- the run card every run leaves;
