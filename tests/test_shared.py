@@ -854,3 +854,15 @@ def test_a_run_that_ends_in_a_bug_leaves_no_empty_output_folder(tmp_path):
     with pytest.raises(ZeroDivisionError):
         cli.run(main, [])
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_closed_pipe_at_exit_is_not_a_success():
+    """The last buffered lines of a finished run, refused by a closed pipe: 141, not 0, and no traceback."""
+    from shared.paths import REPO_ROOT
+
+    code = "import sys; from shared.run.cli import exit_now; sys.stdout.write('x' * 100); exit_now(0)"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # the write waits in the buffer
+    process = subprocess.Popen([sys.executable, "-c", code], cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    process.stdout.close()  # gone before the run writes
+    assert process.wait(timeout=60) == cli.BROKEN_PIPE_STATUS and process.stderr.read() == b""

@@ -148,12 +148,14 @@ def exit_now(status: int) -> None:
     Every command's ``__main__`` ends with ``exit_now(run_module(...))``. By then :func:`run` has committed the
     outputs, stopped the children and removed the temporary files; the teardown would only free memory, and
     for a process that imported TensorFlow it takes about 1.6 s here (Keras 3, tensorflow-cpu 2.21). Nothing in
-    this project registers ``atexit`` work. A stream that cannot be flushed any more (a reader that went away)
-    loses nothing of the outputs; the status stays.
+    this project registers ``atexit`` work. A stream that cannot be flushed any more loses nothing of the outputs;
+    the status stays, except that a successful run whose last lines a closed pipe did not take ends with 141.
     """
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
+        except BrokenPipeError:  # what was left for a reader that went away: not delivered
+            status = status or BROKEN_PIPE_STATUS
         except (OSError, ValueError):
             pass
     os._exit(status)
