@@ -866,3 +866,19 @@ def test_a_closed_pipe_at_exit_is_not_a_success():
                                stderr=subprocess.PIPE)
     process.stdout.close()  # gone before the run writes
     assert process.wait(timeout=60) == cli.BROKEN_PIPE_STATUS and process.stderr.read() == b""
+
+
+def test_a_hung_up_terminal_still_gets_the_status(monkeypatch):
+    class HungUp:  # a terminal that closed (SIGHUP): every write fails
+        def write(self, text):
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+        def flush(self):
+            pass
+
+    monkeypatch.setattr(sys, "stderr", HungUp())
+
+    def main(argv):
+        signal.raise_signal(signal.SIGHUP)
+
+    assert cli.run(main, []) == 129

@@ -113,7 +113,10 @@ def run(main: Callable[[Sequence[str] | None], int | None], argv: Sequence[str] 
             return code
         console.end_lines()
         if failure[1]:
-            print(f"error: {console.public(failure[1])}", file=sys.stderr, flush=True)
+            try:
+                print(f"error: {console.public(failure[1])}", file=sys.stderr, flush=True)
+            except (OSError, ValueError):  # no terminal any more (SIGHUP): the status says it
+                pass
         return failure[0]
     finally:
         _depth -= 1
