@@ -1,12 +1,12 @@
 """The three notebooks of ``notebooks/``: committed without outputs, and run top to bottom without an error.
 
-The notebooks run in their short settings (``NOTEBOOKS_QUICK=1``, stated in each first cell), all three at
-once in their own kernels (this environment's Python, working folder ``notebooks/`` as in Jupyter), their files
-written under a temporary folder: ``notebooks/run.py``, started with the session at low priority (``launch``,
-see ``tests/paused.py``), so its kernels import and train on the core the other tests leave. A notebook fails
-on any error output: every check table in them raises ``AssertionError`` when a value differs from the course's. The check helper itself is
-tested to fail on a wrong implementation, and the cells' outputs are looked at: the tables, a plot, the
-players.
+The notebooks run in their short settings (``NOTEBOOKS_QUICK=1``, stated in each first cell), each in its own
+kernel (this environment's Python, working folder ``notebooks/`` as in Jupyter), their files written under a
+temporary folder: ``notebooks/run.py``, started with the session at low priority (``launch``, see
+``tests/paused.py``), so its kernels import and train on the core the other tests leave. A notebook fails on any
+error output (or stderr output): every check table in them raises ``AssertionError`` when a value differs from
+the course's. The check helper is tested to fail on a wrong implementation, a learner's own function in place
+of an import is graded in the notebook, and the cells' outputs are looked at: the tables, a plot, the players.
 """
 from __future__ import annotations
 
@@ -122,9 +122,10 @@ def test_the_training_check_reads_the_courses_printout():
 
 @contextmanager
 def launch(session, module, tmp_path_factory):
-    """The three notebooks run with the session, in the background: ``notebooks/run.py --quick --parallel``."""
+    """The three notebooks run with the session, in the background, one after the other (one kernel at a time
+    beside the other processes started with the session): ``notebooks/run.py --quick``."""
     out = tmp_path_factory.mktemp("notebooks")
-    process = paused.background([str(FOLDER / "run.py"), "--quick", "--parallel", "--out", str(out)])
+    process = paused.background([str(FOLDER / "run.py"), "--quick", "--out", str(out)])
     try:
         yield process, out
     finally:
