@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import numpy as np
 import pytest
 
 from assignments.jazz.__main__ import main
@@ -19,14 +20,14 @@ HAS_FLUIDSYNTH = shutil.which("fluidsynth") is not None and find_soundfont() is 
 
 @pytest.fixture(scope="module")
 def first_run(tmp_path_factory, data_dir):
-    """One short run on the course settings (2 epochs, 12 values per chunk); shared by the checks below."""
+    """One short run on the course settings and layout (2 epochs, 12 values per chunk); shared by the checks below."""
     out = tmp_path_factory.mktemp("jazz")
     import contextlib
     import io
 
     stdout, stderr = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        status = run(main, ["--epochs", "2", "--ty", "12", "--seed", "3", "--out", str(out)]
+        status = run(main, ["--layout", "course", "--epochs", "2", "--ty", "12", "--seed", "3", "--out", str(out)]
                      + ([] if HAS_FLUIDSYNTH else ["--no-wav"]))
     return out, status, stdout.getvalue(), stderr.getvalue()
 
@@ -73,17 +74,70 @@ def test_load_skips_training_and_is_byte_identical(first_run, tmp_path, capsys):
     midis = []
     for name, model in [("a", "model.keras"), ("c", "model.weights.h5")]:
         target = tmp_path / name
-        assert main(["--load", str(out / model), "--ty", "12", "--seed", "3", "--out", str(target), "--no-wav",
-                     "--quiet"]) == 0
+        assert main(["--layout", "course", "--load", str(out / model), "--ty", "12", "--seed", "3", "--out",
+                     str(target), "--no-wav", "--quiet"]) == 0
         midis.append((target / "my_music.midi").read_bytes())
     printed = capsys.readouterr().out
     assert "loss at epoch" not in printed and "settings" not in printed
     assert midis[0] == midis[1]
     assert midis[0] == (out / "my_music.midi").read_bytes()  # the same weights and seed as the training run
     assert not (tmp_path / "a" / "model.keras").exists()
-    assert main(["--load", str(out / "model.keras"), "--ty", "12", "--seed", "4", "--out", str(tmp_path / "d"),
-                 "--no-wav", "--quiet", "--temperature", "0.5", "--top-k", "3"]) == 0
+    assert main(["--layout", "course", "--load", str(out / "model.keras"), "--ty", "12", "--seed", "4", "--out",
+                 str(tmp_path / "d"), "--no-wav", "--quiet", "--temperature", "0.5", "--top-k", "3"]) == 0
     assert (tmp_path / "d" / "my_music.midi").read_bytes() != midis[0]
+
+
+def _notes(track, ticks: int) -> list[tuple[float, float, int]]:
+    """(onset, end, pitch) in beats of a mido track's notes."""
+    tick, sounding, found = 0, {}, []
+    for msg in track:
+        tick += msg.time
+        if msg.type == "note_on" and msg.velocity > 0:
+            sounding.setdefault(msg.note, []).append(tick)
+        elif msg.type in ("note_on", "note_off") and sounding.get(msg.note):
+            found.append((sounding[msg.note].pop(0) / ticks, tick / ticks, msg.note))
+    return sorted(found)
+
+
+def test_default_solo_one_melody_over_held_chords_level_matched(first_run, tmp_path, capsys):
+    import wave
+
+    import mido
+
+    out = tmp_path / "solo"
+    assert main(["--load", str(first_run[0] / "model.keras"), "--seed", "3", "--out", str(out)]
+                + ([] if HAS_FLUIDSYNTH else ["--no-wav"])) == 0
+    assert "Improvised " in capsys.readouterr().out
+    for name in ("my_music.midi", "original_excerpt.midi"):  # a DAW user can mute either
+        midi = mido.MidiFile(out / name)
+        assert [next((m.name for m in t if m.type == "track_name"), "") for t in midi.tracks][1:] == \
+            ["melody", "chords"], name
+    midi = mido.MidiFile(out / "my_music.midi")
+    melody, chords = (_notes(t, midi.ticks_per_beat) for t in midi.tracks[1:])
+    assert all(end <= nxt + 1e-6 for (_, end, _), (nxt, _, _) in zip(melody, melody[1:]))  # one note at a time
+    covered = [any(on <= onset < off for on, off, _ in chords) for onset, _, _ in melody]
+    assert sum(covered) >= 0.9 * len(melody)
+    assert max(off for _, off, _ in chords) == 72.0 >= max(off for _, off, _ in melody)  # 18 groups of 4 beats
+    report = json.loads((out / "metrics.json").read_text())
+    generated = report["columns"]["generated"]
+    assert report["layout"] == "solo" and generated["melody_polyphony"] == 1 and generated["chord_coverage"] >= 0.9
+    assert report["columns"]["course output"]["melody_polyphony"] > 1  # the course's layered chunks
+    if HAS_FLUIDSYNTH:
+        audio = json.loads((out / "run_card.json").read_text())["results"]["audio"]
+        assert audio["soundfont"].endswith(".sf2") and audio["fluidsynth"].startswith("FluidSynth")
+        rms = []
+        for wav in ("my_music.wav", "original_excerpt.wav", "course_my_music.wav"):
+            with wave.open(str(out / wav)) as w:
+                samples = np.frombuffer(w.readframes(w.getnframes()), "<i2").astype(float)
+                seconds = w.getnframes() / w.getframerate()
+            assert np.abs(samples).max() < 32767, wav  # no full-scale sample
+            rms.append(20 * np.log10(np.sqrt(np.mean((samples / 32768) ** 2))))
+            midi_seconds = mido.MidiFile(out / wav.replace(".wav", ".midi")).length
+            assert midi_seconds <= seconds <= midi_seconds + 10, wav
+        assert max(rms) - min(rms) <= 3.0
+    assert main(["--load", str(first_run[0] / "model.keras"), "--groups", "2", "--out", str(tmp_path / "two"),
+                 "--no-wav", "--quiet"]) == 0
+    assert mido.MidiFile(tmp_path / "two" / "my_music.midi").length == pytest.approx(8 * 60 / 130, abs=0.05)
 
 
 def test_other_midi_file_end_to_end(tmp_path, capsys):
@@ -124,6 +178,8 @@ BAD = {
     "top-k above vocabulary": (lambda p: ["--top-k", "91", "--epochs", "1"], "top-k"),
     "window reversed": (lambda p: ["--window", "10", "5"], "window"),
     "missing model": (lambda p: ["--load", str(p / "none.keras")], "not found"),
+    "groups with the course layout": (lambda p: ["--layout", "course", "--groups", "4"], "--groups"),
+    "groups 0": (lambda p: ["--groups", "0"], "--groups"),
     "missing soundfont": (lambda p: ["--soundfont", str(p / "none.sf2"), "--epochs", "1", "--ty", "2"],
                           "soundfont"),
 }

@@ -15,11 +15,12 @@ from assignments.jazz.solo import metrics
 from assignments.jazz.corpus.build import load_corpus
 from assignments.jazz.corpus.windows import values_indices
 from assignments.jazz.midi.excerpt import write_excerpt
-from assignments.jazz.solo.generate import (chunk_groups, clean_up_notes, improvise, predicted_grammar, prune_grammar,
-                                       prune_notes, unparse_grammar, write_midi)
+from assignments.jazz.solo.generate import (chunk_groups, clean_up_notes, improvise, melody_line, play_solo,
+                                            predicted_grammar, prune_grammar, prune_notes, unparse_grammar,
+                                            write_midi, write_tracks)
 from assignments.jazz.midi.notes import Chord, Note, Passage, midi_number, pitch_name
 from assignments.jazz.solo.pianoroll import plot_pianoroll
-from assignments.jazz.solo.render import Renders, find_soundfont, render_wav
+from assignments.jazz.solo.render import Renders, find_soundfont, level_match, render_wav
 from shared.run import UserError
 
 HAS_FLUIDSYNTH = shutil.which("fluidsynth") is not None and find_soundfont() is not None
@@ -141,6 +142,69 @@ def test_improvise_course_shape_and_byte_identical(metheny, tmp_path, capsys):
         sorted((round(n.offset, 2), n.midi) for n in solo.music.notes)
     assert [n.midi for n in solo.music.notes] == [p.midi for m in solo.stream.flatten().notes
                                                   if isinstance(m, note.Note) for p in m.pitches]
+
+
+def test_course_layout_is_byte_identical_to_before(metheny, tmp_path):
+    """The course's layout on the corpus's own values writes the file it wrote before the solo layout existed."""
+    corpus, indices_values = metheny
+    index = {v: i for i, v in indices_values.items()}
+    solo = improvise(lambda Ty, chunk: [index[v] for v in corpus.corpus[10 * chunk:10 * chunk + Ty]], indices_values,
+                     corpus.chord_groups, random.Random(0), Ty=50, quiet=True)
+    written = write_midi(solo.stream, tmp_path / "course.midi").read_bytes()
+    assert hashlib.sha256(written).hexdigest() == "67df96f4bdc3879f609d51e3ff691663892db3087569999f243e7486fa9aa6c9"
+
+
+def test_solo_layout_is_one_line_over_every_chord_group(metheny, tmp_path, capsys):
+    import mido
+
+    corpus, indices_values = metheny
+    solo = play_solo(random_sampler(len(indices_values)), indices_values, corpus.chord_groups, random.Random(0),
+                     Ty=50, pitch_range=(49, 82), source=corpus.corpus, source_span=72.0)
+    assert capsys.readouterr().out.startswith("Improvised ") and solo.groups == list(range(1, 19))  # 18 groups
+    notes, chords = solo.music.notes, solo.music.chords
+    assert metrics.melody_polyphony(notes) == 1 and all(a.end <= b.offset + 1e-9 for a, b in zip(notes, notes[1:]))
+    assert metrics.chord_coverage(notes, chords) >= 0.9
+    assert chords[0].offset == 0 and max(c.offset + c.quarter_length for c in chords) == 72.0 >= notes[-1].end
+    assert all(49 <= n.midi <= 82 for n in notes)
+    midi = mido.MidiFile(write_tracks(solo.music, tmp_path / "solo.midi", 130))
+    names = [next((m.name for m in t if m.type == "track_name"), None) for t in midi.tracks]
+    assert names == [None, "melody", "chords"]
+    melody_ons = [m for m in midi.tracks[1] if m.type == "note_on" and m.velocity > 0]
+    assert len(melody_ons) == len(notes) and {m.channel for m in melody_ons} == {0}
+    longer = play_solo(random_sampler(len(indices_values)), indices_values, corpus.chord_groups, random.Random(0),
+                       Ty=50, pitch_range=(49, 82), source=corpus.corpus, source_span=72.0, groups=25, quiet=True)
+    assert longer.groups[18:] == list(range(1, 8)) and longer.music.end == 100.0  # the progression again
+
+
+def test_melody_line_voice_leads_within_the_grammar_bounds():
+    c_major = [Chord(0.0, ("C4", "E4", "G4"), 4.0)]
+    line = melody_line(["C,0.500", "R,0.250", "C,0.500,<P5,M2>", "S,1.000,<M-2,m-3>", "C,4.000"], c_major, 3.0,
+                       random.Random(0), (48, 85))
+    # first: the chord tone nearest the middle of the range (66.5); <P5,M2> (+2..+7) from G4: C5, the chord tone at
+    # +5 (+4.5 asked); <M-2,m-3> (-3..-2) from C5: A4, a tone of the chord's scale (G major, the course's derive);
+    # no bounds and no source moves: stay near A4, where the chord tone G4 (2 away) beats the off-chord A4 itself
+    # (3 semitones' penalty)
+    assert [n.pitch for n in line] == ["G4", "C5", "A4", "G4"]
+    assert [n.offset for n in line] == [0.0, 0.75, 1.25, 2.25] and line[-1].quarter_length == 0.75  # cut at 3.0
+    assert line[0].quarter_length == 0.5  # a rest keeps its time
+    turned = melody_line(["C,0.5", "C,0.5,<P8,A4>"], c_major, 1.0, random.Random(0), (55, 72))
+    assert [n.pitch for n in turned] == ["E4", "G3"]  # +9 would leave the range: -9 instead (the chord tone G3)
+
+
+def test_level_match_writes_no_full_scale_sample_and_one_loudness(tmp_path):
+    import wave
+
+    t = np.linspace(0, 1, 44100, dtype=np.float32)
+    loud = np.stack([3.0 * np.sin(440 * t)] * 2, axis=1)    # a mix that would clip as 16-bit samples
+    quiet = np.stack([0.01 * np.sin(220 * t)] * 2, axis=1)
+    levels = level_match({tmp_path / "loud.wav": (loud, 44100), tmp_path / "quiet.wav": (quiet, 44100)})
+    read = {}
+    for name in ("loud.wav", "quiet.wav"):
+        with wave.open(str(tmp_path / name)) as w:
+            read[name] = np.frombuffer(w.readframes(w.getnframes()), "<i2") / 32768
+    assert all(np.abs(x).max() < 0.9 for x in read.values())  # peaks at most -1 dBFS
+    rms = [20 * np.log10(np.sqrt(np.mean(x ** 2))) for x in read.values()]
+    assert abs(rms[0] - rms[1]) < 0.1 and abs(levels["loud.wav"]["rms_db"] - rms[0]) < 0.1
 
 
 def test_greedy_course_decoding_repeats_one_sequence(metheny):
@@ -270,6 +334,17 @@ def test_render_wav_with_fluidsynth(data_dir, tmp_path):
 
 
 @needs_fluidsynth
+def test_a_render_shorter_than_its_midi_is_an_error(data_dir, tmp_path, monkeypatch):
+    import assignments.jazz.solo.render as render
+
+    read = render.read_float_wav
+    monkeypatch.setattr(render, "read_float_wav", lambda path: (lambda s, r: (s[:len(s) // 2], r))(*read(path)))
+    with pytest.raises(UserError, match="of audio for"):  # e.g. a full disk, while FluidSynth exits 0
+        render_wav(data_dir / "course_my_music.midi", tmp_path / "cut.wav", find_soundfont())
+    assert list(tmp_path.iterdir()) == []
+
+
+@needs_fluidsynth
 def test_background_renders_run_together_and_fail_cleanly(data_dir, tmp_path):
     course = data_dir / "course_my_music.midi"
     with Renders() as wavs:
@@ -279,6 +354,7 @@ def test_background_renders_run_together_and_fail_cleanly(data_dir, tmp_path):
         done = wavs.wait()
     assert done == {"a": tmp_path / "a.wav", "b": tmp_path / "b.wav"}
     assert (tmp_path / "a.wav").read_bytes() == (tmp_path / "b.wav").read_bytes()
+    assert set(wavs.levels) == {"a.wav", "b.wav"} and wavs.card()["fluidsynth"].startswith("FluidSynth")
     with pytest.raises(UserError, match="FluidSynth could not render"), Renders() as wavs:
         wavs.start("bad", tmp_path / "a.wav", tmp_path / "bad.wav")  # not MIDI
         wavs.start("good", course, tmp_path / "c.wav")
@@ -310,8 +386,7 @@ def test_original_excerpt_is_the_solo_window(data_dir, metheny, tmp_path):
     path = write_excerpt(data_dir / "original_metheny.mid", tmp_path / "excerpt.midi",
                          (config.melody_part, *config.chord_parts), config.window)
     midi = mido.MidiFile(path)
-    assert midi.ticks_per_beat == 96 and [t.name for t in midi.tracks] == \
-        ["original excerpt", "Guitar", "Piano", "Bass", "Trumpet", "French Horn"]
+    assert midi.ticks_per_beat == 96 and [t.name for t in midi.tracks] == ["original excerpt", "melody", "chords"]
     tempos = [m.tempo for m in midi.tracks[0] if m.type == "set_tempo"]
     assert tempos == [535714]  # the source's tempo, in force at the window's start
 
@@ -329,9 +404,9 @@ def test_original_excerpt_is_the_solo_window(data_dir, metheny, tmp_path):
     assert [p for _, p in guitar] == [n.midi for n in sorted(corpus.melody_window, key=lambda n: n.offset)] or \
         sorted(p for _, p in guitar) == sorted(n.midi for n in corpus.melody_window)
     assert all(-0.2 <= onset <= config.window[1] - window_start for onset, _ in guitar)
-    piano = onsets(midi.tracks[2])
+    accompaniment = onsets(midi.tracks[2])  # Piano, Bass, Trumpet and French Horn, each on its own channel
     chord_notes = sum(len(c.pitches) for group in corpus.chord_groups for c in group)
-    assert len(piano) >= chord_notes  # the chords the corpus keeps, and the Piano's single notes too
+    assert len(accompaniment) >= chord_notes  # the chords the corpus keeps, and the parts' single notes too
     assert [m.program for m in midi.tracks[1] if m.type == "program_change"] == [26]  # the guitar sounds as one
     with pytest.raises(UserError, match="Banjo"):
         write_excerpt(data_dir / "original_metheny.mid", tmp_path / "x.midi", ("Banjo",), config.window)

@@ -279,3 +279,26 @@ def test_full_disk_is_one_line_before_h5py_writes(tmp_path, monkeypatch):
     with pytest.raises(UserError, match=r"cannot write the model into .*: 0\.1 MB free, about 2\.\d MB needed"):
         checkpoint.save_model(model, tmp_path, [f"v{i}" for i in range(10)])
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("temperature,top_k", [(1.0, None), (0.7, 5), (1.5, 1)])
+def test_compiled_sampler_draws_what_the_sampling_protocol_draws(temperature, top_k):
+    """The compiled loop (the fast path) against shared.sampling.generate over lstm_step, re-weighted by reweight and
+    drawn with the loop's own Gumbel noise: the same indices."""
+    from assignments.jazz.model.inference import lstm_step
+    from shared.sampling import generate
+
+    set_seed(11)
+    _, LSTM_cell, densor = make_layers(90)
+    fused_model(None, LSTM_cell, densor)  # builds the layers (random weights: a spread-out distribution)
+    sampler = Sampler(LSTM_cell, densor, greedy=False, temperature=temperature, top_k=top_k)
+    noise = iter(sampler.noise(30, seed=3, stream=1))
+
+    def gumbel_draw(q, rng):
+        with np.errstate(divide="ignore"):
+            return int(np.argmax(np.log(q) + next(noise)))
+
+    drawn = generate(lstm_step(LSTM_cell, densor), None, 30, None, temperature=temperature, top_k=top_k,
+                     draw=gumbel_draw)
+    assert drawn == sampler(30, seed=3, stream=1).tolist()
+    assert len(set(drawn)) > (1 if top_k == 1 else 5)  # really sampled, not one value repeated

@@ -1,14 +1,17 @@
 """Train the jazz LSTM on a MIDI solo and improvise a new one: MIDI, WAV, piano roll, metrics, run card.
 
-    python -m assignments.jazz                                  # Metheny, 100 epochs, the course's chunk layout
+    python -m assignments.jazz                                  # Metheny, 100 epochs, a solo over 18 chord groups
+    python -m assignments.jazz --layout course                  # the notebook's generate_music: 5 layered chunks
     python -m assignments.jazz --greedy                         # the course's argmax decoding
     python -m assignments.jazz --load output/jazz/model.keras --temperature 0.8 --top-k 5
     python -m assignments.jazz --midi tune.mid --melody-part Flute --chord-parts Piano Bass --window 0 32
 
 The 2021 notebook end to end, in the order :func:`main` reads: settings -> data (``load_music_utils``) -> checks
 -> train ``djmodel`` for 100 epochs (through the fused model with the same weights and loss) or load a saved
-model -> sample values and turn them into notes over the chord groups (``generate_music``) -> write
-``my_music.midi`` at 130 bpm. Beyond it: a seed for every random choice, sampling with temperature / top-k
+model -> sample values and turn them into notes over the chord groups -> write ``my_music.midi`` at 130 bpm.
+``--layout course`` is the notebook's ``generate_music`` (five chunks over chord groups 1..5, each inserted
+4 beats after the last, so they overlap; melody and chords on one track); the default ``solo`` layout plays
+one voice-led melody line over every chord group of the window, chords held under it, on two tracks. Beyond it: a seed for every random choice, sampling with temperature / top-k
 (``--greedy`` restores the course's argmax), saved models, WAVs of the solo, of the course's own solo and of
 the original excerpt, a piano roll, metrics and a run card, all under ``--out`` (default ``output/jazz``).
 The maths is one hop away: :mod:`.corpus`, :mod:`.model`, :mod:`.solo` (and :mod:`.course`, the notebook's API).
@@ -37,8 +40,8 @@ def build_parser():
                            "improvise a new solo (MIDI, WAV, piano roll, metrics, run card).")
     add_midi_options(parser)
     parser.add_argument("--fold", action=argparse.BooleanOptionalAction, default=None,
-                        help="fold generated notes by octaves into the training melody's pitch range "
-                             "(default: on for your own files, off on the course file, as the course)")
+                        help="keep generated notes in the training melody's pitch range (default: on; off with "
+                             "--layout course on the course file, as the course)")
     return parser
 
 
@@ -81,7 +84,7 @@ def main(argv=None) -> int:
         corpus = load_corpus(config.midi, config.era, config.midi_config, quiet=config.quiet)
         if config.tidy_rests:
             corpus = tidy_rests(corpus)
-        console.say(corpus.summary(), chunks_text(corpus, generate))
+        console.say(corpus.summary(), *([chunks_text(corpus, generate)] if config.layout == "course" else []))
         val_indices, indices_values = values_indices(corpus.values)
         X, Y = one_hot_windows(corpus.corpus, val_indices, config.m, config.Tx)  # (m, Tx, n), (Tx, m, n)
         # ---- checks: --top-k against the vocabulary, before any training
@@ -128,31 +131,40 @@ def main(argv=None) -> int:
                             f"loss at epoch {len(losses)}: {losses[-1]}  ({outputs.results['train_seconds']:.1f} s)")
                 pictures.draw(plot_curves, outputs.path("loss.png"),
                               {"training loss": (range(1, len(losses) + 1), losses)},
-                              "Jazz LSTM training loss (sum over 30 steps)", "epoch", "loss")
+                              f"Jazz LSTM training loss (sum over the {config.Tx - 1} predicted steps of a window)",
+                              "epoch", "loss")
                 saved = trained.model if config.fused else layers.fused_model(config.Tx, LSTM_cell, densor)
                 checkpoint.save_model(saved, outputs.path("model.keras").parent, corpus.values)
 
             # ---- sample: Ty values per chunk from the compiled sampler, turned into notes over the chord groups
             sampler = Sampler(LSTM_cell, densor, greedy=config.greedy, temperature=config.temperature,
                               top_k=config.top_k)
-            pitch_range = None
+            pitch_range = generate.PIANO_RANGE if config.layout == "solo" else None
             if config.fold:
                 pitches = [midi_number(n.pitch) for n in corpus.melody_window]
                 pitch_range = generate.fold_range(min(pitches), max(pitches))
                 outputs.results["fold_range"] = [pitch_name(p) for p in pitch_range]
+            sample, rng = (lambda Ty, chunk: sampler(Ty, config.seed, chunk)), random.Random(config.seed)
+            training = metrics.from_corpus(corpus)  # the training solo: melody and chords in beats
             try:
-                solo = generate.improvise(lambda Ty, chunk: sampler(Ty, config.seed, chunk), indices_values,
-                                          corpus.chord_groups, random.Random(config.seed), Ty=config.Ty,
-                                          bpm=config.bpm, quiet=config.quiet, pitch_range=pitch_range)
+                if config.layout == "solo":  # at the pace and with the moves of the source's values
+                    solo = generate.play_solo(sample, indices_values, corpus.chord_groups, rng, config.Ty,
+                                              pitch_range, corpus.corpus, max(n.end for n in training.notes) - training.notes[0].offset,
+                                              config.groups, quiet=config.quiet)
+                else:
+                    solo = generate.improvise(sample, indices_values, corpus.chord_groups, rng, Ty=config.Ty,
+                                              bpm=config.bpm, quiet=config.quiet, pitch_range=pitch_range)
             except ValueError as exc:
                 raise UserError(str(exc)) from None
             outputs.results["notes_per_chunk"] = solo.counts
 
             # ---- write: the solo (MIDI now, WAV in the background), piano roll, metrics
-            generate.write_midi(solo.stream, outputs.path("my_music.midi"))
+            if config.layout == "solo":  # tracks "melody" and "chords"
+                generate.write_tracks(solo.music, outputs.path("my_music.midi"), config.bpm)
+            else:  # the course's file: one track
+                generate.write_midi(solo.stream, outputs.path("my_music.midi"))
             console.say(f"Your generated music is saved in {display_path(outputs.final('my_music.midi'))}")
             wavs.start("my_music.wav", outputs.path("my_music.midi"), outputs.path("my_music.wav"))
-            training = metrics.from_corpus(corpus)
             course_column = metrics.course_solo(corpus)
             if course_column is None and metrics.is_course_corpus(corpus):
                 console.note(f"the course's output {metrics.COURSE_OUTPUT} is not in {display_path(DATA_DIR)} "
@@ -160,7 +172,8 @@ def main(argv=None) -> int:
             window = config.midi_config.window
             pictures.draw(plot_pianoroll, outputs.path("pianoroll.png"), solo.music, training,
                           original_title=f"original solo window ({config.midi.name}, {window[0]:g}-{window[1]:g})")
-            report = metrics.build_report(solo.music, training, course_column, solo.tokens, corpus.corpus)
+            report = metrics.build_report(solo.music, training, course_column, solo.tokens, corpus.corpus,
+                                          config.layout)
             metrics.write_report(report, outputs.path("metrics.json"))
             outputs.results["metrics"] = report["columns"]["generated"]
             print(metrics.format_report(report))
@@ -168,6 +181,7 @@ def main(argv=None) -> int:
             wavs.wait()
             if wavs.note:
                 console.note(wavs.note)
+            outputs.results["audio"] = wavs.card()
             outputs.results["seconds"] = round(time.perf_counter() - started, 2)
     print(files_text(outputs, display_path))
     print(f"done in {time.perf_counter() - started:.1f} s")

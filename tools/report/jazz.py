@@ -10,12 +10,17 @@ FOLDER = "jazz"
 PLAYERS = (  # (wav, MIDI files that may stand beside it, label, detail)
     ("my_music.wav", ("my_music.midi",), "Generated solo", "this run's improvisation"),
     ("course_my_music.wav", ("course_my_music.midi",), "The course's generated solo",
-     "the course notebook's own output, course_my_music.midi"),
+     "the course notebook's own output, course_my_music.midi: five chunks layered 4 beats apart"),
     ("original_excerpt.wav", ("original_excerpt.midi", "original_excerpt.mid"), "Original excerpt",
      "the solo window the model learned from"),
 )
 METRICS = {  # metric -> what it means (metrics.py's definitions)
     "notes": "melody notes",
+    "melody_polyphony": "most melody notes sounding at once (1: one line)",
+    "chord_coverage": "share of melody onsets over a sounding chord",
+    "ioi_distance": "inter-onset-interval histogram distance to the training solo (0 same, 1 disjoint)",
+    "step_share": "share of melodic moves of at most 2 semitones",
+    "leap_share": "share of melodic moves of 5 semitones or more",
     "pitch_low": "lowest pitch",
     "pitch_high": "highest pitch",
     "pitch_range": "range in semitones",
@@ -53,6 +58,7 @@ def _short_commit(commit) -> str | None:
 
 def _settings(card: dict) -> Html:
     s, r = as_dict(card.get("settings")), as_dict(card.get("results"))
+    a = as_dict(r.get("audio"))
     decoding = None
     if s:
         decoding = "greedy (the course's argmax)" if s.get("greedy") else \
@@ -62,6 +68,9 @@ def _settings(card: dict) -> Html:
         ("seed", card.get("seed", s.get("seed"))),
         ("temperature", s.get("temperature")),
         ("decoding", decoding),
+        ("layout", {"solo": "solo: one melody line over every chord group, chords held (tracks melody, chords)",
+                    "course": "course: the notebook's five chunks, layered 4 beats apart"}.get(s.get("layout"))),
+        ("audio", "; ".join(f"{k} {a[k]}" for k in ("soundfont", "fluidsynth") if a.get(k)) or None),
         ("epochs", s.get("epochs") if not s.get("load") else f"none (loaded {s['load']})"),
         ("era", s.get("era")),
         ("training MIDI", midi.replace("\\", "/").rsplit("/", 1)[-1] or None),
@@ -110,7 +119,7 @@ def build(inputs: Inputs) -> Section:
              else "metrics.json could not be used (see the warning above)."),
         el("h3", "Training"),
         figure(inputs, f"{FOLDER}/loss.png", loss_alt,
-               "Training loss (sum of the cross-entropies of the 30 steps) per epoch.",
+               "Training loss (the sum of the cross-entropies of a window's predicted steps) per epoch.",
                "The loss curve"),
         _settings(card),
         el("h3", "Files"),

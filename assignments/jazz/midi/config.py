@@ -127,13 +127,13 @@ class JazzConfig:
     load: Path | None = field(default=None, metadata=_option(
         "skip training: load a .keras model or .weights.h5 file saved by a run", metavar="MODEL"))
     # generation (course: Ty = 50, 5 chunks over chord groups 1..5, 130 bpm)
-    layout: str = field(default="course", metadata=_option(
+    layout: str = field(default="solo", metadata=_option(
         "solo: one melody line over every chord group of the window, chords held under it; course: the "
         "notebook's generate_music, 5 chunks of Ty values layered 4 beats apart over chord groups 1..5",
         choices=LAYOUTS))
     groups: int | None = field(default=None, metadata=_option(
-        "chord groups (4 beats each) the solo plays over; None: all of the window's (more repeats the "
-        "progression) [--layout solo only]", type=bounded_int(1, 10_000), metavar="N"))
+        "chord groups (4 beats each) the solo plays over; None: all of the window's, at most 100 (more "
+        "repeats the progression) [--layout solo only]", type=bounded_int(1, 1_000), metavar="N"))
     Ty: int = field(default=50, metadata=_option(
         "values predicted per chunk (course: 50; the solo layout lays chunks end to end until the progression "
         "is filled)", flag="--ty", type=bounded_int(1, 10_000)))
@@ -189,7 +189,7 @@ class JazzConfig:
                 raise UserError(f"{'soundfont' if option == '--soundfont' else 'model file'} not found: {path} ({option})")
         choice = resolve_midi(args)
         bpm = 130.0 if choice.course else (choice.tempo_bpm or 120.0)  # the course's tempo; else the file's (MIDI: 120)
-        return replace(config, bpm=config.bpm or bpm, fold=(not choice.course) if config.fold is None else config.fold,
+        return replace(config, bpm=config.bpm or bpm, fold=(config.layout == "solo" or not choice.course) if config.fold is None else config.fold,
                        midi_config=choice.config, course_file=choice.course, choices=choice.reasons)
 
     def to_dict(self) -> dict:

@@ -45,15 +45,15 @@ def _state_key(msg) -> tuple | None:
 def _cut(events: list[tuple[int, object]], start: int, end: int, in_window=None) -> list[tuple[int, object]]:
     """The events of one track for the window [start, end] ticks, shifted to start at 0 (unsorted).
 
-    ``in_window(tick)`` decides which note-ons are kept (default: ``start <= tick <= end``)."""
-    in_window = in_window or (lambda tick: start <= tick <= end)
+    ``in_window(tick, note)`` decides which note-ons are kept (default: ``start <= tick <= end``)."""
+    in_window = in_window or (lambda tick, note: start <= tick <= end)
     state: dict[tuple, tuple[int, object]] = {}  # the last event of each kind before the window
     kept: list[tuple[int, object]] = []
     sounding: dict[tuple[int, int], list[bool]] = {}  # (channel, note) -> FIFO of "this note is kept"
     last_off = end
     for tick, msg in events:
         if msg.type == "note_on" and msg.velocity > 0:
-            keep = in_window(tick)
+            keep = in_window(tick, msg.note)
             sounding.setdefault((msg.channel, msg.note), []).append(keep)
             if keep:  # a note played a little early (quantized into the window) starts at 0
                 kept.append((max(tick - start, 0), msg))
@@ -77,8 +77,10 @@ def write_excerpt(source: str | os.PathLike, path: str | os.PathLike, parts: Seq
                   window: tuple[float, float], quantize_divisors: tuple[int, ...] = (4, 3)) -> Path:
     """Write the window ``[start, end]`` (quarter notes) of the named parts of ``source`` to ``path`` (atomically).
 
-    ``parts`` are found as the corpus finds them (track name, else General MIDI family); the result is a
-    type-1 file with the source's resolution, a conductor track and one track per part.
+    ``parts`` (the melody first, then the accompaniment) are found as the corpus finds them (track name, else
+    General MIDI family; ``#N:top`` keeps only the top line's notes); the result is a type-1 file with the
+    source's resolution: a conductor track, a track "melody" and a track "chords" (the accompaniment's parts
+    together, each on its own channel).
     """
     import mido
 
@@ -87,18 +89,23 @@ def write_excerpt(source: str | os.PathLike, path: str | os.PathLike, parts: Seq
     tpq = data.ticks_per_quarter
     start, end = (round(w * tpq) for w in window)
 
-    def in_window(tick: int) -> bool:
-        return window[0] <= quantize_value(tick / tpq, tuple(quantize_divisors)) <= window[1]
+    def in_window(part):
+        notes = {(m.tick, m.note) for m in part.messages if m.is_note_on and m.velocity > 0}
+        return lambda tick, note: ((tick, note) in notes
+                                   and window[0] <= quantize_value(tick / tpq, tuple(quantize_divisors)) <= window[1])
 
     conductor = [(t, m) for track in midi.tracks for t, m in _absolute(track) if m.type in CONDUCTOR]
     chosen = list(dict.fromkeys(data.find_part(name) for name in parts))
     out = mido.MidiFile(type=1, ticks_per_beat=tpq)
     out.tracks.append(_track("original excerpt", _cut(sorted(conductor, key=lambda e: e[0]), start, end)))
-    for part in chosen:
-        events = _absolute(midi.tracks[part.index])
-        if part.channel is not None:  # one channel of a multi-channel track: its own channel's events only
-            events = [(t, m) for t, m in events if getattr(m, "channel", part.channel) == part.channel]
-        out.tracks.append(_track(part.label, _cut(events, start, end, in_window)))
+    for role, members in (("melody", chosen[:1]), ("chords", chosen[1:])):
+        kept = []
+        for part in members:
+            events = _absolute(midi.tracks[part.index])
+            if part.channel is not None:  # one channel of a multi-channel track: its own channel's events only
+                events = [(t, m) for t, m in events if getattr(m, "channel", part.channel) == part.channel]
+            kept += _cut(events, start, end, in_window(part))
+        out.tracks.append(_track(role, kept))
     with atomic_path(path) as tmp:
         out.save(tmp)
     return Path(path)

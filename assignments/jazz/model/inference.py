@@ -7,6 +7,11 @@ chunk, and decodes greedily (the course's argmax, the same indices: tested) or s
 and an optional top-k cut, seeded: the same ``(seed, stream)`` gives the same indices. ``stream`` lets each
 chunk of a solo draw its own sequence from one seed. Temperature and top-k are checked by
 :func:`shared.sampling.check_sampling`, as every sampler of the project does.
+
+The project's sampling protocol (:func:`shared.sampling.generate` over :func:`lstm_step`, re-weighted by
+:func:`shared.sampling.reweight`, drawn with the sampler's own Gumbel noise, :meth:`Sampler.noise`) is the
+reference: the compiled loop draws the same indices (``tests/test_jazz_model.py::
+test_compiled_sampler_draws_what_the_sampling_protocol_draws``) and is the fast path a run uses.
 """
 from __future__ import annotations
 
@@ -56,11 +61,15 @@ class Sampler:
 
         unroll = self.UNROLL
 
+        def gumbel_noise(steps, seed):
+            uniform = tf.random.stateless_uniform((steps, 1, n_values), seed=seed, minval=1e-20, maxval=1.0)
+            return -tf.math.log(-tf.math.log(uniform))
+
+        self._noise = gumbel_noise
+
         def loop(Ty, seed):
             blocks = (Ty + unroll - 1) // unroll
-            uniform = tf.random.stateless_uniform((blocks * unroll, 1, n_values), seed=seed,
-                                                  minval=1e-20, maxval=1.0)
-            gumbel = -tf.math.log(-tf.math.log(uniform))                          # (steps, 1, n_values)
+            gumbel = gumbel_noise(blocks * unroll, seed)                           # (steps, 1, n_values)
 
             def block(b, x, a, c, out):                                            # `unroll` steps per iteration
                 state = [a, c]
@@ -79,9 +88,30 @@ class Sampler:
         self._loop = tf.function(loop, autograph=False, input_signature=[tf.TensorSpec([], tf.int32),
                                                                          tf.TensorSpec([2], tf.int32)])
 
+    def noise(self, Ty: int, seed: int = 0, stream: int = 0) -> np.ndarray:
+        """The Gumbel noise ``(Ty, n_values)`` the loop adds to its logits for ``(seed, stream)``."""
+        steps = -(-Ty // self.UNROLL) * self.UNROLL  # drawn for whole blocks; the first Ty rows do not depend on it
+        key = np.array([seed % (2 ** 31), stream], np.int32)
+        return self._noise(steps, key).numpy()[:Ty, 0]
+
     def __call__(self, Ty: int, seed: int = 0, stream: int = 0) -> np.ndarray:
         """Indices ``(Ty,)``; the same ``(seed, stream)`` gives the same values."""
         if Ty <= 0:
             raise ValueError(f"Ty must be > 0, got {Ty}")
         key = np.array([seed % (2 ** 31), stream], np.int32)
         return self._loop(np.int32(Ty), key).numpy().astype(np.int64)
+
+
+def lstm_step(LSTM_cell, densor):
+    """The model's ``step(x, state) -> (probabilities, state)`` for :func:`shared.sampling.generate`: ``x`` a value
+    index (None: the zero start of the course's inference model), ``state`` the LSTM's ``[a, c]`` (None: zeros)."""
+    n_values, n_a = densor.units, LSTM_cell.units
+
+    def step(x, state):
+        inputs = np.zeros((1, n_values), np.float32)                               # (1, n_values)
+        if x is not None:
+            inputs[0, x] = 1.0
+        a, state = LSTM_cell.cell.call(inputs, state or [np.zeros((1, n_a), np.float32)] * 2)  # (1, n_a)
+        return np.asarray(densor.call(a))[0], state                                # (n_values,)
+
+    return step

@@ -30,15 +30,18 @@ from __future__ import annotations
 
 import os
 import random
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from itertools import zip_longest
 from pathlib import Path
 from typing import Callable, Sequence
 
+import numpy as np
+
 from shared.run.io import atomic_path
 
 from ..corpus import grammar
-from ..midi.notes import Chord, Note, Passage, music21
+from ..midi.notes import Chord, Note, Passage, music21, pitch_name
 
 FIRST_TOKEN = "C,0.25"   # the course starts every chunk with a quarter-beat chord tone
 CHUNK_BEATS = 4.0        # curr_offset += 4.0
@@ -358,4 +361,160 @@ def write_midi(out_stream, path: str | os.PathLike, ticks_per_quarter: int = COU
             mf.write()
         finally:
             mf.close()
+    return Path(path)
+
+
+# ------------------------------------------------------------------------------------------ the solo layout (default)
+
+MISFIT = 3.0  # semitones a pitch outside the value's tone class counts as further from its target
+GROUP_BEATS = 4.0  # a chord group is one measure of the corpus (``int(offset / 4)``)
+
+
+def solo_groups(n_groups_in_window: int, filled: Sequence[bool], count: int | None = None) -> list[int]:
+    """The chord groups a solo plays over: every group from the first with chords to the window's last (at most
+    :data:`MAX_CHUNKS`), or ``count`` groups (cycling through the progression when that is longer)."""
+    first = next((i for i, f in enumerate(filled) if f), None)
+    if first is None:
+        raise ValueError("the chord part has no chords in the solo window")
+    groups = list(range(first, n_groups_in_window))
+    return groups[:MAX_CHUNKS] if count is None else [groups[k % len(groups)] for k in range(count)]
+
+
+def held_chords(chords: Sequence[Sequence[Chord]], groups: Sequence[int]) -> list[Chord]:
+    """The chords of ``groups``, one group after another (4 beats each), each held until the next chord starts
+    (the last one until the solo ends), so a group without chords holds the chord before it."""
+    placed = sorted((replace(event, offset=GROUP_BEATS * k + event.offset % GROUP_BEATS)
+                     for k, i in enumerate(groups) for event in chords[i]), key=lambda c: c.offset)
+    ends = [c.offset for c in placed[1:]] + [GROUP_BEATS * len(groups)]
+    return [replace(c, quarter_length=end - c.offset) for c, end in zip(placed, ends) if end > c.offset]
+
+
+def _interval_semitones(name: str) -> int:
+    return int(music21().interval.Interval(name).semitones)
+
+
+def _fits_midi(kind: str, midi: int, chord_pitches: tuple[str, ...]) -> bool:
+    name = pitch_name(midi)
+    if kind == "C":
+        return grammar.is_chord_tone(name, chord_pitches)
+    return grammar.is_scale_tone(name, chord_pitches) if kind == "S" else grammar.is_approach_tone(name, chord_pitches)
+
+
+def longest_step(lengths: Sequence[float], span: float) -> float:
+    """The cap on one value's step forward in time (its length, at most this) under which values laid end to end
+    advance as fast as the source's did: ``span`` beats for its ``len(lengths)`` values. Where the source's notes
+    overlap (a part playing chords, long notes under shorter ones) their lengths add up to more than ``span``; the
+    cap gives the generated line the source's note density instead of a slower one."""
+    lengths = np.sort(np.asarray(lengths, float))
+    if not len(lengths) or lengths.mean() <= span / len(lengths):
+        return float("inf")
+    low, high = 0.0, float(lengths[-1])
+    for _ in range(40):  # bisection on the cap: mean(min(lengths, cap)) grows with it
+        cap = (low + high) / 2
+        low, high = (cap, high) if np.minimum(lengths, cap).mean() < span / len(lengths) else (low, cap)
+    return high
+
+
+def interval_bounds(token: str) -> tuple[int, int] | None:
+    """The ``<up,down>`` bounds of a value, in semitones ``(low, high)``; None for a value without them."""
+    terms = token.split(",")
+    return tuple(sorted(_interval_semitones(b.strip("<>")) for b in terms[2:])) if len(terms) == 4 else None
+
+
+def melody_line(tokens: Sequence[str], chords: Sequence[Chord], span: float, rng: random.Random,
+                pitch_range: tuple[int, int], step_cap: float = float("inf"),
+                moves: Sequence[float] = ()) -> list[Note]:
+    """One monophonic line from predicted values, placed one after another from beat 0 until ``span``.
+
+    Each value's duration is its length (rests included), and the next value starts after it (at most
+    ``step_cap`` beats later, see :func:`longest_step`); its tone class (A and X read as C, as the course does)
+    is taken against the chord sounding at its onset. The pitch is voice-led: the pitch of ``pitch_range`` nearest to
+    the previous note plus the value's move -- the middle of its ``<up,down>`` bounds, the interval the source
+    played; for a value without bounds one drawn from ``moves`` (the source's, see :func:`play_solo`) -- where a
+    pitch outside the tone class counts :data:`MISFIT` semitones further (ties drawn by ``rng``). A move that would
+    leave ``pitch_range`` is made the other way (the line turns at its edges). A note ends where the next starts.
+    """
+    low, high = pitch_range
+    onsets = [c.offset for c in chords]
+    notes: list[Note] = []
+    t, prev = 0.0, None
+    for token in tokens:
+        if t >= span - 1e-9:
+            break
+        terms = token.split(",")
+        kind, length = terms[0], float(terms[1])
+        if kind != "R":
+            kind = "C" if kind in "AX" else kind
+            chord = chords[max(bisect_right(onsets, t + 1e-9) - 1, 0)].pitches
+            if prev is None:
+                target = (low + high) / 2
+            else:
+                bounds = interval_bounds(token)
+                move = sum(bounds) / 2 if bounds else (rng.choice(moves) if moves else 0)
+                target = prev + move if low <= prev + move <= high else prev - move  # turned back at the edges
+            cost = {p: abs(p - target) + (0 if _fits_midi(kind, p, chord) else MISFIT) for p in range(low, high + 1)}
+            best = min(cost.values())
+            prev = rng.choice([p for p, c in cost.items() if c == best])
+            notes.append(Note(t, min(length, span - t), pitch_name(prev)))
+        t += min(length, step_cap)
+    return [replace(n, quarter_length=min(n.quarter_length, nxt.offset - n.offset))
+            for n, nxt in zip(notes, notes[1:])] + notes[-1:]
+
+
+def play_solo(sample: Callable[[int, int], Sequence[int]], indices_values: dict[int, str],
+              chords: Sequence[Sequence[Chord]], rng: random.Random, Ty: int, pitch_range: tuple[int, int],
+              source: Sequence[str], source_span: float, groups: int | None = None, quiet: bool = False) -> Solo:
+    """The default solo: one melody line over every chord group of the window (or ``groups`` groups), chords held.
+
+    Chunks of ``Ty`` values (``sample(Ty, chunk)``) are laid end to end until their durations fill the
+    progression; :func:`melody_line` voice-leads them over :func:`held_chords`, at the pace of the ``source``
+    values (the corpus, played over ``source_span`` beats: :func:`longest_step`) and with its moves (the middles of
+    its ``<up,down>`` bounds) for the values that have no bounds.
+    """
+    walk = solo_groups(len(chords), [bool(g) for g in chords], groups)
+    span = GROUP_BEATS * len(walk)
+    held = held_chords(chords, walk)
+    solo = Solo(stream=None, groups=walk)
+    step_cap = longest_step([float(v.split(",")[1]) for v in source], source_span)
+    moves = [sum(b) / 2 for b in map(interval_bounds, source) if b]
+    tokens: list[str] = []
+    filled = 0.0
+    while filled < span and len(solo.tokens) <= 12 * span / Ty:  # (no value is shorter than 1/12 beat)
+        chunk = [indices_values[int(p)] for p in sample(Ty, len(solo.tokens))]
+        solo.tokens.append(chunk)
+        tokens += chunk
+        filled += sum(min(float(v.split(",")[1]), step_cap) for v in chunk)
+    notes = melody_line(tokens, held, span, rng, pitch_range, step_cap, moves)
+    solo.music = Passage.of(notes, held)
+    solo.counts = [len(notes)]
+    if not quiet:
+        chunks = f"{len(solo.tokens)} chunk{'s' if len(solo.tokens) > 1 else ''}"
+        print(f"Improvised {len(notes)} notes over chord groups {walk[0]}..{walk[-1]} ({len(walk)} groups, "
+              f"{span:g} beats): {chunks} of {Ty} values laid end to end, voice-led")
+    return solo
+
+
+def write_tracks(music: Passage, path: str | os.PathLike, bpm: float, velocity: int = 90,
+                 ticks_per_quarter: int = COURSE_TICKS_PER_QUARTER) -> Path:
+    """The solo as a type-1 MIDI file: a tempo track, then tracks named "melody" (channel 1, velocity
+    ``velocity``) and "chords" (channel 2, the source velocities), written atomically."""
+    import mido
+
+    def track(name: str, channel: int, events: list[tuple[float, float, int, int]]) -> mido.MidiTrack:
+        ticks = sorted([(round(on * ticks_per_quarter), 1, pitch, v) for on, _, pitch, v in events] +
+                       [(round((on + length) * ticks_per_quarter), 0, pitch, 0) for on, length, pitch, _ in events])
+        result, now = mido.MidiTrack([mido.MetaMessage("track_name", name=name)]), 0
+        for tick, is_on, pitch, v in ticks:
+            result.append(mido.Message("note_on" if is_on else "note_off", channel=channel, note=pitch,
+                                       velocity=v, time=tick - now))
+            now = tick
+        return result
+
+    out = mido.MidiFile(type=1, ticks_per_beat=ticks_per_quarter)
+    out.tracks.append(mido.MidiTrack([mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(bpm))]))
+    out.tracks.append(track("melody", 0, [(n.offset, n.quarter_length, n.midi, velocity) for n in music.notes]))
+    out.tracks.append(track("chords", 1, [(c.offset, c.quarter_length, m, v) for c in music.chords
+                                          for m, v in zip(c.midis, c.velocities or (velocity,) * len(c.midis))]))
+    with atomic_path(path) as tmp:
+        out.save(tmp)
     return Path(path)

@@ -10,12 +10,16 @@ beats, MIDI pitch) and the chords under them, and measured the same way:
 - ``chord_tone_rate``: share of notes whose pitch class belongs to the last chord started at or before
   the note (the course's ``lastChord``);
 - ``note_density``: notes per beat between the first onset and the last note's end;
+- ``melody_polyphony``: the most melody notes sounding at once (1 = one line); ``chord_coverage``: share of
+  melody onsets with a chord sounding;
+- ``ioi_distance``: total-variation distance between inter-onset-interval histograms (to the training solo);
+- ``step_share`` / ``leap_share``: share of melodic intervals (between the highest notes of consecutive
+  onsets) of at most 2 semitones / of 5 or more;
 - ``longest_copied_run``: the longest run of predicted values found verbatim in the training corpus
   (generated solos only).
 
-A course MIDI file carries melody and chords on one track: its generated notes have velocity 90
-(music21's default), the chords keep the source velocities, which is how :func:`read_solo_midi`
-separates them. The "course output" column is measured only when the training file is the course's own
+A course MIDI file carries melody and chords on one track: :func:`read_solo_midi` separates them by the chord
+notes the course wrote (:func:`course_chord_notes`). The "course output" column is measured only when the training file is the course's own
 (:func:`course_solo`); a run on another MIDI file reports no course column and says nothing about one.
 """
 from __future__ import annotations
@@ -37,7 +41,6 @@ from ..midi.notes import Chord, Note, Passage, pitch_name
 
 MAJOR = (0, 2, 4, 5, 7, 9, 11)
 MINOR = (0, 2, 3, 5, 7, 8, 10)
-MELODY_VELOCITY = 90
 COURSE_OUTPUT = "course_my_music.midi"  # the 2021 notebook's own generated solo, fetched into data/ by make data
 COURSE_MIDI = "original_metheny.mid"    # the course's training file, as named in data/SHA256SUMS
 
@@ -79,14 +82,10 @@ def course_chord_notes(chord_groups, groups: Sequence[int]) -> list[tuple[float,
     return notes
 
 
-def read_solo_midi(path: str | os.PathLike, melody_velocity: int = MELODY_VELOCITY,
-                   chord_notes: Sequence[tuple[float, int, int | None]] = ()) -> Passage:
-    """Melody and chords of a MIDI file written the course's way (one track, melody and chords mixed).
-
-    With ``chord_notes`` (``(onset, pitch, velocity)``, see :func:`course_chord_notes`), each note that
-    matches an unused entry is a chord note and every other note is melody. Without them, notes of
-    velocity ``melody_velocity`` (music21's default, what the course's generated notes have) are melody
-    and the rest chords. Chord notes are grouped by onset.
+def read_solo_midi(path: str | os.PathLike, chord_notes: Sequence[tuple[float, int, int | None]]) -> Passage:
+    """Melody and chords of a MIDI file written the course's way (one track, melody and chords mixed): each note
+    that matches an unused entry of ``chord_notes`` (``(onset, pitch, velocity)``, see :func:`course_chord_notes`)
+    is a chord note, every other note is melody. Chord notes are grouped by onset.
     """
     from ..midi.io import read_midi
 
@@ -113,10 +112,6 @@ def read_solo_midi(path: str | os.PathLike, melody_velocity: int = MELODY_VELOCI
                     if expected.get(k)), None)
         if key is not None:
             expected[key] -= 1
-            is_chord = True
-        else:
-            is_chord = not chord_notes and velocity != melody_velocity
-        if is_chord:
             accompaniment.setdefault(on, []).append(((off - on) / tpq, pitch))
         else:
             melody.append(Note(onset, (off - on) / tpq, pitch_name(pitch)))
@@ -171,6 +166,39 @@ def note_density(notes: Sequence[Note]) -> float:
     return len(notes) / span if span > 0 else float("nan")
 
 
+def melody_polyphony(notes: Sequence[Note]) -> int:
+    """The most notes sounding together at any note's onset (1: a single line)."""
+    return max((sum(1 for m in notes if m.offset <= n.offset + 1e-9 < m.end - 1e-9) for n in notes), default=0)
+
+
+def chord_coverage(notes: Sequence[Note], chords: Sequence[Chord]) -> float:
+    """Share of notes whose onset lies inside a chord's span ``[offset, offset + length)``."""
+    if not notes:
+        return float("nan")
+    return sum(any(c.offset <= n.offset + 1e-9 < c.offset + c.quarter_length for c in chords)
+               for n in notes) / len(notes)
+
+
+IOI_EDGES = (0, 0.15, 0.22, 0.3, 0.4, 0.55, 0.7, 0.9, 1.1, 1.6, np.inf)  # beats: 1/8 .. 1/6, 1/4, 1/3, 1/2, ...
+
+
+def ioi_histogram(notes: Sequence[Note]) -> np.ndarray:
+    """Share of inter-onset intervals (between distinct onsets) in each :data:`IOI_EDGES` bin."""
+    gaps = np.diff(np.unique(np.round([n.offset for n in notes], 6)))
+    counts = np.histogram(gaps, IOI_EDGES)[0].astype(float)
+    return counts / counts.sum() if counts.sum() else counts
+
+
+def interval_shares(notes: Sequence[Note]) -> tuple[float, float]:
+    """``(steps, leaps)``: shares of the melody's moves (from one onset's highest note to the next's) of at most
+    2 semitones / of 5 or more."""
+    top: dict[float, int] = {}
+    for n in notes:
+        top[round(n.offset, 6)] = max(top.get(round(n.offset, 6), 0), n.midi)
+    moves = np.abs(np.diff([top[t] for t in sorted(top)]))
+    return (float((moves <= 2).mean()), float((moves >= 5).mean())) if len(moves) else (float("nan"),) * 2
+
+
 def longest_copied_run(chunks: Sequence[Sequence[str]], corpus: Sequence[str]) -> int:
     """Longest run of consecutive values of one chunk that also appears, in order, in ``corpus``."""
     best = 0
@@ -196,20 +224,25 @@ def solo_metrics(solo: Passage, training: Passage | None = None, course: Passage
         "scale_consistency": scale_consistency(solo.notes),
         "chord_tone_rate": chord_tone_rate(solo.notes, solo.chords),
         "note_density": note_density(solo.notes),
+        "melody_polyphony": melody_polyphony(solo.notes),
+        "chord_coverage": chord_coverage(solo.notes, solo.chords),
     }
+    result["step_share"], result["leap_share"] = interval_shares(solo.notes)
     if training is not None:
         result["pc_distance_training"] = histogram_distance(hist, pitch_class_histogram(training.notes))
+        result["ioi_distance"] = histogram_distance(ioi_histogram(solo.notes), ioi_histogram(training.notes))
     if course is not None:
         result["pc_distance_course"] = histogram_distance(hist, pitch_class_histogram(course.notes))
     return result
 
 
-ROWS = ("notes", "pitch_low", "pitch_high", "pitch_range", "pc_distance_training", "pc_distance_course",
-        "scale_consistency", "chord_tone_rate", "note_density", "longest_copied_run")
+ROWS = ("notes", "melody_polyphony", "chord_coverage", "note_density", "ioi_distance", "step_share", "leap_share",
+        "pitch_low", "pitch_high", "pitch_range", "pc_distance_training", "pc_distance_course", "scale_consistency",
+        "chord_tone_rate", "longest_copied_run")
 
 
 def build_report(generated: Passage, training: Passage, course: Passage | None,
-                 chunks: Sequence[Sequence[str]], corpus_tokens: Sequence[str]) -> dict:
+                 chunks: Sequence[Sequence[str]], corpus_tokens: Sequence[str], layout: str = "course") -> dict:
     """Metrics of the generated solo, the training solo and (for the course's file) the course's output."""
     columns = {"generated": solo_metrics(generated, training, course)}
     columns["generated"]["longest_copied_run"] = longest_copied_run(chunks, corpus_tokens)
@@ -217,7 +250,7 @@ def build_report(generated: Passage, training: Passage, course: Passage | None,
     columns["training solo"] = solo_metrics(training, training, course)
     if course is not None:
         columns["course output"] = solo_metrics(course, training, course)
-    return {"columns": columns, "course_file": COURSE_OUTPUT if course is not None else None}
+    return {"columns": columns, "course_file": COURSE_OUTPUT if course is not None else None, "layout": layout}
 
 
 def format_report(report: dict) -> str:
