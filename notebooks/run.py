@@ -1,8 +1,8 @@
 """Run the notebooks top to bottom in this environment's Python kernel, as Jupyter would (``make notebooks``).
 
-    python notebooks/run.py --html output/notebooks          # all three, one after the other, each timed
-    python notebooks/run.py --quick --out DIR --parallel     # short settings, all at once (what the tests run)
-    python notebooks/run.py dinosaur_island                  # one of them
+    python notebooks/run.py --html output/notebooks     # all three, one after the other, each timed
+    python notebooks/run.py --quick --out DIR           # the short settings (what the tests run)
+    python notebooks/run.py dinosaur_island             # one of them
 
 Each notebook runs in a fresh kernel whose working folder is ``notebooks/`` (as when opened in Jupyter); a
 cell that raises stops it, and it counts as failed (exit status 1). ``--quick`` sets ``NOTEBOOKS_QUICK=1`` (the
@@ -50,26 +50,25 @@ async def execute(name: str, out: Path, html: Path | None, timeout: int) -> tupl
     return name, seconds, error
 
 
-async def run(names, out: Path, html: Path | None, parallel: bool, timeout: int) -> list:
-    if parallel:
-        return await asyncio.gather(*(execute(n, out, html, timeout) for n in names))
+async def run(names, out: Path, html: Path | None, timeout: int) -> list:
     return [await execute(n, out, html, timeout) for n in names]
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python notebooks/run.py", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python notebooks/run.py", description=__doc__.split("\n\n")[0].replace("``", "'"))
     parser.add_argument("names", nargs="*", metavar="NAME",
                         help=f"notebooks to run (default: all): {', '.join(NOTEBOOKS)}")
     parser.add_argument("--quick", action="store_true", help="the short settings (NOTEBOOKS_QUICK=1)")
     parser.add_argument("--out", type=Path, default=FOLDER.parent / "output" / "notebooks",
                         help="executed notebooks and the jazz notebook's files (default: output/notebooks)")
     parser.add_argument("--html", type=Path, help="also export each executed notebook to DIR/NAME.html")
-    parser.add_argument("--parallel", action="store_true", help="run the notebooks at once, each in its kernel")
     parser.add_argument("--timeout", type=int, default=600, help="seconds a cell may take (default: 600)")
     args = parser.parse_args(argv)
     unknown = [name for name in args.names if name not in NOTEBOOKS]
     if unknown:
-        parser.error(f"no notebook {', '.join(unknown)} (choose from {', '.join(NOTEBOOKS)})")
+        parser.exit(2, f"error: no notebook {', '.join(unknown)} (choose from {', '.join(NOTEBOOKS)})\n")
+    if args.timeout < 1:
+        parser.exit(2, f"error: --timeout must be at least 1 second, got {args.timeout}\n")
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     html = args.html.resolve() if args.html else None
@@ -82,7 +81,7 @@ def main(argv=None) -> int:
         os.environ.pop("NOTEBOOKS_QUICK", None)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-    results = asyncio.run(run(args.names or NOTEBOOKS, out, html, args.parallel, args.timeout))
+    results = asyncio.run(run(args.names or NOTEBOOKS, out, html, args.timeout))
     failed = [(name, error) for name, _, error in results if error is not None]
     for name, error in failed:
         print(f"\n{name} failed:\n{error}", file=sys.stderr)
