@@ -14,14 +14,13 @@ import importlib.util
 from contextlib import contextmanager
 from pathlib import Path
 
+import nbclient
+import nbclient.exceptions
+import nbformat
 import numpy as np
 import pytest
 
 from tests import paused
-
-nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
-import nbclient.exceptions  # noqa: E402 -- after the skip
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "notebooks"
