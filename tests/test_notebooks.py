@@ -188,3 +188,14 @@ def test_the_jazz_notebook_plays_the_solos(executed):
     else:
         assert players == 0 and "no sound for" in printed
     assert "Your generated music is saved in output/my_music.midi" in printed
+
+
+def test_the_report_page_links_the_notebooks_pages(tmp_path):
+    from tools.report.page import build_page
+
+    assert "by <code>make notebooks</code>: not run yet." in build_page(tmp_path, "output").html
+    (tmp_path / "notebooks").mkdir()
+    for name in NOTEBOOKS:
+        (tmp_path / "notebooks" / f"{name}.html").write_text("<html></html>")
+    page = build_page(tmp_path, "output").html
+    assert all(f'<a href="notebooks/{name}.html">{name}</a>' in page for name in NOTEBOOKS)
