@@ -583,24 +583,34 @@ def test_keras_model_that_is_not_the_char_lm_is_one_line(case, build, extra, mes
     assert not out.exists()
 
 
-def test_sigterm_during_a_checkpoint_save_is_not_lost(monkeypatch, tmp_path, capsys):
+def test_sigterm_during_a_checkpoint_save_is_not_lost(monkeypatch, tiny, tmp_path, capsys):
     """Keras' saver wraps opening its HDF5 store in a bare ``except``: a SIGTERM landing there was swallowed."""
     import os
     import signal
 
     from keras.src.saving import saving_lib
 
+    from assignments.dinos.shakespeare.train import save_checkpoint
+    from shared.run.checkpoints import CheckpointStore
+
     real, sent = saving_lib.is_memory_sufficient, []
 
     def signal_inside_the_save(model):
-        if not sent:
-            sent.append(os.getpid())
-            os.kill(os.getpid(), signal.SIGTERM)  # raised inside Keras' try block, at the next bytecode
+        sent.append(os.getpid())
+        os.kill(os.getpid(), signal.SIGTERM)  # raised inside Keras' try block, at the next bytecode
         return real(model)
 
     monkeypatch.setattr(saving_lib, "is_memory_sufficient", signal_inside_the_save)
-    out = tmp_path / "out"
-    status = run(shakespeare.main, ["--from-scratch", "--train-epochs", "1", "--max-examples", "32", "--n-a", "4",
-                                    "--batch-size", "32", "--length", "3", "--out", str(out), "--quiet"])
+    model = _fresh(tiny)
+    state = TrainState(epochs=1, seed=11, batch_size=64, chars=list(tiny.vocab.chars), n_examples=tiny.m)
+    store = CheckpointStore(tmp_path / "checkpoints", "run")
+
+    def save_one_unit(argv):  # what training does after each epoch
+        with store.write("epoch-001") as unit:
+            save_checkpoint(model, unit / "model.keras", state)
+        return 0
+
+    status = run(save_one_unit, [])
+    store.close()
     assert sent and status == 143 and capsys.readouterr().err == "error: interrupted\n"
-    assert not out.exists()  # the first checkpoint unit never appeared, and no set was committed
+    assert not (tmp_path / "checkpoints" / "epoch-001").exists()  # the unit never appeared
