@@ -108,7 +108,7 @@ def main(argv=None) -> int:
                 copy = shutil.copyfile(course_solo, outputs.path(metrics.COURSE_OUTPUT))
                 wavs.start("course_my_music.wav", copy, outputs.path("course_my_music.wav"))
 
-            # ---- train or load the course's shared layers (the one import of Keras / TensorFlow, 3-4 s)
+            # ---- train or load the course's shared layers (the one import of Keras / TensorFlow: seconds)
             import_keras()
             from . import course
             from .model import checkpoint, layers, train

@@ -29,30 +29,15 @@ richer API lives in the other modules of the package):
 - the notebook's own imports: ``np``, ``tf``, ``plt``, ``Dense``, ``Activation``, ``Dropout``, ``Input``,
   ``LSTM``, ``Reshape``, ``Lambda``, ``RepeatVector``, ``Model``, ``Adam``, ``to_categorical``.
 
-Where Keras 3 / music21 10 differ, these are thin wrappers that restore the course's behaviour:
-
-- ``Adam(lr=..., decay=...)``: Keras 3 rejects ``lr`` and ignores ``decay``; this ``Adam`` takes both and
-  rebuilds the legacy per-update decay as ``InverseTimeDecay(lr, 1, decay)``;
-- ``Model`` (and what ``djmodel`` returns) is :class:`~assignments.jazz.model.layers.CourseModel`: a flat
-  ``metrics=['accuracy']`` applies to each of the 30 outputs, as in tf.keras 2 (Keras 3 fails at ``fit``);
-- ``djmodel`` / ``music_inference_model`` call ``LSTM_cell(x, ...)`` positionally and use ``keras.ops`` for the
-  argmax / one-hot feedback (Keras 3 rejects ``LSTM_cell(inputs=x)`` and ``tf.math.argmax`` on symbolic
-  tensors, so the graded cells' own code does not run on Keras 3); no ``Lambda``, so they save with
-  ``safe_mode=True``. In Keras 3 the slices and ops are not layers: ``djmodel`` has 6 layers, not 36;
-- ``predict_and_sample`` calls the model directly rather than through ``predict()`` (the same numbers; tracing
-  ``predict`` for a 50-output model costs 10-20 s on Keras 3). On a model made by :func:`music_inference_model`
-  from a zero start it runs the same greedy decoding as one compiled loop
-  (:class:`~assignments.jazz.model.inference.Sampler`, tested to give the same indices);
-- ``generate_music`` seeds its post-processing from :data:`SEED` on every call (the course's draws came from
-  the unseeded global ``random``), so a call is reproducible; it writes ``output/my_music.midi`` in the working
-  folder and prints the course's lines;
-- ``load_music_utils`` / ``data_processing`` return bool arrays, as the course did; the value numbering is
-  sorted (the course's followed ``set`` order, which changes between processes); ``chords`` is a list of the
-  19 chord groups of :class:`~assignments.jazz.midi.notes.Chord` (the course: music21 objects);
-- ``mid2wav`` plays the MIDI with FluidSynth and a General MIDI soundfont into ``output/rendered.wav`` (the
-  course drew sine waves at "A = 500 Hz" with pydub);
-- ``summary`` reads Keras 3 layers; ``djmodel_out`` / ``music_inference_model_out`` are the course's expected
-  lists without the ``TensorFlowOpLayer`` rows that Keras 3 no longer creates.
+Where Keras 3 / music21 10 differ, these are thin wrappers that restore the course's behaviour (each function's
+docstring says how; the jazz README lists them): ``Adam`` takes ``lr`` and the legacy ``decay``; ``Model`` is
+:class:`~assignments.jazz.model.layers.CourseModel` (a flat ``metrics=['accuracy']`` for all 30 outputs);
+``djmodel`` / ``music_inference_model`` use ``keras.ops`` where the graded cells' own code does not run on Keras
+3, and no ``Lambda`` (they save with ``safe_mode=True``); ``predict_and_sample`` calls the model directly (the same
+numbers as ``predict()``, without tracing a 50-output graph) and runs a model of :func:`music_inference_model`
+as the compiled greedy loop (tested to give the same indices); ``generate_music`` seeds its post-processing;
+``mid2wav`` plays the MIDI with FluidSynth; ``djmodel_out`` / ``music_inference_model_out`` leave out the
+``TensorFlowOpLayer`` rows Keras 3 no longer creates.
 
 Weights are initialised by Keras' global generator, unseeded, as in the course (``shared.seed.set_seed`` seeds it).
 """

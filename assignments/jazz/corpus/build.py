@@ -8,20 +8,9 @@ cuts 60 random 30-token windows (the course's ``np.random.seed(0)`` draws) into 
 function names (``load_music_utils``, ``get_musical_data``, ``get_corpus_data``, ``data_processing``) are in
 :mod:`~assignments.jazz.course`, built on these.
 
-How it differs from the course code:
-
-- it runs on music21 10 and gives the course's corpus token for token: :mod:`..midi.io` rebuilds the MIDI import
-  of music21 6.7 (``era="2021"``, 275 tokens, 90 values) or 5.5 (``era="2018"``, 193 tokens, 78 values);
-- parts are found by name (:class:`MidiConfig`), not by index; the solo window and grid are configuration;
-- ``values`` are SORTED, so ``indices_values`` is the same in every process (the course enumerated a ``set``,
-  whose order changes with PYTHONHASHSEED);
-- the project's arrays are float32 (the course: bool, kept by ``course.data_processing``); the global numpy
-  random state is left alone (a private ``RandomState(0)`` draws the same window starts);
-- measures are paired with the chords of the *same* measure number (the course paired them by position and
-  asserted equal counts; on the course file the two agree). A measure without chords of its own is
-  classified against the last chord before it (the course would crash);
-- the parse is cached on disk by the file's sha256 (``.cache/jazz/``, or ``$JAZZ_CACHE_DIR``), and nothing is
-  written elsewhere.
+It runs on music21 10 and gives the course's corpus token for token (:mod:`..midi.io` rebuilds the MIDI import
+of music21 6.7, ``era="2021"``, or 5.5, ``era="2018"``), values sorted, the parse cached on disk by the file's
+sha256 (``.cache/jazz/`` or ``$JAZZ_CACHE_DIR``). How it differs from the course's code: the jazz README.
 """
 from __future__ import annotations
 

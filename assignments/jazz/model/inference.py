@@ -29,9 +29,8 @@ class Sampler:
     noise from TensorFlow's stateless generator keyed by ``(seed, stream)``).
     """
 
-    # steps per iteration of the compiled while_loop. Tracing grows with it (first call: 0.2 s at 2, 1.0 s at 10
-    # here), a step's time hardly moves (about 40 us at 2, 5 or 10; 53 at 1), and the indices are the same for any
-    # value (the noise is drawn for blocks * UNROLL steps, and the first Ty rows do not depend on that count)
+    # steps per iteration of the compiled while_loop. Tracing grows with it, a step's time hardly moves (figures in
+    # bench/README.md), and the indices are the same for any value (the noise is drawn for blocks * UNROLL steps, and the first Ty rows do not depend on that count)
     UNROLL = 2
 
     def __init__(self, LSTM_cell, densor, greedy: bool = True, temperature: float = 1.0,

@@ -12,19 +12,9 @@ diversity=0.5)`` is in :mod:`~assignments.jazz.course`, on top of it. ``prune_gr
 ``prune_notes`` and ``clean_up_notes`` keep the course's names (qa.py / grammar.py) and take the random
 generator as an extra argument.
 
-Differences:
-- All randomness comes from a ``random.Random`` passed in (``--seed``), never the global ``random``,
-  so the same seed and weights give a byte-identical MIDI file.
-- The course picks a scale tone from ``list(set(pitches))``; the order of that set changes between
-  Python processes (music21 hashes pitches with their accidental objects), so even a seeded run
-  would differ. Here the candidates keep the scale's own order (duplicates dropped).
-- Chords are rebuilt from the corpus's :class:`~assignments.jazz.midi.notes.Chord` s (source
-  velocities kept, as in the course's file). A chord group without chords borrows the last chord
-  heard before it, and an interval token with no previous note is read as a plain one (the course
-  would crash on either; neither happens on the Metheny corpus).
-- The predicted values come from any ``sample(Ty, chunk) -> indices`` function: the course's
-  greedy ``predict_and_sample`` gives the same values to every chunk; a seeded sampler gives each
-  chunk its own.
+All randomness comes from a ``random.Random`` passed in (``--seed``); the values come from any
+``sample(Ty, chunk) -> indices``. How this differs from the course's code: the jazz README. :func:`play_solo` is
+the project's default layout: one line over every chord group (see its docstring).
 """
 from __future__ import annotations
 

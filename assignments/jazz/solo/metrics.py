@@ -1,26 +1,10 @@
 """Numbers for a solo: how the generated one compares with the training solo and the course's output.
 
-The course only asks to listen. Here every solo is reduced to its melody notes (onset and length in
-beats, MIDI pitch) and the chords under them, and measured the same way:
-
-- ``notes``: melody note count; ``pitch_low`` / ``pitch_high`` / ``pitch_range`` (semitones);
-- ``pc_distance_*``: total-variation distance (0 = same, 1 = disjoint) between pitch-class histograms;
-- ``scale_consistency``: the largest share of notes inside one major or natural-minor scale (MusPy's
-  definition);
-- ``chord_tone_rate``: share of notes whose pitch class belongs to the last chord started at or before
-  the note (the course's ``lastChord``);
-- ``note_density``: notes per beat between the first onset and the last note's end;
-- ``melody_polyphony``: the most melody notes sounding at once (1 = one line); ``chord_coverage``: share of
-  melody onsets with a chord sounding;
-- ``ioi_distance``: total-variation distance between inter-onset-interval histograms (to the training solo);
-- ``step_share`` / ``leap_share``: share of melodic intervals (between the highest notes of consecutive
-  onsets) of at most 2 semitones / of 5 or more;
-- ``longest_copied_run``: the longest run of predicted values found verbatim in the training corpus
-  (generated solos only).
-
-A course MIDI file carries melody and chords on one track: :func:`read_solo_midi` separates them by the chord
-notes the course wrote (:func:`course_chord_notes`). The "course output" column is measured only when the training file is the course's own
-(:func:`course_solo`); a run on another MIDI file reports no course column and says nothing about one.
+The course only asks to listen. Here every solo is reduced to its melody notes (onset and length in beats, MIDI
+pitch) and the chords under them, and measured the same way (:data:`ROWS`; each function says what it counts;
+the jazz README lists them). The course's MIDI file carries melody and chords on one track:
+:func:`read_solo_midi` separates them by the chord notes the course wrote. The "course output" column is there
+only when the training file is the course's own (:func:`course_solo`).
 """
 from __future__ import annotations
 

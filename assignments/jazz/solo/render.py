@@ -1,23 +1,14 @@
 """Listening: MIDI rendered to WAV with FluidSynth and a General MIDI soundfont, in background processes.
 
-The course's optional ``mid2wav`` drew every note as a sine wave at "A = 500 Hz" with pydub; here the
-solo is played by a real synthesizer with the first General MIDI soundfont found (Debian: ``fluidsynth`` brings
-``timgm6mb-soundfont``; ``default-GM.sf2`` is a link to FluidR3_GM or TimGM6mb, whichever is installed as the
-default). The course's file has no program change, so every part sounds as a piano.
-
-Level matching: FluidSynth writes 32-bit float WAVs (nothing clips there, whatever the mix), and
-:func:`level_match` scales every WAV of a run by its own gain to one RMS level (-20 dBFS, or lower so that no
-peak passes -1 dBFS) before writing it as 16-bit PCM: the solo, the course's solo and the excerpt are heard
-at one loudness, and no sample is at full scale. A WAV shorter than its MIDI file (a render cut short, e.g. by a
-full disk, while FluidSynth still exits 0) is an error, not a file.
-
-A run renders several files (its solo, the course's solo, the original excerpt). :class:`Renders` starts
-each FluidSynth as a child process as soon as its MIDI file exists, so rendering overlaps with the rest of
-the run, and :meth:`Renders.wait` collects them at the end: each WAV is written to a temporary name and
-moved into place only when FluidSynth succeeded, and a failure is one :class:`~shared.run.UserError`
-line. Children are started through :func:`shared.run.cleanup.spawn`, so a run that fails or is interrupted
-stops them (leaving the run with a ``with Renders(...)`` block kills what is still running, too). Where
-FluidSynth or a soundfont is missing, :meth:`Renders.note` is the one line that says so.
+The course's optional ``mid2wav`` drew sine waves with pydub; here a real synthesizer plays the MIDI with the first
+General MIDI soundfont found (``default-GM.sf2`` on Debian links to FluidR3_GM or TimGM6mb, whichever is the
+system's default; the run card records the file used). :class:`Renders` starts each FluidSynth as a child
+(:func:`shared.run.cleanup.spawn`: stopped if the run fails or is interrupted) as soon as its MIDI file exists, and
+:meth:`Renders.wait` collects them at the end. FluidSynth writes 32-bit float (nothing clips there), and
+:func:`level_match` writes every WAV of the run at one RMS level (-20 dBFS, lower if a peak would pass -1 dBFS) as
+16-bit PCM, atomically. A failure, or a WAV shorter than its MIDI file (a render cut short, e.g. by a full disk,
+while FluidSynth exits 0), is one :class:`~shared.run.UserError` line; a missing FluidSynth or soundfont is
+:attr:`Renders.note`.
 """
 from __future__ import annotations
 
