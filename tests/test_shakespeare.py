@@ -380,6 +380,9 @@ def _bad_inputs(tmp_path):
         "resume not a checkpoint folder": (["--resume", str(garbage_h5)], "checkpoint folder"),
         "missing checkpoint": (["--resume", str(tmp_path / "epoch-009")], "not found"),
         "seed too large": (["--seed", str(2 ** 32)], "--seed"),
+        "training options without training": (["--batch-size", "64"], "--batch-size applies only when training"),
+        "--max-examples without training": (["--max-examples", "64"], "--max-examples applies only when training"),
+        "--batch-size with --resume": (["--resume", str(tmp_path), "--batch-size", "64"], "does not apply with --resume"),
         "length too large": (["--length", "10000000"], "--length"),
     }
 

@@ -67,7 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with OutputSet(settings.out, command=command.strip(), seed=cfg.seed, settings=card_settings,
                    data_files=[reference / FIXTURE]) as outputs:
         if not settings.quiet:
-            print("config: " + ", ".join(f"{k}={v}" for k, v in asdict(cfg).items()) + f", keras={not settings.no_keras}")
+            shown = ", ".join(f"{k}={v}" for k, v in asdict(cfg).items())
+            print(f"config: {shown}, keras={not settings.no_keras}")
 
         # checks: each group printed as it is done
         steps = [("reference", lambda: reference_checks(fixture)), ("fast", lambda: fast_checks(cfg, fixture)),

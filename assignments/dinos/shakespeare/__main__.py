@@ -21,7 +21,7 @@ from shared.run import UserError
 from shared.run.cli import config_parser, parse_config
 from shared.run.console import say
 
-from .config import CHECKPOINT_MODEL, DEFAULT_PROMPT, ShakespeareConfig
+from .config import BATCH_SIZE, CHECKPOINT_MODEL, DEFAULT_PROMPT, ShakespeareConfig
 from .data import Vocabulary, build_data, load_corpus, prepare
 
 COMMAND = "python -m assignments.dinos.shakespeare"
@@ -106,8 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         outputs.results.update(results)
     say(config.quiet, f"\nHere is your poem ({config.mode}, temperature {config.temperature}, seed {config.seed}):\n")
     print(poem)
-    say(config.quiet, f"\n{len(indices)} characters in {seconds:.2f} s; wrote {display_path(outputs.final('poem.txt'))} "
-                      f"and {display_path(outputs.card_path)}")
+    say(config.quiet, f"\n{len(indices)} characters in {seconds:.2f} s; "
+                      f"wrote {display_path(outputs.final('poem.txt'))} and {display_path(outputs.card_path)}")
     return 0
 
 
@@ -117,6 +117,12 @@ def check_options(config: ShakespeareConfig) -> None:
         raise UserError("--from-scratch and --resume exclude each other")
     if config.from_scratch and config.train_epochs == 0:
         raise UserError("--from-scratch needs --train-epochs N (N > 0)")
+    for flag, value in (("--batch-size", config.batch_size), ("--max-examples", config.max_examples),
+                        ("--checkpoint-dir", config.checkpoint_dir)):
+        if value is not None and not config.training:
+            raise UserError(f"{flag} applies only when training (--train-epochs N or --resume)")
+    if config.batch_size is not None and config.resume is not None:
+        raise UserError("--batch-size does not apply with --resume: the checkpoint's batch size is kept")
     if config.resume is not None and not (config.resume.is_dir() or config.resume.name == CHECKPOINT_MODEL):
         if config.resume.exists():
             raise UserError(f"--resume expects a checkpoint folder such as checkpoints/epoch-003, got {config.resume}")
@@ -149,8 +155,8 @@ def load(config: ShakespeareConfig, vocab: Vocabulary, state, n_examples: int):
             raise UserError(f"checkpoint {config.resume} was trained on another vocabulary than {config.text}")
         state.epochs = config.train_epochs or state.epochs
         return model, state, f"checkpoint {display_path(config.resume)} (epoch {state.epoch})"
-    state = TrainState(epochs=config.train_epochs, seed=config.seed, batch_size=config.batch_size, chars=chars,
-                       n_examples=n_examples)
+    state = TrainState(epochs=config.train_epochs, seed=config.seed, batch_size=config.batch_size or BATCH_SIZE,
+                       chars=chars, n_examples=n_examples)
     if config.from_scratch:
         model = lstm.compile_model(lstm.build_model(lstm.ModelConfig(Tx=config.Tx, n_x=vocab.size, n_a=config.n_a)),
                                    config.learning_rate)

@@ -18,6 +18,7 @@ from ..cli import temperature
 DEFAULT_PROMPT = "Forsooth this maketh no sense "  # the notebook's suggested input (section 4)
 PRETRAINED = "model_shakespeare_kiank_350_epoch.h5"  # the course's file name
 MODES = ("window", "stateful")
+BATCH_SIZE = 128  # the course's model.fit(x, y, batch_size=128, epochs=1)
 CHECKPOINT_MODEL = "model.keras"  # the model of a checkpoint unit, checkpoints/epoch-NNN/ (its state: model.json)
 
 
@@ -46,8 +47,9 @@ class ShakespeareConfig:
     stride: int = 3
     n_a: int = field(default=128, metadata=_option("LSTM units of a model trained from scratch",
                                                    type=bounded_int(1, 4096), only={"from_scratch": (True,)}))
-    batch_size: int = field(default=128, metadata=_option(
-        "training batch size (a resumed run keeps its checkpoint's)", type=bounded_int(1, 1_000_000)))
+    batch_size: int | None = field(default=None, metadata=_option(
+        f"training batch size (None: the course's {BATCH_SIZE}; a resumed run keeps its checkpoint's)",
+        type=bounded_int(1, 1_000_000)))
     learning_rate: float = 0.001
     train_epochs: int = field(default=0, metadata=_option(
         "train this many epochs (with --resume: up to this epoch) before generating", type=bounded_int(0, 10_000)))
@@ -67,5 +69,5 @@ class ShakespeareConfig:
 
     @property
     def pretrained(self) -> bool:
-        """The poem comes from ``model`` (the course's file or a ``.keras`` file), not from a checkpoint or new model."""
+        """The poem comes from ``model`` (the course's file or a ``.keras`` file), not a checkpoint or a new model."""
         return self.resume is None and not self.from_scratch
