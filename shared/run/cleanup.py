@@ -127,17 +127,9 @@ def clean_up(failed: bool) -> None:
         forget_created_dirs()
 
 
-# Children. Child processes a run starts (FluidSynth): recorded so that an interrupted run stops them.
-# 
-# ``subprocess.run`` kills its child when the *Python* code is interrupted, but a run that dies from an
-# unhandled SIGTERM never gets there, and a ``Popen`` left running outlives the CLI. Start every child
-# through :func:`spawn` (a recorded ``Popen``):
-# :func:`shared.run.cli.run` stops whatever is still running when the run ends, however it ends (SIGTERM, then
-# SIGKILL after :data:`shared.run.cleanup.CHILD_GRACE_S` seconds). The course started no processes.
-
-
 def spawn(args: Sequence[str], **popen_kwargs) -> subprocess.Popen:
     """``subprocess.Popen(args, **popen_kwargs)``, recorded for :func:`stop_children` before a signal can stop the run
-    (a signal that comes while the child starts waits until it is recorded)."""
+    (one that comes while the child starts waits until it is recorded). Start every child (FluidSynth) here: the run
+    stops what still runs when it ends, however it ends (SIGTERM, then SIGKILL after :data:`CHILD_GRACE_S` s)."""
     with deferred(block=False):  # the child inherits no blocked signals: SIGTERM still stops it
         return track_child(subprocess.Popen(list(args), **popen_kwargs))

@@ -1,22 +1,19 @@
 """SIGINT, SIGTERM and SIGHUP as Python exceptions, and windows in which they wait.
 
-* :func:`early` (called by ``shared/__init__.py``, the first thing every command imports) makes the three
-  signals raise :class:`Interrupted` from the command's first import on, and an :class:`Interrupted` that no
-  run catches end the process with the one line ``error: interrupted`` -- never a traceback through an import.
-* :func:`install` / :func:`restore` (used by :func:`shared.run.cli.run`; :func:`handling` is the same as a
-  ``with`` block) make SIGTERM and SIGHUP (a closed terminal or ssh session) raise :class:`Interrupted`, a
-  ``KeyboardInterrupt`` subclass, exactly where Ctrl-C raises ``KeyboardInterrupt``: ``finally`` blocks,
-  context managers and the run's clean-up all run, and the exit status is 128 + the signal number
-  (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP). Without it, SIGTERM ends the process at once (exit -15),
-  leaving temporary files and child processes behind. A signal the parent shell set to "ignore" stays ignored.
+* :func:`early` (run by ``shared/__init__.py``, which every command imports first): from then on the signals
+  raise :class:`Interrupted`, and one that no run catches ends the process with the one line
+  ``error: interrupted`` -- never a traceback through an import.
+* :func:`install` / :func:`restore` (:func:`shared.run.cli.run`; :func:`handling` as a ``with`` block) make
+  SIGTERM and SIGHUP (a closed terminal or ssh session) raise :class:`Interrupted`, a ``KeyboardInterrupt``,
+  exactly where Ctrl-C raises one: ``finally`` blocks and the run's clean-up run, and the exit status is 128 +
+  the signal number (130, 143, 129) instead of an abrupt -15 that leaves temporary files and children behind.
+  A signal the parent shell set to "ignore" stays ignored.
 * :func:`deferred` holds the signals back through a save or a few renames (every atomic write, the commit of
-  an :class:`shared.run.outputs.OutputSet`, a child's start): the signal is masked with ``pthread_sigmask`` in
-  this thread *and* the Python-level handler only records it (TensorFlow's threads do not have the signal
-  masked, and the C-level handler may run in any of them), then it is raised once the block is over. No
-  exception can then land inside a library's C code (h5py), where it could be swallowed.
-* A ``KeyboardInterrupt`` that Python could only report as "Exception ignored in ..." (raised inside a
-  finalizer or a C callback) is kept (:func:`early` sets ``sys.unraisablehook``) and raised again at the next
-  safe point (:func:`raise_lost`): the run ends as interrupted instead of as a success.
+  an :class:`shared.run.outputs.OutputSet`, a child's start): masked with ``pthread_sigmask`` in this thread
+  *and* only recorded by the Python-level handler (TensorFlow's threads do not mask it), then raised once the
+  block is over. No exception can land inside a library's C code (h5py), where it could be swallowed.
+* A ``KeyboardInterrupt`` Python could only report as "Exception ignored in ..." (raised in a finalizer or a C
+  callback) is kept and raised again at the next safe point (:func:`raise_lost`): the run ends as interrupted.
 
 Python runs signal handlers in the main thread only; off the main thread these are no-ops.
 """
