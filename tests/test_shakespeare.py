@@ -85,6 +85,13 @@ def test_prepare_full_corpus_shapes(data_dir):
     assert prepare(data_dir / "shakespeare.txt", max_examples=10).m == 10
 
 
+def test_a_decomposed_text_reads_as_composed(tmp_path):
+    path = tmp_path / "nfd.txt"
+    path.write_text("E\u0301te\u0301 " * 20, encoding="utf-8")  # "Été été " with combining accents
+    text = load_corpus(path)
+    assert text.startswith("été été") and Vocabulary.from_text(text).chars == (" ", "t", "é")
+
+
 def test_encode_names_unknown_characters(vocab):
     assert vocab.decode(vocab.encode("shall i compare thee")) == "shall i compare thee"
     with pytest.raises(UserError, match=r"'0' '7' 'é'"):

@@ -11,6 +11,7 @@ if __name__ == "__main__":  # first: a Ctrl-C while numpy or TensorFlow loads is
     start("assignments.dinos.shakespeare.__main__")  # imports this module inside the run, calls main, ends
 
 import time
+import unicodedata
 from dataclasses import asdict
 from pathlib import Path
 from typing import Sequence
@@ -50,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         verify_course_file(config.model)  # the course's .h5 (a user's .keras passes unchecked)
     text = load_corpus(config.text, config.Tx)
     vocab = Vocabulary.from_text(text)
-    prompt = vocab.encode(config.prompt.lower(), what="--prompt")  # the course lower-cases the input
+    prompt = vocab.encode(unicodedata.normalize("NFC", config.prompt.lower()), what="--prompt")  # as the text
     n_examples = len(build_data(text, config.Tx, config.stride)[0])
 
     import numpy as np
