@@ -220,6 +220,14 @@ def output_dir(text: str) -> Path:
 output_dir.__name__ = "folder"
 
 
+def _condition(key: str, allowed: tuple) -> str:
+    """``--model keras`` / ``--model numpy or --model keras`` / ``--from-scratch`` (a flag's condition)."""
+    flag = "--" + key.replace("_", "-")
+    if tuple(allowed) == (True,):
+        return flag
+    return " or ".join(f"{flag} {value}" for value in allowed)
+
+
 def config_parser(config: type, prog: str, description: str, epilog: str | None = None) -> ArgumentParser:
     """A parser with one option per field of the dataclass ``config`` that has ``metadata["help"]``.
 
@@ -241,7 +249,7 @@ def config_parser(config: type, prog: str, description: str, epilog: str | None 
         default = getattr(defaults, f.name)
         text = meta["help"]
         if "only" in meta:
-            text += " [" + "; ".join(f"--{k.replace('_', '-')} {'|'.join(map(str, v))}" for k, v in meta["only"].items()) + " only]"
+            text += " [only with " + " and ".join(_condition(k, v) for k, v in meta["only"].items()) + "]"
         if f.type in (bool, "bool"):
             parser.add_argument(*flags, dest=f.name, action="store_true", help=text)
             continue
@@ -268,9 +276,10 @@ def parse_config(config: type, parser: argparse.ArgumentParser, argv: Sequence[s
         for key, allowed in condition.items():
             if getattr(settings, key) not in allowed:
                 flag = f.metadata.get("flag", "--" + f.name.replace("_", "-"))
-                needs = " or ".join(f"--{key.replace('_', '-')} {v}" for v in allowed)
-                raise UserError(f"{flag} applies only with {needs} (this run has --{key.replace('_', '-')} "
-                                f"{getattr(settings, key)})")
+                value = getattr(settings, key)
+                has = f"--{key.replace('_', '-')} {value}" if not isinstance(value, bool) else \
+                    f"no --{key.replace('_', '-')}" if tuple(allowed) == (True,) else f"--{key.replace('_', '-')}"
+                raise UserError(f"{flag} applies only with {_condition(key, allowed)} (this run has {has})")
     claim_outputs(getattr(settings, f.name) for f in dataclasses.fields(config)
                   if f.metadata.get("type") is output_dir or f.metadata.get("lock"))
     return settings

@@ -14,6 +14,7 @@ The course had no such command: its notebooks printed values for the learner to 
 reuses the assignment's own public functions (imported when the section runs); nothing is recomputed here
 that the assignments already compute.
 """
+import shared  # noqa: F401 -- first: quiet Ctrl-C/SIGTERM/SIGHUP from the first import on
 from .rows import Row, Section
 from .runner import SECTIONS, Context, parse_only, run_comparison
 
