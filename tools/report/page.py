@@ -14,7 +14,7 @@ from pathlib import Path
 from . import dinos, jazz, rnn, scoreboard, shakespeare
 from .html import Html, el, join, note
 from .inputs import Inputs
-from .runs import folder_state
+from .inputs import folder_state
 from .section import Section, warnings_box
 
 TITLE = "Sequence Models, week 1 — results"
