@@ -1,22 +1,12 @@
 """The run machinery: everything around a command that is not its model. You never need to read this package
 to understand a model.
 
-A command's ``__main__`` ends with ``start(main)`` (or ``start("package.module")``): :func:`start` runs it under
-:func:`shared.run.cli.run` -- one ``error: ...`` line and exit 2 for a :class:`UserError`, a quiet Ctrl-C /
-SIGTERM / SIGHUP, the run's children stopped and temporary files removed however it ends -- and ends the process
-without the interpreter's teardown. The modules:
-
-* :mod:`.cli` -- :func:`~.cli.run`, option types, the parser built from a config dataclass;
-* :mod:`.console` -- quiet-aware printing and progress bars; :mod:`.signals` -- SIGINT/SIGTERM/SIGHUP as
-  exceptions;
-* :mod:`.cleanup` -- what a run undoes when it stops early (temporary files, folders, child processes, locks);
-* :mod:`.io` -- reading input files with one-line errors, writing files atomically;
-* :mod:`.lock`, :mod:`.outputs`, :mod:`.checkpoints` -- one run per folder, outputs committed as one set,
-  checkpoints as units; :mod:`.runcard` -- the run card every run leaves;
-* :mod:`.drawing` -- pictures drawn by a child process; :mod:`.backend` -- Keras and BLAS settings.
-
-This module stays light (a command imports it before anything heavy, so a Ctrl-C while numpy or TensorFlow
-loads is already one quiet line).
+A command's ``__main__`` ends with ``start(main)`` (or ``start("package.module")``), which runs it under
+:func:`shared.run.cli.run` and ends the process. Modules: :mod:`.cli` (the run, option types, the config parser),
+:mod:`.console` (printing, progress), :mod:`.signals`, :mod:`.cleanup`, :mod:`.io` (one-line read errors, atomic
+writes), :mod:`.lock`, :mod:`.outputs` (outputs committed as one set), :mod:`.checkpoints`, :mod:`.runcard`,
+:mod:`.drawing` (pictures drawn by a child process), :mod:`.backend` (Keras and BLAS settings).
+This module stays light: a command imports it before numpy or TensorFlow.
 """
 from __future__ import annotations
 
@@ -24,11 +14,7 @@ from collections.abc import Callable, Sequence  # loaded with the interpreter al
 
 
 class UserError(Exception):
-    """A problem with the user's input or environment, reported as one line (``error: ...``, exit 2).
-
-    Library code raises it for anything the user can fix (a missing file, a bad option, a MIDI file without
-    the part asked for); :func:`shared.run.cli.run` turns it into that line.
-    """
+    """Anything the user can fix (a missing file, a bad option): reported as one line ``error: ...``, exit 2."""
 
 
 def start(main: "str | Callable[[Sequence[str] | None], int | None]", argv: Sequence[str] | None = None) -> None:

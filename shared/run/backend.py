@@ -1,16 +1,8 @@
-"""The compute backend of a run: how Keras is compiled (without XLA) and imported (without matplotlib), and
-numpy's BLAS thread count.
+"""The compute backend of a run: Keras compiled without XLA and imported without matplotlib; numpy's BLAS threads.
 
-Keras 3 on TensorFlow compiles a model's training step with XLA by default (``compile(jit_compile="auto")``
-turns it on whenever the model allows it). For the small recurrent models here, run on a CPU, XLA is the
-slower choice: measured on this project's 2-core machine, one epoch of the Shakespeare LSTM (128 units,
-4096 windows) took 20.6 s with XLA and 10.4 s without, and compiling the step took about 4 s longer. Every
-``model.compile`` in the project passes ``jit_compile=JIT_COMPILE``. Compiling with XLA or without changes
-only float rounding, never a course value: the course trained these models with tf.keras 2, which had no
-XLA by default either.
-
-numpy's BLAS threads are read and set at run time (``threadpoolctl``): ``OPENBLAS_NUM_THREADS`` only counts
-before numpy is imported. Where the BLAS cannot be controlled the functions return ``None``/``False``.
+Every ``model.compile`` passes ``jit_compile=JIT_COMPILE``: for these small recurrent models on a CPU, XLA (Keras 3's
+default) is about twice as slow (bench/README.md), and it changes only float rounding, never a course value.
+numpy's BLAS threads are read and set at run time (``threadpoolctl``); where impossible: ``None``/``False``.
 """
 from __future__ import annotations
 
@@ -21,14 +13,10 @@ JIT_COMPILE = False  # Keras' ``compile(jit_compile=...)`` for every model of th
 
 
 def import_keras():
-    """``import keras`` without matplotlib: the module, imported once.
+    """``import keras`` without matplotlib (Keras 3 imports ``pyplot`` for helpers never called here: about a second).
 
-    Keras 3 imports ``matplotlib.pyplot`` as it loads (for its image-gallery plotting helpers, which this
-    project never calls) whenever matplotlib is installed: about a second of every Keras import here. A
-    command that draws its pictures in a child process (:mod:`shared.run.drawing`) calls this before its first
-    Keras import, so that Keras finds no matplotlib (``plt = None`` in those helpers) while the child imports
-    it on the other core. matplotlib stays importable afterwards; a process that already imported it (the
-    tests) gets Keras as usual.
+    A command that draws in a child process (:mod:`shared.run.drawing`) calls this first; matplotlib stays
+    importable afterwards.
     """
     if "keras" in sys.modules:
         return sys.modules["keras"]

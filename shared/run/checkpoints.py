@@ -1,21 +1,10 @@
 """Training checkpoints as units: a checkpoint's files appear together or not at all, one lineage per folder.
 
-A checkpoint is more than one file (Shakespeare: the ``.keras`` model and the JSON training state
-beside it); written one after the other, an interruption between the two left a model without its
-state, or a new model beside an older state. Here each checkpoint is a *unit*, a folder::
-
-    checkpoints/epoch-003/model.keras
-    checkpoints/epoch-003/state.json
-    checkpoints/epoch-003/unit.json     # written by the store: run id, name, sha256 of every file
-
-written as a temporary folder and renamed into place (:func:`shared.run.io.atomic_dir`). Units are
-written *during* training, not at the run's commit, so an interrupted run can be resumed from them.
-
-One folder holds one lineage: the first unit a run writes first removes the units of other runs
-(except those ``keep`` names, e.g. the epochs before the one being resumed, see :meth:`CheckpointStore.lineage`),
-so a re-run with fewer epochs never leaves an older run's ``epoch-010`` beside its own ``epoch-003``. The
-run card of the :class:`shared.run.outputs.OutputSet` lists the units that belong to its run. Folders
-without a ``unit.json`` are never touched. The course wrote no checkpoints.
+A checkpoint is several files (the ``.keras`` model and its JSON training state), so each is a *unit*, a folder
+(``checkpoints/epoch-003/{model.keras, state.json, unit.json}``; ``unit.json`` holds the run id and every file's
+sha256) written aside and renamed into place during training, so an interrupted run can resume from it. The first
+unit a run writes removes other runs' units (except ``keep``, see :meth:`CheckpointStore.lineage`): no older
+``epoch-010`` beside a new ``epoch-003``. Folders without a ``unit.json`` are never touched.
 """
 from __future__ import annotations
 
@@ -98,10 +87,7 @@ def verify_store(folder: str | os.PathLike) -> list[str]:
 
 
 class CheckpointStore:
-    """Checkpoint units of one run in one folder (see the module docstring).
-
-    ``with store.write("epoch-003") as unit: model.save(unit / "model.keras"); ...``
-    """
+    """Checkpoint units of one run in one folder: ``with store.write("epoch-003") as unit: model.save(unit / ...)``."""
 
     def __init__(self, folder: str | os.PathLike, run_id: str, keep: Iterable[str] = (), lock: bool = True):
         self.folder = Path(folder)
@@ -125,10 +111,7 @@ class CheckpointStore:
         return found
 
     def lineage(self, unit: str | os.PathLike) -> list[str]:
-        """Keep the resumed ``unit`` and the earlier units of its lineage in this folder; returns their names.
-
-        "Earlier" is name order (``epoch-001`` < ``epoch-002``: zero-padded names sort as numbers).
-        """
+        """Keep the resumed ``unit`` and the earlier (by name) units of its lineage here; returns their names."""
         unit = Path(unit)
         meta = read_unit(unit)
         if meta is None:

@@ -1,14 +1,7 @@
 """What one run must undo when it stops early: its temporary files, the folders it created, its children, its locks.
 
-:func:`shared.run.cli.run` calls :func:`reset` when a run starts and :func:`clean_up` when it ends. The other
-shared modules register what they create here: :func:`shared.run.io.atomic_path` and
-:class:`shared.run.outputs.OutputSet` their temporary paths, :func:`shared.run.io.ensure_output_dir` the folders
-it made, :func:`spawn` the processes it started, :func:`shared.run.lock.claim` the folders it locked. The course wrote its files in place and
-started no processes, so it had nothing to undo; a run that is interrupted here (Ctrl-C, SIGTERM) or
-stops on a :class:`~shared.run.UserError` leaves no temporary file, no empty folder it made and no
-child process behind.
-
-Standard library only: it is imported before anything heavy, so a Ctrl-C during start-up is handled.
+:func:`shared.run.cli.run` calls :func:`reset` when a run starts and :func:`clean_up` when it ends; the other
+modules of :mod:`shared.run` record here what they create. Standard library only (imported before anything heavy).
 """
 from __future__ import annotations
 
@@ -90,15 +83,8 @@ def discard_created_dirs() -> None:
     _created_dirs.clear()
 
 
-def forget_created_dirs() -> None:
-    _created_dirs.clear()
-
-
 def stop_children(grace: float = CHILD_GRACE_S) -> list[int]:
-    """SIGTERM every recorded child still running, SIGKILL those alive after ``grace`` s, reap all.
-
-    Returns the pids that had to be stopped.
-    """
+    """SIGTERM every recorded child still running, SIGKILL those alive after ``grace`` s; returns their pids."""
     running = [p for p in _children if p.poll() is None]
     for process in running:
         try:
@@ -124,12 +110,10 @@ def clean_up(failed: bool) -> None:
     if failed:
         discard_created_dirs()
     else:
-        forget_created_dirs()
+        _created_dirs.clear()
 
 
 def spawn(args: Sequence[str], **popen_kwargs) -> subprocess.Popen:
-    """``subprocess.Popen(args, **popen_kwargs)``, recorded for :func:`stop_children` before a signal can stop the run
-    (one that comes while the child starts waits until it is recorded). Start every child (FluidSynth) here: the run
-    stops what still runs when it ends, however it ends (SIGTERM, then SIGKILL after :data:`CHILD_GRACE_S` s)."""
+    """``subprocess.Popen``, recorded before a signal can stop the run: the run stops it when it ends, however it ends."""
     with deferred(block=False):  # the child inherits no blocked signals: SIGTERM still stops it
         return track_child(subprocess.Popen(list(args), **popen_kwargs))

@@ -1,22 +1,10 @@
-"""The command-line convention every assignment follows.
+"""The command-line convention every command follows: :func:`run` around ``main``, and the option parsers.
 
-Bad input is reported as ONE line on stderr (``error: ...``) with exit status 2 -- never a traceback
-from inside a library. Code raises :class:`shared.run.UserError` for anything a user can fix;
-:func:`run` turns it into that line. Around the command, :func:`run` also
-
-* makes SIGTERM behave like Ctrl-C: one line ``error: interrupted``, exit status 130 (SIGINT) or 143
-  (SIGTERM), instead of a traceback or an abrupt exit -15 (:mod:`shared.run.signals`);
-* turns an ``OSError`` of the environment (full disk, read-only or forbidden folder) into one line, and a
-  closed stdout (``| head -1``) into a quiet exit 141, as a program stopped by SIGPIPE;
-* starts that ``error:`` line on a fresh line when a progress bar was drawing (:mod:`shared.run.console`);
-* on the way out -- however the run ends -- stops the child processes the run started, removes its
-  temporary files and, after a failure, the output folders it created and left empty (:mod:`shared.run.cleanup`).
-
-A Ctrl-C before :func:`run` starts (while a command imports TensorFlow) is one quiet line too: ``shared``'s
-first import set that up (:func:`shared.run.signals.early`); :func:`exit_now` ends the process without the
-interpreter's teardown. The options are parsed here too (:class:`ArgumentParser`, :func:`config_parser`):
-every CLI rejects out-of-range options the same way, before any work starts, and an ``--out`` folder
-(``type=output_dir``) is locked as soon as it is parsed, so a second run into it stops before printing anything.
+:class:`shared.run.UserError` (anything a user can fix) becomes ONE line ``error: ...`` on stderr, exit 2;
+Ctrl-C / SIGTERM / SIGHUP become ``error: interrupted`` (:mod:`.signals`); an environment ``OSError`` (full
+disk, read-only folder) is one line; a closed stdout (``| head -1``) is a quiet exit 141. However the run ends,
+its children are stopped and its temporary files removed (:mod:`.cleanup`). Options are checked before any
+work, and an ``--out`` folder (``type=output_dir``) is locked as soon as it is parsed.
 """
 from __future__ import annotations
 
@@ -38,10 +26,7 @@ SEED_MAX = 2 ** 32 - 1  # = shared.seed.SEED_MAX (not imported: shared.seed impo
 
 
 class ArgumentParser(argparse.ArgumentParser):
-    """``argparse.ArgumentParser`` that reports a bad option as one :class:`UserError` line, not usage + exit.
-
-    Options are never abbreviated (``--iteration`` is not taken for ``--iterations``).
-    """
+    """A bad option is one :class:`UserError` line, not usage + exit; options are never abbreviated."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("allow_abbrev", False)
@@ -69,11 +54,8 @@ def claim_outputs(folders) -> None:
 
 
 def run(main: Callable[[Sequence[str] | None], int | None], argv: Sequence[str] | None = None) -> int:
-    """Call ``main(argv)`` and return its exit status; see the module docstring for what happens around it.
-
-    :class:`UserError` -> ``error: MESSAGE``, 2; Ctrl-C / SIGTERM / SIGHUP -> ``error: interrupted``, 130 / 143 / 129;
-    an environment ``OSError`` (``ENOSPC``, ``EROFS``, ``EACCES``, ...) -> ``error: REASON: PATH``, 2.
-    """
+    """Call ``main(argv)`` and return its exit status: 2 for a :class:`UserError` or an environment ``OSError``,
+    130 / 143 / 129 for Ctrl-C / SIGTERM / SIGHUP (see the module docstring)."""
     global _depth
     outermost = _depth == 0
     if outermost:  # a run inside a run (a command calling another's main) leaves the clean-up to the outer one
@@ -146,13 +128,11 @@ def run_module(module: str, function: str = "main", argv: Sequence[str] | None =
 
 
 def exit_now(status: int) -> None:
-    """End the process with ``status`` once stdout and stderr are flushed, skipping the interpreter's teardown.
+    """Flush stdout and stderr, then end the process without the interpreter's teardown.
 
-    Every command's ``__main__`` ends with ``exit_now(run_module(...))``. By then :func:`run` has committed the
-    outputs, stopped the children and removed the temporary files; the teardown would only free memory, and
-    for a process that imported TensorFlow it takes about 1.6 s here (Keras 3, tensorflow-cpu 2.21). Nothing in
-    this project registers ``atexit`` work. A stream that cannot be flushed any more loses nothing of the outputs;
-    the status stays, except that a successful run whose last lines a closed pipe did not take ends with 141.
+    By then :func:`run` has committed the outputs and cleaned up; the teardown would only free memory, which takes
+    over a second after TensorFlow was imported (nothing here registers ``atexit`` work). A successful run whose
+    last lines a closed pipe did not take ends with 141.
     """
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -231,11 +211,9 @@ def _condition(key: str, allowed: tuple) -> str:
 def config_parser(config: type, prog: str, description: str, epilog: str | None = None) -> ArgumentParser:
     """A parser with one option per field of the dataclass ``config`` that has ``metadata["help"]``.
 
-    A field's metadata says how it is read: ``help`` (its text; the default is appended), ``type`` (an
-    ``argparse`` type; default: the field's own ``int``/``float``/``str``/``Path``), ``choices``, ``flag``
-    (default ``--field-name``), ``short`` (e.g. ``-q``), ``metavar``, ``nargs``, and ``only`` -- a
-    ``{field: allowed values}`` condition under which the option applies (see :func:`parse_config`). A ``bool``
-    field is a flag that sets ``True``. Options left out keep the dataclass' defaults.
+    Metadata keys: ``help`` (the default is appended), ``type`` (default: the field's ``int``/``float``/``str``/
+    ``Path``), ``choices``, ``flag`` (default ``--field-name``), ``short``, ``metavar``, ``nargs``, ``only`` (a
+    ``{field: allowed values}`` condition, see :func:`parse_config`). A ``bool`` field is a flag setting ``True``.
     """
     parser = ArgumentParser(prog=prog, description=description, epilog=epilog,
                             argument_default=argparse.SUPPRESS,
@@ -263,10 +241,8 @@ def config_parser(config: type, prog: str, description: str, epilog: str | None 
 
 
 def parse_config(config: type, parser: argparse.ArgumentParser, argv: Sequence[str] | None = None):
-    """Parse ``argv`` into ``config(**options given)``; an option whose ``only`` condition fails is a :class:`UserError`.
-
-    ``--epochs 5`` with ``--model numpy`` is refused, naming the option, instead of being silently ignored.
-    """
+    """Parse ``argv`` into ``config(**options given)``; an option whose ``only`` condition fails (``--epochs 5``
+    with ``--model numpy``) is a :class:`UserError` naming it, not silently ignored."""
     given = vars(parser.parse_args(argv))
     settings = config(**given)
     for f in dataclasses.fields(config):

@@ -1,16 +1,8 @@
 """What a command prints: quiet-aware lines, progress bars, and errors that start on a fresh line.
 
-* :func:`say` / :class:`Console` -- the one quiet-print helper (``say(quiet, *lines)``), flushed, so lines
-  and progress bars appear in order.
-* :func:`progress` -- a tqdm bar on stderr with the project's defaults (none when stderr is not a
-  terminal or the run is quiet, gone from the screen when it closes).
-* :func:`track_streams` / :func:`end_lines` -- :func:`shared.run.cli.run` wraps ``sys.stdout`` and
-  ``sys.stderr`` in :class:`TrackedStream`, which follows where the cursor of the last line is (``\\r`` and
-  ``\\b`` included, as tqdm's and Keras' bars write them). Before ``error: ...`` is printed,
-  :func:`end_lines` closes any open tqdm bar and ends a line left unfinished by a bar on either stream,
-  so the error is never glued to ``  7/10 [=====>....]``.
-
-The course printed with bare ``print``; nothing here changes what a run prints otherwise.
+:func:`say` prints unless quiet (flushed, so lines and bars stay in order); :func:`progress` is a tqdm bar on stderr
+(none when quiet or not a terminal). :func:`shared.run.cli.run` wraps stdout and stderr in :class:`TrackedStream`,
+which follows the cursor (``\\r``, ``\\b``), so :func:`end_lines` can start ``error: ...`` on a fresh line.
 """
 from __future__ import annotations
 
@@ -38,8 +30,7 @@ class TrackedStream:
     def write(self, text):
         if not isinstance(text, str) or not text:
             return self._stream.write(text)
-        # Pessimistic while the write is under way: a signal that lands between the write and the
-        # bookkeeping then costs at most an extra newline before the error line, never a glued one.
+        # pessimistic during the write: a signal landing mid-way costs at most an extra newline, never a glued line
         self.unfinished = True
         written = self._stream.write(text)
         self._follow(text)
@@ -126,8 +117,7 @@ def end_lines(close_bars: bool = True) -> None:
 
 
 def public(text: str) -> str:
-    """``text`` with every path inside a run's staging folder shown as its final path (``out/.staging-ID/x`` ->
-    ``out/x``): messages name the files a user will see."""
+    """``text`` with staging paths shown as their final paths (``out/.staging-ID/x`` -> ``out/x``)."""
     return _STAGING.sub("", text)
 
 

@@ -1,19 +1,9 @@
-"""Pictures drawn by a child process while the caller goes on.
+"""Pictures drawn by a child process while the caller goes on (importing matplotlib costs a second or more).
 
-Importing matplotlib and drawing a figure take a second or more on this project's machine, and a run's
-numbers are one core's work while the machine has another. :class:`Drawing` (``background=True``) starts
-``python -m shared.run.drawing`` at once: the child imports matplotlib (Agg) while the parent works, then draws
-each request it is sent, in order. A request is a module-level drawing function and its arguments --
-``drawing.draw(plot_curves, path, curves, ...)`` runs ``plot_curves(path, curves, ...)`` in the child --
-sent pickled over the child's stdin (the function by its module and name, the arguments as values). Every
-function writes its file atomically, as every output here. :meth:`Drawing.wait` closes the pipe and waits
-for the child; a failure is one :class:`~shared.run.UserError` line naming the file. The child leaves with
-:func:`shared.run.cli.exit_now` once its last file is in place: the interpreter's teardown of matplotlib would keep the parent
-waiting about 0.3 s longer. If the parent stops early (an error, Ctrl-C) the child sees its stdin close and
-exits; it is also recorded for the signal clean-up (:func:`shared.run.cleanup.spawn`).
-
-When matplotlib is already imported (the tests, a second run in one process) or there is little to overlap,
-the caller asks for no background (:func:`worth_a_child`) and the same calls draw in the same process.
+``Drawing(background=True)`` starts ``python -m shared.run.drawing``, which imports matplotlib while the parent
+works; ``drawing.draw(plot_curves, path, ...)`` sends the function and its arguments pickled over the child's stdin,
+and :meth:`Drawing.wait` waits for the files (a failure is one :class:`~shared.run.UserError` line). Without a child
+(:func:`worth_a_child` says no) the same calls draw in this process.
 """
 from __future__ import annotations
 
@@ -94,9 +84,7 @@ class Drawing:
         return list(self._paths)
 
     def close(self) -> None:
-        """Stop a child that was not waited for (the run stopped early, perhaps while the child still imports
-        matplotlib): terminated at once, since nothing it draws is kept (its files are in the run's staging
-        folder, which goes with the failed run)."""
+        """Terminate a child that was not waited for (the run stopped early: nothing it draws is kept)."""
         if self._child is not None:
             child, self._child = self._child, None
             if child.poll() is None:

@@ -1,15 +1,9 @@
-"""Safe file input and output: clear errors on bad input, no half-written files on failure.
+"""Safe file input and output: one-line errors on bad input, no half-written files on failure.
 
-* :func:`read_text` -- a UTF-8 input file, or one :class:`UserError` line (missing, empty, not UTF-8, unreadable).
-* :func:`atomic_path` / :func:`write_text_atomic` -- one output file written under a temporary name and
-  moved into place, flushed to disk, only when complete (a Ctrl-C meanwhile waits for the save to end); the
-  temporary name is recorded (:mod:`shared.run.cleanup`) so even an interrupted run removes it. An ``OSError`` while writing (a full disk, a read-only folder, a folder
-  where the file should go) becomes one ``cannot write PATH: REASON`` line.
-* :func:`atomic_dir` -- the same for a folder of files that belong together (a checkpoint and its sidecar).
-* :func:`ensure_output_dir` -- create and check an output folder before any long work.
-
-A whole run's outputs (several files, one run card) are made all-or-nothing by
-:class:`shared.run.outputs.OutputSet`, built on these. The course wrote every file in place.
+:func:`read_text` reads a UTF-8 input or raises one :class:`UserError` line; :func:`atomic_path` /
+:func:`atomic_dir` write a file / a folder under a temporary name (removed even by an interrupted run) and move
+it into place, flushed, only when complete; a write ``OSError`` becomes ``cannot write PATH: REASON``. A whole
+run's outputs are made all-or-nothing by :class:`shared.run.outputs.OutputSet`, built on these.
 """
 from __future__ import annotations
 
@@ -75,9 +69,7 @@ def sha256_file(path: str | os.PathLike) -> str:
 
 
 def read_text(path: str | os.PathLike, what: str = "file") -> str:
-    """A UTF-8 text file's text, or one :class:`UserError` line naming the file and what is wrong: missing (with how
-    to fetch it, for a course file in ``data/``), a folder, unreadable, empty (or blank), not UTF-8 (which byte,
-    where). Every command reads its text inputs through here."""
+    """A UTF-8 text file's text, or one :class:`UserError` line: missing, a folder, unreadable, blank, not UTF-8."""
     path = Path(path)
     shown = display_path(path)
     if not path.is_file():
@@ -100,10 +92,7 @@ def read_text(path: str | os.PathLike, what: str = "file") -> str:
 
 
 def ensure_output_dir(path: str | os.PathLike) -> Path:
-    """Create ``path`` (and parents) and check it is writable, raising :class:`UserError` otherwise.
-
-    Call this before any long work so an unwritable ``--out`` fails at once.
-    """
+    """Create ``path`` (and parents) and check it is writable, else :class:`UserError` (before any long work)."""
     if isinstance(path, str) and not path.strip():  # Path("") would silently be the working folder
         raise UserError("the output folder is an empty string; give a folder name")
     path = Path(path)
@@ -135,8 +124,7 @@ def check_output_target(path: str | os.PathLike) -> Path:
 
 
 def fsync_path(path: str | os.PathLike) -> None:
-    """Flush a file's (or a folder's entries') data to disk, so that a rename or a run card naming it never
-    outlives its contents in a power loss."""
+    """Flush a file's (or a folder's entries') data to disk: a rename or a run card never outlives its contents."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -149,15 +137,10 @@ def fsync_path(path: str | os.PathLike) -> None:
 
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike, shown: str | os.PathLike | None = None, hold: bool = True) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; move it into place, flushed to disk, only if the block succeeds.
+    """Yield a temporary path beside ``path`` (same suffix); move it into place, flushed, only if the block succeeds.
 
-    Libraries that insist on writing to a filename (matplotlib, Keras, music21) write to
-    the yielded path; on any exception the temporary file is removed and ``path`` is untouched.
-    The temporary name keeps ``path``'s suffix, which some writers use to pick a format. An ``OSError``
-    from writing (full disk, permissions, ...) becomes a :class:`UserError` naming ``shown`` (default
-    ``path``; an output set passes the final path of a file it stages). ``hold``: Ctrl-C and SIGTERM wait
-    until the block ends (:func:`shared.run.signals.deferred`), so a signal is never lost inside the library
-    that saves (h5py) -- pass False for a long block (a download).
+    A write ``OSError`` becomes a :class:`UserError` naming ``shown`` (default ``path``). ``hold``: signals wait
+    until the block ends, so none is lost inside the library that saves (h5py); False for a long block (a download).
     """
     path = check_output_target(path)
     shown = path if shown is None else Path(shown)
@@ -197,11 +180,9 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
 
 @contextlib.contextmanager
 def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield an empty temporary folder beside ``path``; it replaces ``path`` (a folder) only if the block succeeds.
+    """Yield an empty temporary folder beside ``path``; it replaces ``path`` whole only if the block succeeds.
 
-    Everything written into it appears at ``path`` together or not at all, flushed to disk. An existing folder at
-    ``path`` is moved aside, the new one renamed in, the old one removed. Signals wait during the block
-    and the renames (a checkpoint's save is never cut inside the library that writes it).
+    Signals wait during the block and the renames (a checkpoint's save is never cut inside its writer).
     """
     path = Path(path)
     if path.exists() and not path.is_dir():

@@ -1,11 +1,7 @@
 """One run at a time per output folder: a ``.lock`` file held with ``fcntl.flock``.
 
-Two runs writing into one ``--out`` used to mix their files. :class:`FolderLock` takes an exclusive,
-non-blocking ``flock`` on ``FOLDER/.lock`` (which holds the owner's pid, for the message); a second
-run stops at once with one line naming that pid. The kernel drops the lock when its process dies,
-however it dies, so a ``.lock`` left by a killed run (SIGKILL, power loss) never blocks the next one:
-it is simply taken over. The file is removed when the lock is released. POSIX only (``fcntl``), like
-the rest of the project's process handling. The course had no locking.
+A second run into a locked folder stops at once with one line naming the owner's pid (kept in the file). The kernel
+drops a ``flock`` however its process dies, so a ``.lock`` left by a killed run is simply taken over.
 """
 from __future__ import annotations
 
@@ -39,16 +35,14 @@ class FolderLock:
             try:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
             except OSError as exc:
-                raise UserError(f"cannot lock {self.what} {display_path(self.folder)}: "
-                                f"{exc.strerror or exc}") from None
+                raise self._cannot(exc.strerror or exc) from None
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError as exc:
                 owner = _read_pid(fd)
                 os.close(fd)
                 if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                    raise UserError(f"cannot lock {self.what} {display_path(self.folder)}: "
-                                    f"{exc.strerror or exc}") from None
+                    raise self._cannot(exc.strerror or exc) from None
                 raise UserError(f"{self.what} {display_path(self.folder)} is in use by another run "
                                 f"(pid {owner or '?'}); wait for it to end or choose another --out") from None
             if not _same_file(fd, self.path):  # the previous owner removed it as we opened it: try again
@@ -60,11 +54,13 @@ class FolderLock:
             except OSError as exc:  # a full disk: no empty .lock left behind
                 os.unlink(self.path)
                 os.close(fd)
-                raise UserError(f"cannot lock {self.what} {display_path(self.folder)}: cannot write "
-                                f"{display_path(self.path)}: {exc.strerror or exc}") from None
+                raise self._cannot(f"cannot write {display_path(self.path)}: {exc.strerror or exc}") from None
             self._fd = fd
             return self
-        raise UserError(f"cannot lock {self.what} {display_path(self.folder)}: it keeps changing")
+        raise self._cannot("it keeps changing")
+
+    def _cannot(self, reason) -> UserError:
+        return UserError(f"cannot lock {self.what} {display_path(self.folder)}: {reason}")
 
     def release(self) -> None:
         if self._fd is None:
@@ -88,10 +84,8 @@ _claims: dict[Path, FolderLock] = {}  # folders locked for the whole run (claim)
 
 
 def claim(folder: str | os.PathLike) -> FolderLock:
-    """Create and lock ``folder`` for the rest of the run, before anything is printed: a busy folder is one line at
-    once. The :class:`~shared.run.outputs.OutputSet` the run opens there later uses this lock; the run's end
-    (:func:`shared.run.cleanup.clean_up`) releases it, and removes the folder again if the run failed and left
-    it empty. Claiming a folder twice is one lock."""
+    """Create and lock ``folder`` for the rest of the run, before anything is printed (a busy folder is one line at
+    once); the run's end releases it, and removes the folder if the run made it and left it empty."""
     from .cleanup import at_end
     from .io import ensure_output_dir
 
@@ -139,11 +133,7 @@ def _read_pid(fd: int) -> str | None:
 
 
 def lock_owner(folder: str | os.PathLike) -> int | None:
-    """The pid of a live run that holds ``folder``'s lock, or None -- read from ``.lock``, taking no lock.
-
-    For readers such as the report: a folder whose run is still going may have no run card yet. (A
-    ``.lock`` left by a killed run names a dead pid and gives None; a reused pid can rarely look alive.)
-    """
+    """The pid of a live run that holds ``folder``'s lock (read from ``.lock``, taking no lock), or None."""
     try:
         text = (Path(folder) / LOCK_NAME).read_text(encoding="ascii", errors="replace").strip()
     except OSError:

@@ -1,9 +1,5 @@
-"""One run, one consistent set of outputs: written aside, committed together, the run card last.
-
-Each output file used to be atomic on its own, but a run interrupted half-way through writing its
-outputs into a folder that held a previous run left new files beside old ones, and nothing said so.
-Here a run writes every output into a hidden staging folder inside ``--out`` and commits the set at the
-end::
+"""One run, one consistent set of outputs: staged in a hidden folder inside ``--out``, committed together, the run
+card last::
 
     with OutputSet(config.out, command=COMMAND, seed=config.seed, settings=settings,
                    data_files=[config.data]) as outputs:          # locks --out, or one line: in use by pid N
@@ -15,24 +11,13 @@ end::
         outputs.results.update(loss=loss)
     # committed here: outputs.files (name -> final path), outputs.card_path
 
-The commit, with SIGINT/SIGTERM held back (:func:`shared.run.signals.deferred`): remove the previous run
-card, move the new files in, remove the files of the previous run's set (listed in its card) that this
-run did not produce, write the run card last. A folder's run card therefore always lists -- with
-sha256 -- exactly the set of files beside it that belong to its run; while no card is there the folder
-is mid-commit (a journal, ``.commit-CARD``, lets the next run finish the clean-up after a SIGKILL). A
-run that fails or is interrupted before the commit leaves the previous set untouched and its staging
-folder removed. ``OSError`` on a full disk or an unwritable folder is one ``cannot write PATH: REASON``
-line. Several card names may share one folder (``run_card.json``, ``keras_run_card.json``): each card
-governs its own set.
-
-Files a run *reads* from its own ``--out`` (``--load output/jazz/model.keras``) that belong to the
-previous set stay in the new one: pass them as ``data_files``, or the commit would remove them. Files of
-other sets (other card names, other folders) are never listed and never removed, even when read (the
-report reads every run's files).
-Checkpoints written during training must survive an interruption, so they do not wait for the commit:
-:meth:`OutputSet.checkpoints` gives a :class:`shared.run.checkpoints.CheckpointStore`.
-
-The course wrote each file in place and kept no record; this is new.
+The commit, with signals held back: remove the previous run card, move the new files in, remove the previous
+set's files (listed in its card) that this run did not make, write the run card last. So a run card always lists,
+with sha256, exactly the files of its run; with no card the folder is mid-commit (a journal, ``.commit-CARD``,
+lets the next run finish after a SIGKILL). A run that stops before the commit leaves the previous set untouched.
+Each card name (``run_card.json``, ``keras_run_card.json``) governs its own set. Files a run reads from its own
+``--out`` stay in the set when passed as ``data_files``. Checkpoints must survive an interruption, so they do not
+wait for the commit (:meth:`OutputSet.checkpoints`).
 """
 from __future__ import annotations
 
@@ -228,11 +213,8 @@ class OutputSet:
         return False
 
     def checkpoints(self, folder: str | os.PathLike = "checkpoints", keep: Iterable[str] = ()):
-        """A :class:`~shared.run.checkpoints.CheckpointStore` for ``folder`` (inside ``--out`` if relative).
-
-        Its units are written as training goes (they survive an interruption); the commit prunes units
-        of other runs and lists the store's units in the run card.
-        """
+        """A :class:`~shared.run.checkpoints.CheckpointStore` for ``folder`` (inside ``--out`` if relative); the commit
+        prunes other runs' units and lists the store's units in the run card."""
         from .checkpoints import CheckpointStore
 
         self._require_open()
@@ -334,12 +316,8 @@ class OutputSet:
 
 
 def verify_output_set(folder: str | os.PathLike, card_name: str = CARD_NAME, strict: bool = False) -> list[str]:
-    """Problems with a folder's set (empty list: consistent).
-
-    The card parses and lists files that exist with the recorded sha256; no staging folder, journal,
-    lock or temporary dot-file is left; every checkpoint unit in the folders the card names matches its
-    own ``unit.json``. ``strict``: also every other file must be the card itself or inside such a unit.
-    """
+    """Problems with a folder's set (empty list: consistent): listed files missing or changed, dot-files left,
+    checkpoint units not matching their ``unit.json``; ``strict``: also files outside the set."""
     from .checkpoints import UNIT_FILE, verify_store
 
     folder = Path(folder)

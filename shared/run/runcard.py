@@ -1,8 +1,6 @@
 """Run cards: a JSON record left by every run (settings, seed, library versions, data hashes, results).
 
-:func:`run_card` builds one; :class:`shared.run.outputs.OutputSet` adds ``run_id`` and ``files`` (every output of
-the run with its sha256 and size) and writes it last, so the card always describes the files beside it. The
-course kept no record of its runs.
+:func:`run_card` builds one; :class:`shared.run.outputs.OutputSet` adds ``run_id`` and ``files`` and writes it last.
 """
 from __future__ import annotations
 

@@ -1,21 +1,11 @@
-"""SIGINT, SIGTERM and SIGHUP as Python exceptions, and windows in which they wait.
+"""SIGINT, SIGTERM and SIGHUP as Python exceptions (:class:`Interrupted`), and windows in which they wait.
 
-* :func:`early` (run by ``shared/__init__.py``, which every command imports first): from then on the signals
-  raise :class:`Interrupted`, and one that no run catches ends the process with the one line
-  ``error: interrupted`` -- never a traceback through an import.
-* :func:`install` / :func:`restore` (:func:`shared.run.cli.run`; :func:`handling` as a ``with`` block) make
-  SIGTERM and SIGHUP (a closed terminal or ssh session) raise :class:`Interrupted`, a ``KeyboardInterrupt``,
-  exactly where Ctrl-C raises one: ``finally`` blocks and the run's clean-up run, and the exit status is 128 +
-  the signal number (130, 143, 129) instead of an abrupt -15 that leaves temporary files and children behind.
-  A signal the parent shell set to "ignore" stays ignored.
-* :func:`deferred` holds the signals back through a save or a few renames (every atomic write, the commit of
-  an :class:`shared.run.outputs.OutputSet`, a child's start): masked with ``pthread_sigmask`` in this thread
-  *and* only recorded by the Python-level handler (TensorFlow's threads do not mask it), then raised once the
-  block is over. No exception can land inside a library's C code (h5py), where it could be swallowed.
-* A ``KeyboardInterrupt`` Python could only report as "Exception ignored in ..." (raised in a finalizer or a C
-  callback) is kept and raised again at the next safe point (:func:`raise_lost`): the run ends as interrupted.
-
-Python runs signal handlers in the main thread only; off the main thread these are no-ops.
+:func:`early` (from ``shared/__init__.py``) makes an interrupt during a command's imports one line, never a
+traceback; :func:`install` / :func:`restore` make SIGTERM and SIGHUP raise where Ctrl-C would, so ``finally``
+blocks and the clean-up run (exit 128 + the signal). :func:`deferred` holds them back through a save or a commit:
+masked in this thread *and* only recorded by the handler (TensorFlow's threads do not mask), so no exception lands
+inside a library's C code (h5py) where it could be swallowed. An interrupt Python could only report as "Exception
+ignored in ..." is raised again at the next safe point (:func:`raise_lost`). Off the main thread: no-ops.
 """
 from __future__ import annotations
 
@@ -43,10 +33,7 @@ def exit_status(exc: BaseException) -> int:
 
 
 def is_command() -> bool:
-    """True in a process started as one of the project's commands (``python -m PACKAGE...``, ``seqmodels-*``).
-
-    Not in pytest, a Jupyter kernel or a user's own script that imports the project: their signals stay theirs.
-    """
+    """True in a process started as one of the project's commands; not in pytest, Jupyter or a user's script."""
     if sys.argv[:1] == ["-m"]:  # python -m PACKAGE.MODULE, while its packages are imported
         return True
     spec = getattr(sys.modules.get("__main__"), "__spec__", None)
@@ -55,11 +42,9 @@ def is_command() -> bool:
 
 
 def early(mask=None) -> None:
-    """In a command (:func:`is_command`): the signals raise :class:`Interrupted` from now on, and an interrupt that
-    nothing catches ends the process with one line, exit 128 + the signal (see the module docstring).
+    """In a command: the signals raise :class:`Interrupted`, and one nothing catches is one line, exit 128 + signal.
 
-    ``mask``: the signal mask to put back once that is in place (``shared/__init__.py`` blocks the signals before
-    its first import, so one that comes meanwhile waits, then arrives here).
+    ``mask``: the signal mask to put back after (``shared/__init__.py`` blocks the signals until then).
     """
     try:
         if is_command():
@@ -102,8 +87,7 @@ def _unraisable(unraisable, _previous=sys.unraisablehook) -> None:
 
 
 def raise_lost() -> None:
-    """Raise :class:`Interrupted` for an interrupt that was lost inside a finalizer or a library's callback (at the
-    end of every :func:`deferred` block, before an output set's commit and when a run's ``main`` returns)."""
+    """Raise :class:`Interrupted` for an interrupt that was lost inside a finalizer or a library's callback."""
     if _lost:
         signum = _lost[0]
         _lost.clear()
@@ -150,10 +134,7 @@ def handling() -> Iterator[None]:
 
 
 def ignore() -> None:
-    """Ignore the signals from now on (a run's final clean-up must not be cut short by a second Ctrl-C).
-
-    :func:`restore` puts the previous handlers back.
-    """
+    """Ignore the signals (a run's final clean-up must not be cut short); :func:`restore` undoes it."""
     if _main_thread():
         for signum in SIGNALS:
             signal.signal(signum, signal.SIG_IGN)
