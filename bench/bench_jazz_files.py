@@ -11,7 +11,8 @@ three files built here with several tracks / channels (a type-0 band with drums,
 
 A run counts as a *solo* when it ends with status 0 and every generated note lies in the piano range (A0-C8)
 and in the training melody's range (``metrics.json``: the generated column's ``pitch_low``/``pitch_high``
-inside the training solo's). A run that stops must do so with one ``error:`` line within 2 s and leave no
+inside the training solo's); it is *heard ok* when its melody is one line, at least 90 % of its onsets over a
+chord, its density x0.75-x1.33 of the source melody's and its share of steps within 0.15 of the source's. A run that stops must do so with one ``error:`` line within 2 s and leave no
 output folder. Results: ``output/bench/jazz_files.json`` and a table.
 """
 from __future__ import annotations
@@ -86,6 +87,12 @@ def run_one(path: Path, out: Path, epochs: int) -> dict:
     row.update(notes=generated["notes"], generated=f"{generated['pitch_low']}-{generated['pitch_high']}",
                training=f"{training['pitch_low']}-{training['pitch_high']}")
     row["ok"] = PIANO[0] <= low <= high <= PIANO[1] and t_low <= low and high <= t_high
+    # what a listener hears (issue 18): one line, over chords, as dense and as stepwise as the source's melody
+    row.update(polyphony=generated["melody_polyphony"], coverage=round(generated["chord_coverage"], 3),
+               density_x=round(generated["note_density"] / training["note_density"], 2),
+               steps_diff=round(generated["step_share"] - training["step_share"], 3))
+    row["heard_ok"] = (row["polyphony"] == 1 and row["coverage"] >= 0.9 and 0.75 <= row["density_x"] <= 1.33
+                       and abs(row["steps_diff"]) <= 0.15)
     return row
 
 
@@ -110,11 +117,14 @@ def main(argv=None) -> int:
     solos = [r for r in rows if r["status"] == 0]
     good = [r for r in solos if r["ok"]]
     stopped_ok = [r for r in rows if r["status"] != 0 and r["ok"]]
-    print(format_table(["file", "status", "s", "notes", "generated", "training", "ok", "error"],
+    keys = ["polyphony", "coverage", "density_x", "steps_diff", "heard_ok"]
+    print(format_table(["file", "status", "s", "notes", "generated", "training", "ok", *keys, "error"],
                        [[r["file"], r["status"], r["seconds"], r.get("notes", ""), r.get("generated", ""),
-                         r.get("training", ""), r["ok"], r.get("error", "")[:90]] for r in rows]))
+                         r.get("training", ""), r["ok"], *(r.get(k, "") for k in keys), r.get("error", "")[:90]]
+                        for r in rows]))
     summary = {"files": len(rows), "solos": len(solos), "solos_in_range": len(good),
-               "stopped_cleanly": len(stopped_ok), "epochs": args.epochs}
+               "solos_heard_ok": sum(bool(r.get("heard_ok")) for r in solos), "stopped_cleanly": len(stopped_ok),
+               "epochs": args.epochs}
     print(summary)
     path = write_results("jazz_files", {"summary": summary, "rows": rows})
     print(f"wrote {path}")

@@ -11,9 +11,10 @@ The 2021 notebook end to end, in the order :func:`main` reads: settings -> data 
 model -> sample values and turn them into notes over the chord groups -> write ``my_music.midi`` at 130 bpm.
 ``--layout course`` is the notebook's ``generate_music`` (five chunks over chord groups 1..5, each inserted
 4 beats after the last, so they overlap; melody and chords on one track); the default ``solo`` layout plays
-one voice-led melody line over every chord group of the window, chords held under it, on two tracks. Beyond it: a seed for every random choice, sampling with temperature / top-k
-(``--greedy`` restores the course's argmax), saved models, WAVs of the solo, of the course's own solo and of
-the original excerpt, a piano roll, metrics and a run card, all under ``--out`` (default ``output/jazz``).
+one voice-led melody line over every chord group of the window, chords held under it, on two tracks. Beyond
+the notebook: a seed for every random choice, sampling with temperature / top-k (``--greedy`` restores the
+course's argmax), saved models, level-matched WAVs of the solo, of the course's own solo and of the original
+excerpt, a piano roll, metrics and a run card, all under ``--out`` (default ``output/jazz``).
 The maths is one hop away: :mod:`.corpus`, :mod:`.model`, :mod:`.solo` (and :mod:`.course`, the notebook's API).
 
 Nothing heavy is imported at the top: :func:`main` imports numpy, music21 and TensorFlow inside the run
@@ -149,7 +150,7 @@ def main(argv=None) -> int:
             try:
                 if config.layout == "solo":  # at the pace and with the moves of the source's values
                     solo = generate.play_solo(sample, indices_values, corpus.chord_groups, rng, config.Ty,
-                                              pitch_range, corpus.corpus, max(n.end for n in training.notes) - training.notes[0].offset,
+                                              pitch_range, corpus.corpus, metrics.note_density(training.notes),
                                               config.groups, quiet=config.quiet)
                 else:
                     solo = generate.improvise(sample, indices_values, corpus.chord_groups, rng, Ty=config.Ty,

@@ -28,7 +28,7 @@ METRICS = {  # metric -> what it means (metrics.py's definitions)
     "pc_distance_course": "pitch-class distance to the course's output",
     "scale_consistency": "largest share of notes in one major/minor scale",
     "chord_tone_rate": "share of notes in the chord sounding",
-    "note_density": "notes per beat",
+    "note_density": "onsets per beat (a chord in the melody counts once)",
     "longest_copied_run": "longest run of values copied from the corpus",
     "values_per_chunk": "values predicted per chunk",
 }

@@ -390,19 +390,25 @@ def _fits_midi(kind: str, midi: int, chord_pitches: tuple[str, ...]) -> bool:
     return grammar.is_scale_tone(name, chord_pitches) if kind == "S" else grammar.is_approach_tone(name, chord_pitches)
 
 
-def longest_step(lengths: Sequence[float], span: float) -> float:
-    """The cap on one value's step forward in time (its length, at most this) under which values laid end to end
-    advance as fast as the source's did: ``span`` beats for its ``len(lengths)`` values. Where the source's notes
-    overlap (a part playing chords, long notes under shorter ones) their lengths add up to more than ``span``; the
-    cap gives the generated line the source's note density instead of a slower one."""
-    lengths = np.sort(np.asarray(lengths, float))
-    if not len(lengths) or lengths.mean() <= span / len(lengths):
-        return float("inf")
+def pace(source: Sequence[str], onsets_per_beat: float) -> tuple[float, float]:
+    """``(cap, stretch)``: a value laid end to end advances ``min(length, cap)`` beats, ``stretch`` times on average
+    (:func:`melody_line`), so that a line of the ``source`` values has the source melody's ``onsets_per_beat``. The
+    grammar keeps each note's length, not the time to the next note: where the source's notes overlap (chords, long
+    notes under short ones) the lengths add up to more than the solo took, and the longest are capped; where gaps
+    were not kept as rests, to less, and some steps are made longer by whole lengths (the rhythm stays on the
+    source's grid)."""
+    lengths = np.sort([float(v.split(",")[1]) for v in source])
+    notes = sum(not v.startswith("R") for v in source)
+    if not len(lengths) or not notes or not onsets_per_beat > 0:
+        return float("inf"), 1.0
+    target = notes / len(lengths) / onsets_per_beat  # the mean step that gives the source's onsets per beat
+    if lengths.mean() <= target:
+        return float("inf"), target / lengths.mean()
     low, high = 0.0, float(lengths[-1])
     for _ in range(40):  # bisection on the cap: mean(min(lengths, cap)) grows with it
         cap = (low + high) / 2
-        low, high = (cap, high) if np.minimum(lengths, cap).mean() < span / len(lengths) else (low, cap)
-    return high
+        low, high = (cap, high) if np.minimum(lengths, cap).mean() < target else (low, cap)
+    return high, 1.0
 
 
 def interval_bounds(token: str) -> tuple[int, int] | None:
@@ -412,12 +418,13 @@ def interval_bounds(token: str) -> tuple[int, int] | None:
 
 
 def melody_line(tokens: Sequence[str], chords: Sequence[Chord], span: float, rng: random.Random,
-                pitch_range: tuple[int, int], step_cap: float = float("inf"),
+                pitch_range: tuple[int, int], step: tuple[float, float] = (float("inf"), 1.0),
                 moves: Sequence[float] = ()) -> list[Note]:
     """One monophonic line from predicted values, placed one after another from beat 0 until ``span``.
 
-    Each value's duration is its length (rests included), and the next value starts after it (at most
-    ``step_cap`` beats later, see :func:`longest_step`); its tone class (A and X read as C, as the course does)
+    Each value's duration is its length (rests included), and the next value starts after it (``step``: the
+    ``(cap, stretch)`` of :func:`pace`: a stretch of 1.4 makes 40 % of the steps two lengths long, drawn by ``rng``);
+    its tone class (A and X read as C, as the course does)
     is taken against the chord sounding at its onset. The pitch is voice-led: the pitch of ``pitch_range`` nearest to
     the previous note plus the value's move -- the middle of its ``<up,down>`` bounds, the interval the source
     played; for a value without bounds one drawn from ``moves`` (the source's, see :func:`play_solo`) -- where a
@@ -446,26 +453,27 @@ def melody_line(tokens: Sequence[str], chords: Sequence[Chord], span: float, rng
             best = min(cost.values())
             prev = rng.choice([p for p, c in cost.items() if c == best])
             notes.append(Note(t, min(length, span - t), pitch_name(prev)))
-        t += min(length, step_cap)
+        repeat = int(step[1]) + (rng.random() < step[1] % 1)  # a stretch of 1.4: 40 % of the steps twice as long
+        t += min(length, step[0]) * repeat
     return [replace(n, quarter_length=min(n.quarter_length, nxt.offset - n.offset))
             for n, nxt in zip(notes, notes[1:])] + notes[-1:]
 
 
 def play_solo(sample: Callable[[int, int], Sequence[int]], indices_values: dict[int, str],
               chords: Sequence[Sequence[Chord]], rng: random.Random, Ty: int, pitch_range: tuple[int, int],
-              source: Sequence[str], source_span: float, groups: int | None = None, quiet: bool = False) -> Solo:
+              source: Sequence[str], onsets_per_beat: float, groups: int | None = None, quiet: bool = False) -> Solo:
     """The default solo: one melody line over every chord group of the window (or ``groups`` groups), chords held.
 
     Chunks of ``Ty`` values (``sample(Ty, chunk)``) are laid end to end until their durations fill the
     progression; :func:`melody_line` voice-leads them over :func:`held_chords`, at the pace of the ``source``
-    values (the corpus, played over ``source_span`` beats: :func:`longest_step`) and with its moves (the middles of
+    values (the corpus, whose melody had ``onsets_per_beat``: :func:`pace`) and with its moves (the middles of
     its ``<up,down>`` bounds) for the values that have no bounds.
     """
     walk = solo_groups(len(chords), [bool(g) for g in chords], groups)
     span = GROUP_BEATS * len(walk)
     held = held_chords(chords, walk)
     solo = Solo(stream=None, groups=walk)
-    step_cap = longest_step([float(v.split(",")[1]) for v in source], source_span)
+    step = pace(source, onsets_per_beat)
     moves = [sum(b) / 2 for b in map(interval_bounds, source) if b]
     tokens: list[str] = []
     filled = 0.0
@@ -473,8 +481,8 @@ def play_solo(sample: Callable[[int, int], Sequence[int]], indices_values: dict[
         chunk = [indices_values[int(p)] for p in sample(Ty, len(solo.tokens))]
         solo.tokens.append(chunk)
         tokens += chunk
-        filled += sum(min(float(v.split(",")[1]), step_cap) for v in chunk)
-    notes = melody_line(tokens, held, span, rng, pitch_range, step_cap, moves)
+        filled += sum(min(float(v.split(",")[1]), step[0]) * int(step[1]) for v in chunk)  # (the shortest steps)
+    notes = melody_line(tokens, held, span, rng, pitch_range, step, moves)
     solo.music = Passage.of(notes, held)
     solo.counts = [len(notes)]
     if not quiet:

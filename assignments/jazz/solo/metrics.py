@@ -143,11 +143,12 @@ def chord_tone_rate(notes: Sequence[Note], chords: Sequence[Chord]) -> float:
 
 
 def note_density(notes: Sequence[Note]) -> float:
-    """Notes per beat from the first onset to the last note's end."""
+    """Onsets per beat from the first onset to the last note's end (notes starting together -- a melody part's
+    chord -- count once, as a listener hears one attack)."""
     if not notes:
         return 0.0
     span = max(n.end for n in notes) - min(n.offset for n in notes)
-    return len(notes) / span if span > 0 else float("nan")
+    return len({round(n.offset, 6) for n in notes}) / span if span > 0 else float("nan")
 
 
 def melody_polyphony(notes: Sequence[Note]) -> int:
