@@ -1,39 +1,13 @@
 """Replaying a case of the committed reference values (``data/reference/step_by_step.json``, ``dinos.json``).
 
-A case says how the course built a test's inputs and what it expected (``data/reference/README.md``):
-``seed`` (``np.random.seed``, or null), the ``np.random.randn`` ``draws`` in their real order (each
-``[name, shape]`` or ``[name, shape, scale]``), ``zeros``, ``dicts`` of already-made names, an optional
-``forward`` call, ``later_draws``, then the call of ``function`` with ``args`` (names, or literal values)
-whose results are bound to ``returns``; ``expected`` lists Python expressions over those names with their
-values and optional per-item ``rtol``/``atol``. This module is the one implementation of that schema:
-
-- :func:`replay` rebuilds the inputs and calls the function, given a mapping of function names to the
-  implementation under test;
-- :func:`expectations` lists a case's expected values with their tolerances;
-- :func:`evaluate` computes an expression over the returned names (``np`` and a few builtins only);
-- :func:`compare` applies the schema's rules: strings, booleans and values written with JSON integers only
-  (shapes, lengths, indices) must be equal; any other number is ``np.allclose(actual, value, rtol, atol)``.
-
-Two more checks against what the course published, used by the notebook tests:
-
-- :func:`printout_mismatches` compares a printout with a notebook's *Expected Output* text: the text around
-  the numbers must be the same (whitespace aside: numpy's line wrapping and padding changed between
-  versions), and every number must be within a tolerance;
-- :func:`signature_mismatches` compares a function's signature with the course's ``def`` line: the same
-  positional parameters and defaults; anything added must be keyword-only with a default;
-- :func:`run_cell` executes a notebook cell's text in a session's namespace and returns what it printed, and
-  :func:`assert_printout` / :func:`assert_signature` raise ``AssertionError`` listing the differences.
-
-Used by ``assignments.rnn_step_by_step.checks`` (``make rnn``), the dinosaur tests and ``make compare``.
+A case says how the course built a test's inputs and what it expected; ``data/reference/README.md`` describes the
+schema and the comparison rules. :func:`replay` rebuilds the inputs and calls the implementation under test,
+:func:`expectations` lists the expected values with their tolerances, :func:`evaluate` computes an expression over
+the returned names, :func:`compare` applies the rules. Used by ``make rnn``, ``make compare`` and the tests.
 """
 from __future__ import annotations
 
-import ast
-import contextlib
 import copy
-import inspect
-import io
-import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
@@ -163,78 +137,3 @@ def compare(actual, expected, rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_
     if got.shape != want.shape:
         return False, None
     return bool(np.allclose(got, want, rtol=rtol, atol=atol)), float(np.max(np.abs(got - want))) if got.size else 0.0
-
-
-_NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
-
-
-def _split_printout(text: str) -> tuple[str, list[float]]:
-    """The text with every number replaced by ``#`` and all whitespace removed, and the numbers."""
-    numbers = [float(m) for m in _NUMBER.findall(text)]
-    return re.sub(r"\s+", "", _NUMBER.sub("#", text)), numbers
-
-
-def printout_mismatches(got: str, expected: str, rtol: float = 1e-9, atol: float = 1e-8) -> list[str]:
-    """How ``got`` differs from the course's printed ``expected``; empty when it matches.
-
-    The words and symbols must be the same, whitespace aside; each number within ``atol + rtol * |expected|``
-    (the notebooks printed 8 to 12 significant digits, numpy 2 prints all of them).
-    """
-    text_got, numbers_got = _split_printout(got)
-    text_expected, numbers_expected = _split_printout(expected)
-    if text_got != text_expected:
-        return [f"text differs: got {text_got!r}, expected {text_expected!r}"]
-    if len(numbers_got) != len(numbers_expected):
-        return [f"{len(numbers_got)} numbers printed, expected {len(numbers_expected)}"]
-    return [f"number {i}: got {g!r}, expected {e!r}" for i, (g, e) in enumerate(zip(numbers_got, numbers_expected))
-            if not abs(g - e) <= atol + rtol * abs(e)]
-
-
-def signature_mismatches(function, course_def: str) -> list[str]:
-    """How ``function``'s signature differs from the course's ``def name(args):`` line; empty when it fits.
-
-    The course's parameters must come first, in order, positional, with the course's defaults; any
-    parameter the project adds must be keyword-only with a default (or ``**kwargs`` passed on).
-    """
-    tree = ast.parse(course_def.strip().rstrip(":") + ": pass").body[0]
-    names = [a.arg for a in tree.args.args]
-    defaults = dict(zip(names[len(names) - len(tree.args.defaults):],
-                        (ast.literal_eval(d) for d in tree.args.defaults)))
-    params = list(inspect.signature(function).parameters.values())
-    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    problems = []
-    if function.__name__ != tree.name:
-        problems.append(f"named {function.__name__}, the course's is {tree.name}")
-    if [p.name for p in positional] != names:
-        problems.append(f"positional parameters {[p.name for p in positional]}, the course's are {names}")
-    for p in positional:
-        if p.name in defaults and (p.default is p.empty or p.default != defaults[p.name]):
-            problems.append(f"{p.name}: default {p.default!r}, the course's is {defaults[p.name]!r}")
-        if p.name not in defaults and p.default is not p.empty:
-            problems.append(f"{p.name}: default {p.default!r}, the course's has none")
-    for p in params:
-        if p.kind is p.KEYWORD_ONLY and p.default is p.empty:
-            problems.append(f"added parameter {p.name} has no default")
-        if p.kind is p.VAR_POSITIONAL:
-            problems.append(f"*{p.name} takes extra positional arguments the course does not")
-    return problems
-
-
-def run_cell(namespace: dict, cell: str) -> str:
-    """``exec`` a notebook cell's text in ``namespace`` (a session's globals); returns what it printed."""
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        exec(cell, namespace)  # noqa: S102 -- the notebooks' own cells, written out in the tests
-    return printed.getvalue()
-
-
-def assert_printout(printed: str, expected: str, rtol: float = 1e-9, atol: float = 1e-8) -> None:
-    """``AssertionError`` listing :func:`printout_mismatches`, with the printout, unless there are none."""
-    problems = printout_mismatches(printed, expected, rtol, atol)
-    assert not problems, "\n".join(problems) + f"\n--- printed:\n{printed}"
-
-
-def assert_signature(function, course_def: str) -> None:
-    """``AssertionError`` listing :func:`signature_mismatches`, unless there are none."""
-    problems = signature_mismatches(function, course_def)
-    assert not problems, f"{function.__qualname__}: " + "; ".join(problems)

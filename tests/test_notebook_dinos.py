@@ -31,7 +31,7 @@ import numpy as np
 import pytest
 
 from assignments.dinos import course
-from shared.reference import assert_printout, assert_signature, run_cell
+from tests.notebook_checks import assert_printout, assert_signature, run_cell
 
 IMPORT_CELL = "import numpy as np\nfrom utils import *\nimport random\nimport pprint\nimport copy\n"
 DATA_CELLS = [

@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 from assignments.rnn_step_by_step import course
-from shared.reference import assert_printout, assert_signature, printout_mismatches, run_cell, signature_mismatches
+from tests.notebook_checks import assert_printout, assert_signature, printout_mismatches, run_cell, signature_mismatches
 
 IMPORT_CELL = "import numpy as np\nfrom rnn_utils import *\n"  # the notebook's first cell, less `from public_tests import *`
 
