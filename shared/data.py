@@ -4,17 +4,8 @@
     python -m shared.data --source DIR    # copy from a local folder holding the files
     python -m shared.data --base-url URL  # download every file as URL/NAME (e.g. a local mirror)
 
-Each file is taken from a local folder when one is given (``--source`` / ``$DATA_DIR``) and holds
-it, otherwise downloaded from ``--base-url`` / ``$DATA_BASE_URL`` when set, otherwise from the
-public repository and commit it was published at (see ``SOURCES``). Every file is checked against
-its committed sha256 before it is moved into place, so nothing half-copied or wrong stays
-behind. The pretrained Shakespeare model is optional: when it cannot be had, the run says so
-and goes on. Standard library only, so it runs before the virtual environment exists.
-
-:func:`verify_course_file` is what a command calls on its input: a course file inside ``data/``
-whose bytes no longer match ``data/SHA256SUMS`` (one byte changed in ``dinos.txt``) is refused in
-one line that says how to restore it, instead of being trained on without a word; a user's own
-file (any other path or name) is not checked.
+Every file is checked against its committed sha256 before it is moved into place; the pretrained Shakespeare
+model is optional. :func:`verify_course_file` refuses, in one line, a course file in ``data/`` whose bytes changed.
 """
 from __future__ import annotations
 
@@ -24,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from .run.cli import ArgumentParser, run
+from .run.cli import ArgumentParser
 from .run import UserError, start
 from .run.io import atomic_path, sha256_file
 from .paths import DATA_DIR, display_path
@@ -72,12 +63,8 @@ def read_checksums(path: Path = DATA_DIR / "SHA256SUMS") -> dict[str, str]:
 
 
 def verify_course_file(path: str | os.PathLike, data_dir: Path = DATA_DIR) -> Path:
-    """Check a course file against ``SHA256SUMS``; return ``path``.
-
-    Only a file that *is* one of the course's -- directly inside ``data_dir`` under a name listed in
-    its ``SHA256SUMS`` -- is checked (a sha256 of a few MB at most); any other file is the user's
-    own and passes as it is. A missing course file, or one whose sha256 differs, is a :class:`UserError`.
-    """
+    """Return ``path``; a course file (inside ``data_dir``, named in its ``SHA256SUMS``) that is missing or changed
+    is a :class:`UserError`, any other file is the user's own and passes."""
     path = Path(path)
     try:
         inside = path.resolve().parent == Path(data_dir).resolve()

@@ -5,32 +5,18 @@ rounding, not bit for bit (float64: at most ~1e-15 at the course's test sizes, ~
 a jazz-sized batch) -- proved by ``tests/test_rnn_fast.py`` and the ``fast`` group of ``make rnn``.
 
 ``lstm_forward_fast(x, a0, parameters)`` returns ``(a, y, c, caches)`` and ``lstm_backward_fast(da, caches)``
-the course's gradient dict (T_x from ``da.shape``). Only the inside differs from the course's passes:
+the course's gradient dict. Only the inside differs from the course's passes:
 
-* everything is stored time-major and feature-major, ``(T_x, ·, m)`` (or ``(·, T_x, m)``), so
-  every per-step slice is a contiguous block and each gate is a contiguous row block (numpy's
-  elementwise loops are several times slower on strided views such as ``gates[:, t]`` of a batch-major
-  array or a column block of a gate matrix);
-* the four gates, the input and recurrent parts and the bias are one product per step,
-  ``[W_o; W_f; W_i; W_c | b] @ [a<t-1>; x<t>; 1]``, read from a stacked ``[a; x; 1]`` buffer
-  (the course's ``concat``) that the backward pass reuses for the weight gradients;
-* σ(v) = 1/(1 + exp(-v)) and tanh(v) = 2σ(2v) - 1 with the signs and the 2 folded into the
-  weights (exact), so one ``exp`` call activates all four gates (numpy's float64 ``exp`` is
-  cheaper than its ``tanh`` on CPUs without AVX-512);
-* the backward loop only carries ``da``/``dc`` through time (six elementwise operations and one
-  (n_a × 4·n_a) product per step): the derivative factors that do not depend on the recurrence
-  (σ' = s(1 - s), 1 - tanh², ...) are computed on whole ``(T_x, ·, m)`` arrays first; the
-  weight and bias gradients of all steps are one product after the loop, and so is ``dx``;
-* memory: fresh pages cost a page fault each, so the forward pass carves its cache and its outputs ``a``,
-  ``c``, ``y`` from one allocation (the outputs are views that keep it alive), and the backward pass
-  keeps its temporaries in a per-thread work buffer reused from call to call (about the size
-  of the cache); every elementwise step writes into these buffers;
-* float32 inputs stay float32 (the course-structured functions here keep the dtype too);
-* ``outputs=False`` skips the softmax outputs when only the states are wanted.
+* arrays are time-major and feature-major, ``(T_x, ·, m)``, so every per-step slice and every gate is contiguous;
+* the four gates are one product per step, ``[W_o; W_f; W_i; W_c | b] @ [a<t-1>; x<t>; 1]``, and with
+  tanh(v) = 2σ(2v) - 1 folded into the weights one ``exp`` activates them all;
+* the backward loop only carries ``da``/``dc`` through time; the factors that do not depend on the recurrence,
+  the weight gradients and ``dx`` are computed on whole arrays outside it;
+* the forward pass carves its cache and outputs from one allocation, the backward pass reuses a per-thread work
+  buffer (fresh pages cost a page fault each); float32 stays float32; ``outputs=False`` skips the softmax.
 
-The cache is ``(LSTMFastCache, x)`` -- the course's ``(..., x)`` pair, so ``caches[1]`` is
-still ``x`` -- but its first item is not the course's list of 10-item cell caches. How fast, against the
-course's passes and compiled Keras: ``python -m bench.bench_rnn`` (figures in ``bench/README.md``).
+The cache is ``(LSTMFastCache, x)``: ``caches[1]`` is still ``x``, the first item is not the course's list. How
+fast: ``python -m bench.bench_rnn`` (figures in ``bench/README.md``).
 """
 from __future__ import annotations
 

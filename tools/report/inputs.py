@@ -1,27 +1,13 @@
 """Reading the runs under ``output/`` for the report: never a traceback, a warning per unreadable file.
 
-A missing file is not an error here (its section says which ``make`` target writes it); a file that is
-there but cannot be used -- empty, not UTF-8, not JSON, not a PNG, not a WAV -- becomes one warning line,
-shown in its section and printed by the command. Only the standard library is used (no numpy, no
-TensorFlow, no music21), so the page builds in a fraction of a second.
+A missing file is not an error (its section says which ``make`` target writes it); a file that cannot be used
+(empty, not UTF-8, not JSON, not a PNG, not a WAV) is one warning line. Standard library only, so the page builds in
+a fraction of a second.
 
-The state of each run folder (:func:`folder_state`, below): the state of one run folder as the report finds it: a run in progress there, and whether its files are its run's.
-
-Two cheap checks per folder (``output/dinos/``, ...), made before its section is built; nothing is locked,
-written or removed (the folders belong to their runs):
-
-* :func:`shared.run.lock.lock_owner` -- a live run holds the folder: its section says so ("in progress (pid N)")
-  instead of "not run", and shows the files of the previous run, if any. Its set is not checked meanwhile:
-  the running run's staging folder and lock are expected, and its commit may be replacing files as we read.
-* :func:`shared.run.outputs.verify_output_set` for every run card in the folder (``run_card.json``,
-  ``keras_run_card.json``, ... and the card of a commit cut short, named by its ``.commit-CARD`` journal),
-  plus every file beside them that no card lists: a listed file missing or changed since (sha256), a commit cut
-  short, a staging folder or temporary file left by a killed run, a file copied in by hand. Any of these is one
-  warning line for the folder (the first problem, how many more): the section is still shown.
-
-A folder without any card or journal claims no set (files written by hand, or by a run that predates run
-cards' file lists), and a card without a ``files`` list claims none: neither is checked.
-The course kept no record of its runs, so it had nothing to check.
+:func:`folder_state` checks each run folder without locking or writing anything: a live run holding its lock is
+"in progress (pid N)" (its set is not checked meanwhile); otherwise every run card's set is verified
+(:func:`shared.run.outputs.verify_output_set`) and files no card lists are named, as one warning line for the
+folder. A folder without a card, or a card without a ``files`` list, claims no set and is not checked.
 """
 from __future__ import annotations
 
@@ -194,7 +180,7 @@ def _files_under(folder: Path) -> list[Path]:
 
 def unclaimed(folder: Path, cards: list[str]) -> list[str] | None:
     """Files under ``folder`` that none of its ``cards`` lists (nor their checkpoint units); None if a card is
-    missing, unreadable or lists no files (then nothing can be said)."""
+    missing, unreadable or lists no files."""
     claimed, units = set(cards), []
     for name in cards:
         card = read_card(folder / name)

@@ -1,27 +1,13 @@
 """The course's ``shakespeare_utils.py`` names, for a notebook session of "Writing like Shakespeare".
 
-``from assignments.dinos.shakespeare.course import *`` gives a Python session what the 2021 Dinosaur Island
-notebook (section 4, "Writing like Shakespeare (OPTIONAL/UNGRADED)") has after ``from shakespeare_utils
-import *``, so its cells run as written (``tests/test_notebook_dinos.py`` runs each one):
-
-- ``build_data(text, Tx=40, stride=3)`` (prints the number of training examples, as the course's does),
-  ``vectorization(X, Y, n_x, char_indices, Tx=40)``, ``sample(preds, temperature=1.0)`` (numpy's global
-  generator, as the course), ``on_epoch_end(epoch, logs)`` (does nothing, as the course's);
-- ``generate_output(usr_input=None, *, length=400)``: the course's 400-character poem printed after "Here is
-  your poem:". The course reads the beginning from ``input()``; here ``usr_input`` can be passed instead, and
-  ``input()`` asks only when it is not;
-- ``load_model(path)``: the course's pretrained Keras 2 file rebuilt for Keras 3 with its Keras 2 recurrent
-  activation and compiled with its own Adam state (Keras 3's ``load_model`` reads that file silently wrong,
-  see :mod:`.model`); a ``.keras`` file written by this project loads in safe mode;
-- ``text``, ``Tx``, ``chars``, ``char_indices``, ``indices_char``, ``X``, ``Y``, ``x``, ``y`` and ``model``: the
-  course computes them when the module is imported, printing "Loading text data..." and so on; here they are
-  computed on first use (the model on its own, after "Loading model..."), from ``data/shakespeare.txt`` and
-  ``data/model_shakespeare_kiank_350_epoch.h5``.
-
-Differences from the course, on purpose: a prompt longer than Tx keeps its last Tx characters (the course's
-loop fails with ``IndexError``), and a character outside the 38-character vocabulary is named in a one-line
-error (the course raises ``KeyError``). Each generated character comes from the compiled window predictor
-(:class:`~.sample.WindowPredictor`, the same numbers as the course's ``model.predict``, faster).
+``from assignments.dinos.shakespeare.course import *`` gives a session what the 2021 Dinosaur Island notebook
+(section 4, "Writing like Shakespeare") has after ``from shakespeare_utils import *``, so its cells run as written
+(``tests/test_notebook_dinos.py``): ``build_data``, ``vectorization``, ``sample``, ``on_epoch_end``,
+``generate_output`` (``usr_input`` may be passed instead of ``input()``), ``load_model`` (the course's Keras 2 file
+read right, see :mod:`.model`), and ``text``, ``chars``, ``X``, ``Y``, ``model`` ... computed on first use rather
+than at import. On purpose unlike the course: a prompt longer than Tx keeps its last Tx characters (the course
+fails with ``IndexError``), an unknown character is one error line (not ``KeyError``). Each character comes from
+:class:`~.sample.WindowPredictor` (the same numbers as ``model.predict``, faster).
 """
 from __future__ import annotations
 

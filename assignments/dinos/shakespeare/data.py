@@ -1,14 +1,8 @@
 """Shakespeare's sonnets as training data: the course's ``build_data`` and ``vectorization``.
 
-Same as the course's ``shakespeare_utils.py`` (Tx=40, stride 3 -> 31,412 windows, boolean one-hot
-x (m, Tx, n_x) and y (m, n_x)), with three differences:
-
-* nothing runs at import time; :func:`load_corpus` reads the text when asked and reports a
-  missing, empty or non-UTF-8 file as one line (:class:`shared.run.UserError`);
-* the vocabulary is an explicit :class:`Vocabulary` (sorted, as ``sorted(set(text))``), not module globals;
-* :meth:`Vocabulary.encode` names every character it does not know instead of raising ``KeyError``.
-
-Used by ``python -m assignments.dinos.shakespeare`` and :mod:`.course`.
+Same as the course's ``shakespeare_utils.py`` (Tx=40, stride 3 -> 31,412 windows, boolean one-hot x (m, Tx, n_x)
+and y (m, n_x)), except that nothing runs at import time, a bad file is one line, and the vocabulary is an explicit
+sorted :class:`Vocabulary` whose :meth:`~Vocabulary.encode` names unknown characters instead of raising ``KeyError``.
 """
 from __future__ import annotations
 

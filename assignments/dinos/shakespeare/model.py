@@ -4,19 +4,11 @@ Architecture (course ``shakespeare_utils.py`` / the HDF5 config): Input (Tx=40, 
 LSTM(128, return_sequences) -> Dropout(0.5) -> LSTM(128) -> Dropout(0.5) -> Dense(38) -> softmax,
 221,990 parameters.
 
-How it differs from simply calling ``keras.models.load_model`` on the course file:
-
-* **The recurrent activation.** Keras 2 LSTMs default to ``hard_sigmoid`` = clip(0.2 x + 0.5, 0, 1).
-  Keras 3 still accepts the name but computes clip(x / 6 + 0.5, 0, 1): ``load_model(..., compile=False)``
-  succeeds and silently gives a different network. :func:`course_hard_sigmoid` is the Keras 2 function,
-  registered as a serializable Keras object (no ``Lambda``), so ``.keras`` files made here load with
-  ``safe_mode=True``.
-* :func:`load_course_model` rebuilds the architecture and copies the weights from the HDF5 groups
-  with h5py (the gate order i, f, c, o and the kernel layouts are the same in Keras 2.0.6 and 3), and
-  :func:`course_adam_state` reads the file's Adam moments so training can continue where the course
-  stopped (the notebook's ``model.fit`` after ``load_model``).
-* Compiled with ``Adam(learning_rate=0.001, epsilon=1e-8)``: the course's ``Adam(lr=0.001)`` spelled for
-  Keras 3 with the Keras 2 epsilon.
+Keras 3's ``load_model`` reads the course file silently wrong: its ``hard_sigmoid`` is clip(x / 6 + 0.5, 0, 1),
+Keras 2's clip(0.2 x + 0.5, 0, 1). So :func:`load_course_model` rebuilds the architecture with
+:func:`course_hard_sigmoid` (a registered serializable object, no ``Lambda``: ``safe_mode=True`` loads) and copies
+the HDF5 weights (same gate order and layouts); :func:`course_adam_state` reads the file's Adam moments so training
+continues where the course stopped. Adam is the course's ``Adam(lr=0.001)`` with the Keras 2 epsilon 1e-8.
 """
 from __future__ import annotations
 
@@ -134,10 +126,7 @@ def _open_course_file(path: str | os.PathLike) -> h5py.File:
 
 
 def load_course_model(path: str | os.PathLike, config: ModelConfig = ModelConfig()) -> keras.Model:
-    """The course's pretrained Keras 2.0.6 model, rebuilt for Keras 3 with its weights copied in.
-
-    Every array is checked before the model is built: one :class:`UserError` line naming the file otherwise.
-    """
+    """The course's pretrained Keras 2.0.6 model rebuilt for Keras 3, every array checked first (else one line)."""
     path = Path(path)
     with _open_course_file(path) as handle:
         weights = _course_weights(handle, path)

@@ -1,18 +1,11 @@
 """The Shakespeare LSTM as a sampler: ``make_step(model, mode)`` gives :mod:`shared.sampling`'s
 ``step(x, state) -> (probabilities, state)``, whose first state is the prompt's indices.
 
-Differences from the course's ``generate_output``, whose draw (``exp(log p / T)`` in float64, one multinomial
-sample) :func:`shared.sampling.generate` keeps, on an explicit ``numpy.random.Generator`` (the course draws from the
-unseeded global state, so its poems cannot be reproduced):
-
-* the output is character indices; decoding is a separate step, and the prompt arrives as indices
-  (``Vocabulary.encode`` names unknown characters instead of raising ``KeyError``);
-* prompts longer than Tx=40 keep their last 40 characters as the window (the course's ``'{0:0>40}'``
-  padding does not truncate, and its loop then fails with ``IndexError``);
-* ``mode="window"`` (default) is the course's loop: the Keras model, compiled once with ``tf.function``, on the
-  last 40 characters (left padded with zero vectors) for every new character. ``mode="stateful"`` primes an
-  :class:`~.step.LstmStepper` with the same first window and then advances one character at a time with the
-  state carried: identical first distribution, far faster, but a longer context than the model was trained on.
+The course's draw (``exp(log p / T)`` in float64, one multinomial sample) is kept, on an explicit
+``numpy.random.Generator`` (the course's unseeded global state cannot be reproduced); prompts and outputs are
+indices. ``mode="window"`` (default) is the course's loop: the compiled Keras model on the last 40 characters (left
+padded with zero vectors) for every new character. ``mode="stateful"`` primes an :class:`~.step.LstmStepper` with the
+same first window, then carries the state: the same first distribution, far faster, a longer context than trained.
 """
 from __future__ import annotations
 

@@ -1,21 +1,10 @@
 """Training the Shakespeare LSTM with per-epoch ``.keras`` checkpoints and exact resume.
 
-The course runs ``model.fit(x, y, batch_size=128, epochs=1)`` once on the loaded model. Here:
-
-* the batch order of epoch ``e`` is a permutation drawn from ``(seed, e)`` alone, so an interrupted
-  run resumed from its epoch-``e`` checkpoint sees the same batches as an uninterrupted one;
-* after every epoch the model (weights and Adam state) and its training state (epoch, target epochs, seed,
-  batch size, vocabulary, loss history and the dropout layers' random-generator states, which ``model.save``
-  leaves out) are written as one checkpoint *unit*, ``checkpoints/epoch-NNN/`` holding ``model.keras``,
-  ``model.json`` and the store's ``unit.json`` (:class:`shared.run.checkpoints.CheckpointStore`: the folder
-  appears complete or not at all, so an interruption never leaves a new model beside an older state):
-  :func:`load_checkpoint` continues from there, bit for bit the run that was not interrupted;
-* per-batch running losses are kept for the loss-curve PNG.
-
-The model and its JSON are written and read through :mod:`assignments.dinos.keras_io`, the one place
-that saves a Keras model with what it was trained on.
-
-Used by ``python -m assignments.dinos.shakespeare --train-epochs N [--resume output/shakespeare/checkpoints/epoch-003]``.
+The course runs ``model.fit(x, y, batch_size=128, epochs=1)`` once. Here the batch order of epoch ``e`` is drawn
+from ``(seed, e)`` alone, and after every epoch the model (with Adam's state) and its training state (losses, the
+dropout layers' generator states, which ``model.save`` leaves out) are one checkpoint unit,
+``checkpoints/epoch-NNN/`` (:class:`shared.run.checkpoints.CheckpointStore`), so :func:`load_checkpoint` resumes bit
+for bit the run that was not interrupted. Models are saved through :mod:`assignments.dinos.keras_io`.
 """
 from __future__ import annotations
 
