@@ -1,21 +1,11 @@
 """Every check of assignment 1 as data: reference values, finite differences, Keras parity.
 
-Used by both the command line (``python -m assignments.rnn_step_by_step``) and the tests, so
-the check logic exists once. Each check returns :class:`Check` rows (expected, got, error,
-tolerance, ok).
-
-* **reference**: rebuild every case of the course fixture ``step_by_step.json`` (seed, draws in
-  the listed order, forward call, later draws, call) and compare every expected value with
-  the fixture's tolerances -- also through the fast LSTM passes.
-* **gradient**: central finite differences (float64) of ``J = Σ da·a`` (+ ``Σ dc·c`` for the
-  LSTM cell) against every gradient each backward function returns, inputs and initial
-  state included; relative error ``‖g - n‖ / (‖g‖ + ‖n‖)`` below ``grad_tol``.
-* **keras**: ``layers.SimpleRNN``, ``layers.LSTM`` and ``layers.GRU(reset_after=False)`` in float64,
-  weights mapped by :mod:`.keras_weights`, against the numpy passes: hidden states, cell
-  states (the LSTM layer's own cell, stepped), and ``tf.GradientTape`` gradients.
-* **fast**: ``lstm_forward_fast``/``lstm_backward_fast`` against the course passes.
-
-    python -m assignments.rnn_step_by_step      # all of them, as a table
+Used by ``python -m assignments.rnn_step_by_step`` and the tests; each check returns :class:`Check` rows.
+**reference** replays every case of ``step_by_step.json`` (also through the fast LSTM); **gradient** compares every
+gradient of each backward function with central finite differences of ``J = Σ da·a`` (+ ``Σ dc·c``), relative error
+``‖g - n‖ / (‖g‖ + ‖n‖)``; **keras** compares ``SimpleRNN``, ``LSTM`` and ``GRU(reset_after=False)`` (float64, weights
+mapped by :mod:`.keras_weights`) with the numpy passes, gradients by ``tf.GradientTape``; **fast** compares the fast
+LSTM passes with the course's.
 """
 from __future__ import annotations
 

@@ -1,11 +1,8 @@
 """Which assignments to compare, and the order: every section's inputs are read first, then each compares.
 
-Each section module (:mod:`.rnn`, :mod:`.dinos`, :mod:`.shakespeare`, :mod:`.jazz`) has ``prepare(context)``,
-which reads and checks its inputs (reference files, data files, the pretrained model) and raises
-:class:`shared.run.UserError` on a bad one, and ``compare(prepared, context)``, which does the work and
-returns a :class:`.rows.Section`. All ``prepare`` calls run before any ``compare`` (:func:`prepare_sections`, then
-:func:`compare_sections`; :func:`run_comparison` does both), so a broken input stops the run before the long work
--- and, in the command, before its output folder is opened.
+Each section module has ``prepare(context)`` (reads and checks its inputs, :class:`shared.run.UserError` on a bad
+one) and ``compare(prepared, context)`` (returns a :class:`.rows.Section`). Every ``prepare`` runs before any
+``compare``, so a broken input stops the run before the long work and before the output folder is opened.
 """
 from __future__ import annotations
 

@@ -1,12 +1,9 @@
 """Writing like Shakespeare (the optional Keras part of Dinosaur Island): data, the pretrained model, its loss.
 
-Counted: the notebook's printed number of training examples, that the course's pretrained Keras 2 file loads
-under Keras 3 (rebuilt by :func:`assignments.dinos.shakespeare.model.load_course_model` with the Keras 2
-``hard_sigmoid`` it was trained with) with the course's 221,990 parameters, and that its input matches the
-text's vocabulary. The notebook's own loss is the training loss of one more epoch (``model.fit(x, y,
-batch_size=128, epochs=1)``): that takes minutes, so it runs only with ``--long`` and is counted only then.
-Without ``--long`` two teacher-forced losses of the model are shown instead, as information.
-The model file is optional (``make data`` may not find it): without it those rows say so and are skipped.
+Counted: the notebook's number of training examples, and that the course's pretrained Keras 2 file loads under
+Keras 3 with its 221,990 parameters and the text's vocabulary. The notebook's loss (one more epoch of ``model.fit``)
+takes minutes: counted only with ``--long``, else two teacher-forced losses are shown as information. Without the
+optional model file those rows say so and are skipped.
 """
 from __future__ import annotations
 

@@ -1,9 +1,7 @@
 """``python -m tools.report [--output DIR]``: write ``DIR/index.html`` from the runs in ``DIR`` (default output/).
 
-The page and its run card (``report_run_card.json``) are one :class:`shared.run.outputs.OutputSet` in ``DIR``:
-written aside, committed together (the card last), ``DIR`` locked meanwhile. The run folders it reads
-(``DIR/dinos/``, ...) are other runs' sets: read, recorded in the card with their sha256, never claimed or
-removed. An interrupted report (Ctrl-C, SIGTERM) leaves the previous page and card as they were.
+The page and ``report_run_card.json`` are one :class:`shared.run.outputs.OutputSet` in ``DIR``; the run folders it
+reads are other runs' sets, recorded in the card with their sha256, never claimed or removed.
 """
 from __future__ import annotations
 
@@ -30,10 +28,7 @@ PAGE = "index.html"
 
 
 def runs_folder(text: str) -> Path:
-    """``--output DIR``: a folder that exists (a mistyped name is one line, not an empty page in a new folder).
-
-    The default, ``output/``, may be missing (after ``make clean``): the page is written there and lists what to run.
-    """
+    """``--output DIR``: a folder that exists (a mistyped name is one line); the default ``output/`` may be missing."""
     folder = output_dir(text)
     if not folder.exists():
         raise argparse.ArgumentTypeError(f"output folder not found: {display_path(folder)} (run {TARGETS} first)")

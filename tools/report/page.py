@@ -1,7 +1,7 @@
 """The whole report page: the sections in order, a contents list, the inline style sheet, one HTML file.
 
-Before each section is built its run folder is checked (:mod:`.runs`): a run in progress there is said in the
-section and the contents, and a folder whose files are not all its run card's set gets a warning line.
+Each section's run folder is checked first (:func:`.inputs.folder_state`): a run in progress is said, a folder whose
+files are not all its run card's set gets a warning line.
 """
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from .section import Section, warnings_box
 
 TITLE = "Sequence Models, week 1 — results"
 SECTIONS = (scoreboard, jazz, dinos, shakespeare, rnn)  # each: FOLDER (its run folder) and build(inputs)
-BUILDERS = tuple(module.build for module in SECTIONS)
 STYLE = Path(__file__).with_name("style.css")
 
 
