@@ -199,4 +199,4 @@ def test_a_users_file_has_its_own_output_folder(tmp_path):
 
     assert DinosConfig().out == OUTPUT_DIR / "dinos"
     assert DinosConfig(data=tmp_path / "cities.txt").out == OUTPUT_DIR / "dinos-cities"
-    assert DinosConfig(model="keras").n_a == 256 and DinosConfig().n_a == 50
+    assert DinosConfig(model="keras").n_a == 512 and DinosConfig().n_a == 50

@@ -300,7 +300,8 @@ def run_keras(config: DinosConfig, data: NameStore, outputs: OutputSet) -> dict:
     names = _sample(km.keras_step(model), km.initial_states(model, config.samples), config, data.ix_to_char)
     report = classify(names, train_names, held_out_names,
                       train_label="in train" if data.course else "in training data")
-    why = {"patience": f"{config.patience} epochs without a better held-out score", "epochs": "--epochs reached",
+    why = {"patience": f"{config.patience} epochs without a held-out gain of {km.MIN_GAIN:g} bits",
+           "epochs": "--epochs reached",
            "time budget": f"--time-budget {config.time_budget} s reached", "diverged": "the loss diverged"}
     say(config.quiet, f"Best epoch: {result.best_epoch} of {result.epochs[-1]} (stopped: {why[result.stopped]}); "
                       f"its weights are kept",

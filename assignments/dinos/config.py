@@ -21,7 +21,7 @@ CELLS = ("simple_rnn", "gru", "lstm")
 NUMPY, KERAS = {"model": ("numpy",)}, {"model": ("keras",)}
 # --model keras: the best setting found for a list of tens of thousands of names in a few minutes on 2 cores
 # (bench/README.md, "Dinosaur Island"); it is also better than the course's RNN on dinos.txt
-KERAS_DEFAULTS = {"n_a": 256, "learning_rate": 3e-3}
+KERAS_DEFAULTS = {"n_a": 512, "learning_rate": 2e-3}
 
 
 def _option(help: str, only: dict | None = None, **meta):
@@ -69,12 +69,12 @@ class DinosConfig:
         type=output_dir, metavar="DIR"))
     quiet: bool = field(default=False, metadata=_option("no progress bar, no per-checkpoint or per-epoch lines"))
     # Keras
-    cell: str = field(default="gru", metadata=_option("recurrent layer", KERAS, choices=CELLS))
-    layers: int = field(default=2, metadata=_option("stacked recurrent layers", KERAS, type=bounded_int(1, 8)))
+    cell: str = field(default="lstm", metadata=_option("recurrent layer", KERAS, choices=CELLS))
+    layers: int = field(default=1, metadata=_option("stacked recurrent layers", KERAS, type=bounded_int(1, 8)))
     embedding: int = field(default=64, metadata=_option(
         "character embedding size (0: one-hot input, the course's; simple_rnn always one-hot)", KERAS,
         type=bounded_int(0, 4096)))
-    dropout: float = field(default=0.4, metadata=_option(
+    dropout: float = field(default=0.5, metadata=_option(
         "dropout after each recurrent layer", KERAS, type=bounded_float(0, 1, hi_open=True)))
     epochs: int = field(default=40, metadata=_option(
         "at most this many passes over the training names (early stopping ends sooner)", KERAS,
