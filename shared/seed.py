@@ -1,10 +1,7 @@
 """One seed for every random source: Python's ``random``, numpy's global state and TensorFlow/Keras.
 
-String hashing is *not* seeded here: ``PYTHONHASHSEED`` is read once, when the interpreter starts, so
-setting it at run time (as an earlier version did) changed nothing in the running process. Nothing in
-this project depends on hash order -- vocabularies are sorted, never taken in ``set`` order -- so runs
-are reproducible whatever ``PYTHONHASHSEED`` is; the tests check the orders that matter (e.g. the jazz
-corpus' value indices). The course seeded numpy only, in a few places.
+String hashing is not seeded (``PYTHONHASHSEED`` counts only at interpreter start): nothing here depends on hash
+order, vocabularies are sorted.
 """
 from __future__ import annotations
 

@@ -1,12 +1,9 @@
 """The course's backward passes: the corrected 2021 / late-v3a equations of the notebook's section 3,
 "Backpropagation in Recurrent Neural Networks".
 
-``rnn_cell_backward``, ``rnn_backward``, ``lstm_cell_backward`` and ``lstm_backward`` with the
-course's signatures and gradient keys. ``da`` is the upstream gradient of the loss with
-respect to every hidden state; the output/softmax path is not included, and **T_x is taken
-from ``da.shape``** (so ``da`` may cover only the first steps of a longer forward pass).
-Differences from the notebook: the course's 2018 table had wrong expected values (a test
-bug) -- this follows the fixed version; mismatched shapes raise ``ValueError``.
+The course's signatures and gradient keys. ``da`` is the upstream gradient of the loss with respect to every hidden
+state (the output path is not included), and **T_x is taken from ``da.shape``** (``da`` may cover only the first
+steps of a longer forward pass). Mismatched shapes raise ``ValueError``.
 """
 from __future__ import annotations
 

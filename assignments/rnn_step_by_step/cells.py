@@ -1,10 +1,7 @@
 """One time step of the course's RNN and LSTM (forward), with the course's cache layout.
 
-Course functions ``rnn_cell_forward`` and ``lstm_cell_forward`` (notebook sections 1.1 RNN Cell, 2.1 LSTM Cell),
-same signatures, return order and caches. Differences from the notebook: inputs are
-checked first, so a shape mismatch raises ``ValueError`` naming the shapes.
-
-    python -m assignments.rnn_step_by_step     # checks these against the course's numbers
+Notebook sections 1.1 RNN Cell and 2.1 LSTM Cell, same signatures, return order and caches; inputs are checked
+first, so a shape mismatch raises ``ValueError`` naming the shapes.
 """
 from __future__ import annotations
 

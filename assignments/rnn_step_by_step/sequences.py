@@ -1,10 +1,8 @@
 """The course's forward passes over a whole sequence: ``rnn_forward`` and ``lstm_forward``.
 
-Course structure kept on purpose (a Python loop calling the cell function, caches
-``(list_of_T_x_cell_caches, x)``, ``lstm_forward`` returning ``(a, y, c, caches)`` with y
-before c and a fresh zero initial cell state). Faster equivalents live in :mod:`.fast`.
-Differences from the notebook: inputs are checked first (``ValueError`` naming shapes)
-and the outputs keep the inputs' float dtype.
+The course's structure on purpose (a loop over the cell function, caches ``(list_of_cell_caches, x)``,
+``lstm_forward`` returning ``(a, y, c, caches)``); :mod:`.fast` is faster. Unlike the notebook: inputs are checked
+first (``ValueError`` naming shapes) and outputs keep the inputs' float dtype.
 """
 from __future__ import annotations
 

@@ -1,8 +1,6 @@
 """Shape checks run before any arithmetic, so a mismatch names the shapes involved.
 
-The course functions let numpy fail deep inside a product or a broadcast
-("operands could not be broadcast together ..."); here every public function checks
-its inputs first and raises ``ValueError`` with the names and shapes side by side.
+The course lets numpy fail deep inside a broadcast; here ``ValueError`` names the arrays and shapes side by side.
 """
 from __future__ import annotations
 

@@ -1,7 +1,5 @@
 """The command line of :mod:`tools.compare` (``make compare``): ``python -m tools.compare --help``.
-
-Nothing heavy is imported here: the body (:mod:`.app`) is imported inside :func:`shared.run.cli.run`, so a Ctrl-C
-or SIGTERM while numpy, TensorFlow or music21 load ends in the one line ``error: interrupted`` too.
+The body (:mod:`.app`) is imported inside the run, so a Ctrl-C while numpy or TensorFlow load is one quiet line.
 """
 from shared.run import start
 

@@ -1,10 +1,7 @@
 """The body of ``python -m tools.compare`` (``make compare``); ``__main__`` imports it inside the run.
 
-The run: parse the options, read and check every input (reference files, the course's data files against
-``data/SHA256SUMS``, the pretrained model), then open the output folder as one
-:class:`shared.run.outputs.OutputSet` (locked: a second run into the same ``--out`` stops at once), compare, and
-commit ``summary.json`` with its run card written last. An interrupted or failed run leaves the previous
-``summary.json`` and ``run_card.json`` as they were; bad input leaves no folder at all.
+Options, then every input checked, then the output folder opened as one :class:`shared.run.outputs.OutputSet`,
+the comparison, and ``summary.json`` committed with its run card.
 """
 from __future__ import annotations
 

@@ -1,14 +1,9 @@
 """One character at a time: the trained two-layer LSTM run step by step with its state carried (``--mode stateful``).
 
-Accelerator of the course's window loop (:class:`.sample.WindowPredictor`): after :meth:`LstmStepper.prime`, the
-windowed model's next-character distribution to 1e-5, not bit for bit (numpy float32 against Keras) -- proved by
-``tests/test_shakespeare.py::test_primed_stepper_gives_the_windowed_distribution``.
-
-:meth:`LstmStepper.prime` feeds exactly the course's window: zero vectors for the left padding (the course pads
-with ``'0'``, an all-zero input), then the prompt's last ``Tx`` characters, from zero state. After that the two
-differ by design: the window forgets everything older than 40 characters, the stepper keeps its state (it is the
-LSTM run over the whole history, tested against Keras on a longer sequence), a longer context than the 40-step,
-zero-start windows the course model was trained on, which it predicts worse (``python -m bench.bench_shakespeare``).
+Accelerator of the course's window loop (:class:`.sample.WindowPredictor`): after :meth:`LstmStepper.prime` (the
+course's zero-padded first window, from zero state) the same next-character distribution to 1e-5, not bit for bit
+(``tests/test_shakespeare.py::test_primed_stepper_gives_the_windowed_distribution``). After that it keeps its state
+where the window forgets: a longer context than the model was trained on (``python -m bench.bench_shakespeare``).
 """
 from __future__ import annotations
 
