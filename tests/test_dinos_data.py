@@ -66,11 +66,13 @@ def test_empty_blank_and_non_utf8_files_are_one_line(tmp_path):
     (tmp_path / "latin1.txt").write_bytes("Tyrannosaurus\nAl\xe9\n".encode("latin-1"))
     with pytest.raises(UserError, match="empty"):
         load_names(tmp_path / "empty.txt")
-    with pytest.raises(UserError, match=r"has no names \(3 blank lines only\)"):
+    with pytest.raises(UserError, match="names file is empty"):  # blank lines only
         load_names(tmp_path / "blank.txt")
+    with pytest.raises(UserError, match=r"has no names \(3 blank lines only\)"):
+        parse_names("\r\n  \n\t\n")
     with pytest.raises(UserError, match="has no names"):
         load_names(tmp_path / "bom.txt")
-    with pytest.raises(UserError, match=r"not UTF-8 text: byte 0xe9 at offset 16 \(line 2\)"):
+    with pytest.raises(UserError, match=r"not UTF-8 text: .*latin1.txt \(byte 0xe9 at offset 16, line 2\)"):
         load_names(tmp_path / "latin1.txt")
     with pytest.raises(UserError, match="a folder"):
         load_names(tmp_path)

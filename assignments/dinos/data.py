@@ -21,8 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from shared.paths import DATA_DIR, display_path
+from shared.paths import DATA_DIR
 from shared.run import UserError
+from shared.run.io import read_text
 
 from .names import NameStore, parse_names
 
@@ -30,28 +31,6 @@ COURSE_FILE = DATA_DIR / "dinos.txt"
 CHARS: tuple[str, ...] = ("\n",) + tuple(string.ascii_lowercase)  # the course's vocabulary (dinos.txt's)
 VOCAB_SIZE = len(CHARS)  # 27: the default size of the models
 SPLIT_SEED = 20240601  # the held-out split's own seed: changing --seed never moves it
-
-
-def read_names_text(path: str | os.PathLike) -> str:
-    """A names file's text; one :class:`UserError` line if it is missing, a folder, empty or not UTF-8."""
-    path = Path(path)
-    shown = display_path(path)
-    if not path.is_file():
-        if path.is_dir():
-            raise UserError(f"names file is a folder, not a file: {shown}")
-        raise UserError(f"names file not found: {shown}")  # the course's own: shared.data.verify_course_file
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"cannot read names file {shown}: {exc.strerror or exc}") from None
-    if not raw:
-        raise UserError(f"names file is empty: {shown}")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise UserError(f"names file {shown} is not UTF-8 text: byte 0x{raw[exc.start]:02x} at offset {exc.start} "
-                        f"(line {line}); save it as UTF-8") from None
 
 
 def is_course_file(path: str | os.PathLike) -> bool:
@@ -64,8 +43,8 @@ def is_course_file(path: str | os.PathLike) -> bool:
 
 def load_names(path: str | os.PathLike, *, keep_case: bool = False, alphabet: str | None = None,
                drop_invalid: bool = False) -> NameStore:
-    """Read and check a names file (one name per line)."""
-    return parse_names(read_names_text(path), source=str(path), keep_case=keep_case, alphabet=alphabet,
+    """Read and check a names file (one name per line): missing, a folder, empty or not UTF-8 is one line."""
+    return parse_names(read_text(path, "names file"), source=str(path), keep_case=keep_case, alphabet=alphabet,
                        drop_invalid=drop_invalid, course=is_course_file(path))
 
 
