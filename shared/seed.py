@@ -13,10 +13,9 @@ SEED_MAX = 2 ** 32 - 1  # the largest seed numpy's legacy generator (and Keras' 
 
 
 def set_seed(seed: int, tensorflow: bool = True) -> None:
-    """Seed Python, numpy's legacy global generator and (if ``tensorflow``) Keras/TensorFlow.
+    """Seed Python, numpy's legacy global generator and (if ``tensorflow``, imported only then) Keras/TensorFlow.
 
     ``seed`` must be in 0 .. 2**32 - 1 (``shared.run.cli.seed_int`` checks a ``--seed`` option up front).
-    TensorFlow is imported only when asked, so numpy-only code stays fast to start.
     """
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or not 0 <= seed <= SEED_MAX:
         raise ValueError(f"seed must be an integer in 0 .. {SEED_MAX}, got {seed!r}")

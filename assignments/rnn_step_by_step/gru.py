@@ -8,13 +8,9 @@ Lecture notation, with ``c<t> = a<t>``::
     c<t> = Γu * c̃ + (1 - Γu) * c<t-1>
     ŷ<t> = softmax(Wy c<t> + by)
 
-Parameters: ``Wu, Wr, Wc`` (n_a, n_a + n_x), ``bu, br, bc`` (n_a, 1), ``Wy`` (n_y, n_a), ``by``
-(n_y, 1). Functions mirror the course's RNN/LSTM ones: ``gru_cell_forward`` returns
-``(a_next, yt_pred, cache)`` with ``cache = (a_next, a_prev, gu, gr, cct, xt, parameters)``;
-``gru_forward`` returns ``(a, y_pred, caches)`` with ``caches = (list, x)``; the backward
-functions take the upstream gradient of the hidden states (T_x from ``da.shape``).
-Keras' ``layers.GRU(reset_after=False)`` computes the same function with its update gate
-``z = 1 - Γu`` (see :mod:`.keras_weights`).
+Parameters ``Wu, Wr, Wc`` (n_a, n_a + n_x), ``bu, br, bc`` (n_a, 1), ``Wy`` (n_y, n_a), ``by`` (n_y, 1). The functions
+mirror the course's RNN/LSTM ones (cache ``(a_next, a_prev, gu, gr, cct, xt, parameters)``; T_x of the backward pass
+from ``da.shape``). Keras' ``GRU(reset_after=False)`` is the same function with ``z = 1 - Γu`` (:mod:`.keras_weights`).
 """
 from __future__ import annotations
 

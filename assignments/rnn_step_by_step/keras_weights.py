@@ -1,10 +1,8 @@
 """Map course (numpy) parameters to Keras recurrent-layer weights and back.
 
-The course stores one matrix per gate acting on the stacked ``[a_prev; xt]`` (n_a, n_a + n_x)
-and works column-wise (``a`` is (n_a, m)); Keras stores, per layer, ``kernel`` (n_x, k·n_a)
-acting on the inputs, ``recurrent_kernel`` (n_a, k·n_a) acting on the state and ``bias``
-(k·n_a,), with the gates side by side and batch-major rows. So each gate block is the
-course matrix's column block, transposed:
+The course stores one matrix per gate acting on ``[a_prev; xt]`` (n_a, n_a + n_x), column-wise; Keras stores
+``kernel`` (n_x, k·n_a), ``recurrent_kernel`` (n_a, k·n_a) and ``bias`` (k·n_a,), gates side by side, batch-major.
+So each gate block is the course matrix's column block, transposed:
 
 * ``SimpleRNN``: ``kernel = Waxᵀ``, ``recurrent_kernel = Waaᵀ``, ``bias = ba``.
 * ``LSTM``: gate order **i, f, c, o**; ``kernel = [Wi_x | Wf_x | Wc_x | Wo_x]ᵀ`` where
@@ -13,9 +11,8 @@ course matrix's column block, transposed:
   (Keras keeps ``z`` of the *old* state). Since ``1 - σ(v) = σ(-v)``, ``z`` gets ``-Wu``, ``-bu``.
 * The course's output layer (``Wya``/``Wy``, ``by``) is a ``Dense``: ``kernel = Wyᵀ``, ``bias = by``.
 
-Every map here is linear and orthogonal (block moves, transposes, a sign), so the same
-functions also map *gradients*: ``lstm_to_keras(strip_d(grads))`` is what
-``tf.GradientTape`` returns for the Keras weights. Lists follow ``layer.get_weights()``.
+Every map is linear and orthogonal (block moves, transposes, a sign), so it maps *gradients* too:
+``lstm_to_keras(strip_d(grads))`` is what ``tf.GradientTape`` returns. Lists follow ``layer.get_weights()``.
 """
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
 """Reading the committed reference files (``data/reference/``, or ``$REFERENCE_DIR``) with one-line errors.
-
-Every section reads its inputs here before any long work starts, so a missing or broken file stops the run
-with ``error: ...`` (exit status 2) and nothing is written.
 """
 from __future__ import annotations
 

@@ -1,9 +1,6 @@
 """Assignment 1 (RNN step by step): every expected value of ``step_by_step.json`` and the gradient checks.
 
-The rows come from :mod:`assignments.rnn_step_by_step.checks` (the same logic as ``make rnn``): each case of
-the fixture is rebuilt with the course's seed and draw order and every expected value is compared with the
-fixture's tolerances; the finite-difference checks test every backward pass against its forward pass. numpy
-only: no TensorFlow import.
+The rows come from :mod:`assignments.rnn_step_by_step.checks`, the same logic as ``make rnn`` (numpy only).
 """
 from __future__ import annotations
 

@@ -1,8 +1,7 @@
 """One comparison row (what, expected, got, ok) and one assignment's table of them.
 
-``ok`` is ``True`` / ``False`` for a counted comparison and ``None`` for an informational row (a value shown
-beside the course's but not pinned: machine-dependent, sampled, or not run). Expected and got are the
-display strings a reader compares; the numbers behind them are compared with the tolerance the row names.
+``ok`` is ``True`` / ``False`` for a counted comparison and ``None`` for an informational row (machine-dependent,
+sampled, or not run); expected and got are display strings.
 """
 from __future__ import annotations
 

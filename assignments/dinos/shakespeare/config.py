@@ -1,9 +1,7 @@
 """The settings of one ``python -m assignments.dinos.shakespeare`` run: a dataclass whose defaults are the course's.
 
-Tx = 40, stride 3, two LSTM layers of 128 units, batch size 128 and Adam(0.001), the course's pretrained
-file, 400 generated characters at temperature 1.0 from the notebook's suggested prompt. Added (not in the
-course): a seed, the generation mode, training from scratch or from a checkpoint, and the output folder.
-Each field with a ``help`` text is a command-line option (:func:`shared.run.cli.config_parser`).
+Added to the course's settings: a seed, the generation mode, training from scratch or from a checkpoint, the output
+folder. Each field with a ``help`` text is a command-line option (:func:`shared.run.cli.config_parser`).
 """
 from __future__ import annotations
 

@@ -31,12 +31,8 @@ def window_input(indices: list[int], Tx: int, n_x: int) -> np.ndarray:
 
 
 class WindowPredictor:
-    """The Keras model as a compiled function of one window (the course calls ``model.predict`` each time).
-
-    Accelerator of the course's ``model.predict``: the same model on the same window, compiled once with
-    ``tf.function`` (equal to ``predict`` to 1e-6, not promised bit for bit) -- proved by
-    ``tests/test_shakespeare.py::test_primed_stepper_gives_the_windowed_distribution``.
-    """
+    """Accelerator of the course's ``model.predict`` on one window: compiled once with ``tf.function``, equal to it to
+    1e-6, not bit for bit (``tests/test_shakespeare.py::test_primed_stepper_gives_the_windowed_distribution``)."""
 
     def __init__(self, model: keras.Model):
         self.model = model
