@@ -142,11 +142,8 @@ def ignore() -> None:
 
 @contextlib.contextmanager
 def deferred(block: bool = True) -> Iterator[None]:
-    """Hold the signals back during the block; a signal that came meanwhile is raised right after it.
-
-    ``block=False`` (starting a child): the signals are *unblocked* in this thread during the block, so the
-    child does not inherit a blocked mask (it could not be stopped with SIGTERM), and only recorded.
-    """
+    """Hold the signals back during the block; one that came meanwhile is raised right after it. ``block=False``
+    (starting a child): only recorded, not masked, so the child does not inherit a blocked mask."""
     if not _main_thread():
         yield
         return

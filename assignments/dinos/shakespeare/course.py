@@ -58,11 +58,8 @@ def on_epoch_end(epoch, logs):
 
 
 def load_model(filepath):
-    """The course's ``.h5`` file (rebuilt, compiled with its Adam state) or a ``.keras`` file of this project.
-
-    A course path such as ``'models/model_shakespeare_kiank_350_epoch.h5'`` that does not exist here is
-    looked up by its file name in ``data/``.
-    """
+    """The course's ``.h5`` file (rebuilt, compiled with its Adam state) or a ``.keras`` file of this project; a
+    course path such as ``'models/model_shakespeare_kiank_350_epoch.h5'`` missing here is looked up in ``data/``."""
     from .model import compile_model, load_any_model, restore_course_optimizer
 
     path = Path(filepath)

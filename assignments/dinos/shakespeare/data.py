@@ -55,11 +55,8 @@ class Vocabulary:
 
 
 def load_corpus(path: str | os.PathLike, Tx: int = 40) -> str:
-    """The lower-cased text of ``path`` (the course reads it with utf-8 and calls ``.lower()``), in Unicode NFC (a
-    file saved decomposed would otherwise count each accent as a character of its own; the course's is ASCII).
-
-    :class:`UserError` if it is missing, empty, not UTF-8, or too short for one window of ``Tx`` characters.
-    """
+    """The lower-cased text of ``path``, as the course reads it, in Unicode NFC (a decomposed file would count each
+    accent as a character); :class:`UserError` if it is unreadable or too short for one window of ``Tx``."""
     text = unicodedata.normalize("NFC", read_text(path, "Shakespeare text").lower())
     if len(text) <= Tx:
         raise UserError(f"Shakespeare text is too short: {len(text)} characters, need more than Tx={Tx}")

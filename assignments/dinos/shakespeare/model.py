@@ -138,11 +138,8 @@ def load_course_model(path: str | os.PathLike, config: ModelConfig = ModelConfig
 
 
 def course_adam_state(path: str | os.PathLike) -> tuple[int, list[np.ndarray], list[np.ndarray]]:
-    """``(iterations, first moments, second moments)`` of the course file's Adam, in weight order.
-
-    Keras 2.0.6 stores ``[iterations] + ms + vs`` as ``iterations:0, Variable:0 .. Variable_15:0``. A step count
-    that is not a whole number >= 0, an odd number of moments or a negative second moment is one line.
-    """
+    """``(iterations, first moments, second moments)`` of the course file's Adam, in weight order (Keras 2.0.6 stores
+    ``[iterations] + ms + vs``); a state of another shape or a negative second moment is one line."""
     path = Path(path)
     with _open_course_file(path) as handle:
         if "optimizer_weights" not in handle:
