@@ -47,9 +47,14 @@ def build_parser():
 
 
 def main(argv=None) -> int:
+    import time
+
+    started = time.perf_counter()
+    # ---- settings (parsed before the heavy imports: a busy --out is refused at once, nothing printed)
+    args = build_parser().parse_args(argv)
+
     import random
     import shutil
-    import time
 
     from shared.paths import DATA_DIR, display_path
     from shared.plotting import plot_curves
@@ -71,9 +76,6 @@ def main(argv=None) -> int:
     from .solo.pianoroll import plot_pianoroll
     from .solo.render import Renders
 
-    started = time.perf_counter()
-    # ---- settings
-    args = build_parser().parse_args(argv)
     if args.list_parts:
         print(list_parts(args))
         return 0
