@@ -162,9 +162,9 @@ def quality(data, iterations: int, epochs: int, cells: Sequence[str], seed: int)
             if cell == "default":  # the command's --model keras defaults: early stopping, the best epoch kept
                 settings = dict(n_a=d.n_a, cell=d.cell, layers=d.layers, embedding=d.embedding, dropout=d.dropout,
                                 epochs=d.epochs, patience=d.patience, batch_size=d.batch_size,
-                                learning_rate=d.learning_rate, clipnorm=d.clipnorm)
+                                learning_rate=d.learning_rate, weight_decay=d.weight_decay, clipnorm=d.clipnorm)
                 setting = (f"{d.cell} {d.layers}x{d.n_a}, embedding {d.embedding}, dropout {d.dropout:g}, batch "
-                           f"{d.batch_size}, Adam {d.learning_rate:g}, patience {d.patience}")
+                           f"{d.batch_size}, AdamW {d.learning_rate:g} (decay {d.weight_decay:g}), patience {d.patience}")
             else:  # the course's size: one layer of 50, one-hot, a fixed number of epochs
                 settings = dict(n_a=50, cell=cell, epochs=epochs, batch_size=32, learning_rate=0.01, clipnorm=5.0)
                 setting = f"{epochs} epochs, batch 32, Adam 0.01, clipnorm 5, n_a 50"

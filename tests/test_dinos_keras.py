@@ -198,8 +198,9 @@ def test_early_stopping_keeps_the_best_epoch(dinos):
     assert all(min(scores[:e]) - scores[e] <= km.MIN_GAIN for e in (-2, -1))  # 2 epochs without a gain: stop
     now = bits_per_char(km.log_probs_keras(result.model, enc_held), enc_held)
     assert now == pytest.approx(result.best_bpc, abs=1e-6) and now < scores[-1] - 1e-4
-    budget = km.train(enc_train, enc_held, n_a=8, cell="gru", epochs=50, time_budget=1e-9, seed=1)
+    budget = km.train(enc_train, enc_held, n_a=8, cell="gru", epochs=50, time_budget=1e-9, weight_decay=0.1, seed=1)
     assert budget.stopped == "time budget" and budget.epochs == [1]
+    assert type(budget.model.optimizer).__name__ == "AdamW" and type(result.model.optimizer).__name__ == "Adam"
 
 
 def test_stacked_embedding_model_steps_like_the_full_model():

@@ -290,7 +290,8 @@ def run_keras(config: DinosConfig, data: NameStore, outputs: OutputSet) -> dict:
         result = km.train(enc_train, enc_held, n_a=config.n_a, cell=config.cell, layers=config.layers,
                           embedding=config.embedding, dropout=config.dropout, epochs=config.epochs,
                           patience=config.patience, time_budget=config.time_budget, batch_size=config.batch_size,
-                          learning_rate=config.learning_rate, clipnorm=config.clipnorm, seed=config.seed,
+                          learning_rate=config.learning_rate, weight_decay=config.weight_decay,
+                          clipnorm=config.clipnorm, seed=config.seed,
                           report=None if config.quiet else print, vocab_size=data.vocab_size)
     if result.stopped == "diverged" and result.best_epoch == 0:
         raise Diverged(f"training diverged (non-finite loss); try a smaller --learning-rate than "

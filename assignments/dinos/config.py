@@ -86,6 +86,8 @@ class DinosConfig:
         "stop after the epoch that ends past this many seconds of training", KERAS, type=positive_float,
         metavar="SECONDS"))
     batch_size: int = field(default=64, metadata=_option("names per batch", KERAS, type=bounded_int(1, 1_000_000)))
+    weight_decay: float = field(default=0.0, metadata=_option(
+        "AdamW's decoupled weight decay (0: Adam)", KERAS, type=bounded_float(0, 1)))
     clipnorm: float = field(default=5.0, metadata=_option("gradient clipping (global norm)", KERAS,
                                                           type=positive_float))
     held_out: float = field(default=0.1, metadata=_option(
@@ -114,7 +116,7 @@ class DinosConfig:
         d = self.as_dict()
         numpy_only = ("impl", "iterations", "sample_every", "dino_names")
         keras_only = ("cell", "layers", "embedding", "dropout", "epochs", "patience", "time_budget", "batch_size",
-                      "clipnorm", "held_out", "split_seed")
+                      "weight_decay", "clipnorm", "held_out", "split_seed")
         drop = keras_only if self.model == "numpy" else numpy_only
         if self.load is None:
             drop += ("load",)

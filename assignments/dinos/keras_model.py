@@ -4,7 +4,8 @@ batches until the held-out names stop improving.
 The vocabulary size is the names file's (27 on the course's ``dinos.txt``). Differences from the course's numpy
 model (which :mod:`.course` keeps exactly):
 
-- trained on batches of names with Adam and gradient clipping (``clipnorm``), not one name per SGD step;
+- trained on batches of names with Adam (AdamW with ``weight_decay``) and gradient clipping (``clipnorm``), not
+  one name per SGD step;
   names of about one length are batched together (less padding), and padding is handled with per-character
   sample weights (a padded target weighs 0; each batch's weights are scaled so the reported loss is nats per
   real character). A ``Masking`` layer would not do: the course's first input is the all-zero vector, which
@@ -208,7 +209,7 @@ class TrainResult:
 
 
 def train(encoded_train, encoded_held_out, *, n_a=50, cell="lstm", layers=1, embedding=0, dropout=0.0, epochs=10,
-          patience=0, time_budget=None, batch_size=32, learning_rate=0.01, clipnorm=5.0, seed=0,
+          patience=0, time_budget=None, batch_size=32, learning_rate=0.01, weight_decay=0.0, clipnorm=5.0, seed=0,
           report: Callable[[str], None] | None = None, vocab_size=VOCAB_SIZE) -> TrainResult:
     """Build and fit a model (seeded with ``shared.seed.set_seed``), scoring the held-out names after every epoch.
 
@@ -220,7 +221,8 @@ def train(encoded_train, encoded_held_out, *, n_a=50, cell="lstm", layers=1, emb
     set_seed(seed)
     model = build_model(n_a, cell, vocab_size, layers=layers, embedding=0 if cell == "simple_rnn" else embedding,
                         dropout=dropout)
-    optimizer = keras.optimizers.Adam(learning_rate=learning_rate, clipnorm=clipnorm)
+    optimizer = keras.optimizers.AdamW(learning_rate=learning_rate, weight_decay=weight_decay, clipnorm=clipnorm) \
+        if weight_decay else keras.optimizers.Adam(learning_rate=learning_rate, clipnorm=clipnorm)
     model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", jit_compile=JIT_COMPILE)
     one_hot = _one_hot(model)
     rng = np.random.default_rng(seed)
