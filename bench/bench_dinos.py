@@ -38,7 +38,7 @@ from typing import Sequence
 import numpy as np
 
 from bench.common import RESULTS_DIR, write_results
-from shared.run.cli import ArgumentParser, non_negative_int, positive_int, run
+from shared.run.cli import ArgumentParser, non_negative_int, positive_int
 from shared.run import start
 from shared.paths import DATA_DIR, REPO_ROOT
 from shared.table import format_table

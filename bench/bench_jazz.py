@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Sequence
 
 from bench.common import RESULTS_DIR, child_peak, median, time_calls, write_results
-from shared.run.cli import ArgumentParser, positive_int, run
+from shared.run.cli import ArgumentParser, positive_int
 from shared.run import start
 from shared.run import UserError
 from shared.paths import DATA_DIR, REPO_ROOT

@@ -42,7 +42,7 @@ import numpy as np
 
 from shared.run.backend import get_blas_threads, set_blas_threads
 from bench.common import RESULTS_DIR, median, write_results
-from shared.run.cli import ArgumentParser, positive_int, run
+from shared.run.cli import ArgumentParser, positive_int
 from shared.run import start
 from shared.table import format_table
 

@@ -19,7 +19,7 @@ from typing import Sequence
 import numpy as np
 
 from bench.common import median, time_calls, write_results
-from shared.run.cli import ArgumentParser, positive_int, run
+from shared.run.cli import ArgumentParser, positive_int
 from shared.run import start
 from shared.run import UserError
 from shared.paths import DATA_DIR

@@ -68,10 +68,9 @@ def main(argv=None) -> int:
 
     from .corpus.build import load_corpus, tidy_rests
     from .corpus.windows import array_summary, one_hot_windows, values_indices
-    from .midi.config import JazzConfig
     from .midi.excerpt import write_excerpt
     from .midi.notes import midi_number, pitch_name
-    from .midi.options import list_parts
+    from .midi.options import jazz_config, list_parts
     from .solo import generate, metrics
     from .solo.pianoroll import plot_pianoroll
     from .solo.render import Renders
@@ -79,7 +78,7 @@ def main(argv=None) -> int:
     if args.list_parts:
         print(list_parts(args))
         return 0
-    config = JazzConfig.from_args(args)
+    config = jazz_config(args)
     console = Console(config.quiet)
     console.say(settings_text(config))
     with Drawing(background=worth_a_child(TENSORFLOW_IMPORT_S)) as pictures:  # matplotlib imports in a child

@@ -17,12 +17,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import time
 from bisect import bisect_left, bisect_right
 from dataclasses import asdict, dataclass
 from itertools import groupby
 from pathlib import Path
-from typing import Sequence
 
 from shared.run import UserError
 from shared.run.io import sha256_file, write_text_atomic

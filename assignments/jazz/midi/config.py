@@ -17,11 +17,10 @@ The defaults (:data:`METHENY`) rebuild the course corpus from ``data/original_me
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from shared.paths import DATA_DIR, OUTPUT_DIR
-from shared.run import UserError
 from shared.run.cli import bounded_float, bounded_int, finite_float, output_dir, seed_int
 
 
@@ -165,32 +164,6 @@ class JazzConfig:
     @property
     def fused(self) -> bool:
         return not self.unrolled
-
-    @classmethod
-    def from_args(cls, args) -> "JazzConfig":
-        """The config of a parsed command line (options left out keep the defaults), the MIDI options resolved
-        (:func:`~.options.resolve_midi`); one :class:`UserError` line for the first option that cannot work."""
-        from shared.sampling import check_sampling
-
-        from .options import resolve_midi
-
-        given = {f.name: getattr(args, f.name) for f in fields(cls) if hasattr(args, f.name)}
-        config = cls(**given)
-        for option, check in (("--temperature", lambda: check_sampling(config.temperature)),
-                              ("--top-k", lambda: check_sampling(1.0, config.top_k))):
-            try:
-                check()
-            except ValueError as exc:
-                raise UserError(f"argument {option}: {exc}") from None
-        if config.groups is not None and config.layout != "solo":
-            raise UserError("--groups applies only with --layout solo (this run has --layout course)")
-        for option, path in (("--soundfont", config.soundfont), ("--load", config.load)):
-            if path is not None and not path.is_file():
-                raise UserError(f"{'soundfont' if option == '--soundfont' else 'model file'} not found: {path} ({option})")
-        choice = resolve_midi(args)
-        bpm = 130.0 if choice.course else (choice.tempo_bpm or 120.0)  # the course's tempo; else the file's (MIDI: 120)
-        return replace(config, bpm=config.bpm or bpm, fold=(config.layout == "solo" or not choice.course) if config.fold is None else config.fold,
-                       midi_config=choice.config, course_file=choice.course, choices=choice.reasons)
 
     def to_dict(self) -> dict:
         """The settings as JSON-ready values (paths as strings, the MIDI config as a dict)."""

@@ -13,7 +13,7 @@ others as accompaniment, chords from all of them, the whole piece as window), an
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from shared.run.cli import finite_float
@@ -21,7 +21,7 @@ from shared.run.console import say
 from shared.data import verify_course_file
 from shared.run import UserError
 
-from .config import CHORDS_FROM, DEFAULT_MIDI, ERAS, METHENY, MidiConfig
+from .config import CHORDS_FROM, DEFAULT_MIDI, ERAS, METHENY, JazzConfig, MidiConfig
 
 BIG_FILE_BYTES = 500_000  # a MIDI file this large takes seconds to read: say so first
 
@@ -132,3 +132,26 @@ def resolve_midi(args: argparse.Namespace) -> MidiChoice:
         raise UserError(str(exc)) from None
     return MidiChoice(config, course, tuple(reasons), data.tempo_bpm)
 
+
+def jazz_config(args) -> JazzConfig:
+    """The config of a parsed command line (options left out keep the defaults), the MIDI options resolved
+    (:func:`resolve_midi`); one :class:`UserError` line for the first option that cannot work."""
+    from shared.sampling import check_sampling
+
+    given = {f.name: getattr(args, f.name) for f in fields(JazzConfig) if hasattr(args, f.name)}
+    config = JazzConfig(**given)
+    for option, check in (("--temperature", lambda: check_sampling(config.temperature)),
+                          ("--top-k", lambda: check_sampling(1.0, config.top_k))):
+        try:
+            check()
+        except ValueError as exc:
+            raise UserError(f"argument {option}: {exc}") from None
+    if config.groups is not None and config.layout != "solo":
+        raise UserError("--groups applies only with --layout solo (this run has --layout course)")
+    for option, path in (("--soundfont", config.soundfont), ("--load", config.load)):
+        if path is not None and not path.is_file():
+            raise UserError(f"{'soundfont' if option == '--soundfont' else 'model file'} not found: {path} ({option})")
+    choice = resolve_midi(args)
+    bpm = 130.0 if choice.course else (choice.tempo_bpm or 120.0)  # the course's tempo; else the file's (MIDI: 120)
+    return replace(config, bpm=config.bpm or bpm, fold=(config.layout == "solo" or not choice.course) if config.fold is None else config.fold,
+                   midi_config=choice.config, course_file=choice.course, choices=choice.reasons)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from shared.run import UserError
 from shared.table import format_table
 
-from .io import EraRules, MidiData, Track, pair_notes
+from .io import EraRules, MidiData, pair_notes
 from .notes import pitch_name
 
 GM_PROGRAMS = (
