@@ -202,7 +202,7 @@ def test_a_users_file_end_to_end_stays_in_range_at_its_own_tempo(tmp_path, capsy
 
 def test_window_past_the_piece_and_short_corpus_fail_before_training(tmp_path):
     path = type0_band(tmp_path / "band.mid")
-    with pytest.raises(UserError, match=r"no melody notes in the solo window 100-200 .*its notes span 0-48"):
+    with pytest.raises(UserError, match=r"no melody notes in the solo window 100-200 .*its notes span quarter notes 0-48\)"):
         load_corpus(path, config=resolve_midi(_args("--midi", str(path), "--window", "100", "200")).config,
                     cache=False)
     assert DEFAULT_MIDI.name == "original_metheny.mid"

@@ -131,10 +131,10 @@ def build_corpus(path: str | os.PathLike, era: str = "2021", config: MidiConfig 
     window = [e for e in melody_all if _in_window(e.offset, config.window)]
     if not window:
         sounding = [e for e in melody_all if not e.is_rest]
-        span = (f"its notes span {float(sounding[0].offset):g}-{float(max(e.end for e in sounding)):g}"
+        span = (f"its notes span quarter notes {float(sounding[0].offset):g}-{float(max(e.end for e in sounding)):g}"
                 if sounding else "it has no notes")
         raise UserError(f"no melody notes in the solo window {config.window[0]:g}-{config.window[1]:g} "
-                        f"of part {config.melody_part!r} ({span} quarter notes)")
+                        f"of part {config.melody_part!r} ({span})")
     if len(window) > MAX_WINDOW_NOTES:
         raise UserError(f"the solo window {config.window[0]:g}-{config.window[1]:g} holds {len(window):,} melody "
                         f"notes and rests; at most {MAX_WINDOW_NOTES:,} (choose a shorter --window)")
