@@ -13,9 +13,9 @@ from pathlib import Path
 
 from shared.paths import display_path, reference_dir
 
-from .html import Html, el, join, missing, note, number, status, table
+from .html import Html, el, join, note, number, status, table
 from .inputs import Inputs, as_dict, as_list
-from .section import Section, figure, files_list, settings
+from .section import Section, figure, files_list, not_run, run_card, settings
 
 FOLDER = "dinos"
 COURSE_SETTINGS = {"model": "numpy", "seed": 0, "n_a": 50, "learning_rate": 0.01, "dino_names": 7}
@@ -125,10 +125,8 @@ def build(inputs: Inputs) -> Section:
     title = "Dinosaur Island (assignment 2)"
     known = ["names.txt", "run_card.json", "loss.png", "checkpoints.json", "keras_names.txt"]
     if not any(inputs.exists(f"{FOLDER}/{f}") for f in known):
-        return Section("dinos", title, "make dinos", False, missing("The dinosaur run (output/dinos/)", "make dinos"),
-                       "not run")
-    card = as_dict(inputs.json(f"{FOLDER}/run_card.json")) if inputs.exists(f"{FOLDER}/run_card.json") else {}
-    s, r = as_dict(card.get("settings")), as_dict(card.get("results"))
+        return not_run("dinos", title, "make dinos", "The dinosaur run (output/dinos/)")
+    card, s, r = run_card(inputs, FOLDER)
     body = [el("h3", "Generated names"), _names(inputs, f"{FOLDER}/names.txt", "dinos-names"),
             settings([("model", s.get("model") and f"{s['model']} ({s.get('impl', '')})".replace(" ()", "")),
                       ("iterations", s.get("iterations")), ("seed", card.get("seed", s.get("seed"))),
@@ -165,11 +163,9 @@ def build(inputs: Inputs) -> Section:
         body.append(note("The course's checkpoints stop at 14000: from about 16000 on the digits depend on the "
                          "CPU's BLAS build, so later rows are not published.", "hint-line"))
     if inputs.exists(f"{FOLDER}/keras_names.txt"):
-        keras = as_dict(inputs.json(f"{FOLDER}/keras_run_card.json")) if inputs.exists(
-            f"{FOLDER}/keras_run_card.json") else {}
-        kr = as_dict(keras.get("results"))
+        _, ks, kr = run_card(inputs, FOLDER, "keras_run_card.json")
         body += [el("h3", "Keras char-LM"),
-                 settings([("cell", as_dict(keras.get("settings")).get("cell")),
+                 settings([("cell", ks.get("cell")),
                            ("held-out bits per character", number(kr.get("held_out_bits_per_char"), 4)
                             if "held_out_bits_per_char" in kr else None)]),
                  _names(inputs, f"{FOLDER}/keras_names.txt", "dinos-keras-names"),

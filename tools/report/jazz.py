@@ -2,9 +2,9 @@
 the metrics table of ``metrics.json``, the loss curve, the run's settings and links to its files."""
 from __future__ import annotations
 
-from .html import Html, el, join, missing, note, number, table
+from .html import Html, el, join, note, number, table
 from .inputs import Inputs, as_dict
-from .section import Section, audio, figure, files_list, settings
+from .section import Section, audio, figure, files_list, not_run, run_card, settings
 
 FOLDER = "jazz"
 PLAYERS = (  # (wav, MIDI files that may stand beside it, label, detail)
@@ -86,11 +86,9 @@ def build(inputs: Inputs) -> Section:
     title = "Jazz improvisation (assignment 3)"
     known = ["my_music.midi", "metrics.json", "run_card.json", "my_music.wav", "pianoroll.png"]
     if not any(inputs.exists(f"{FOLDER}/{f}") for f in known):
-        return Section("jazz", title, "make jazz", False, missing("The jazz run (output/jazz/)", "make jazz"),
-                       "not run")
-    card = as_dict(inputs.json(f"{FOLDER}/run_card.json"))
+        return not_run("jazz", title, "make jazz", "The jazz run (output/jazz/)")
+    card, s, r = run_card(inputs, FOLDER)
     metrics = inputs.json(f"{FOLDER}/metrics.json")
-    s, r = as_dict(card.get("settings")), as_dict(card.get("results"))
     window = as_dict(s.get("midi_config")).get("window")
     source = str(s.get("midi") or "").replace("\\", "/").rsplit("/", 1)[-1]
     where = ""

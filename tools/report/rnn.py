@@ -1,9 +1,9 @@
 """The assignment-1 section: every check of ``make rnn`` (``rnn_step_by_step/checks.json``), one table per group."""
 from __future__ import annotations
 
-from .html import el, join, missing, note, status, table
+from .html import el, join, note, status, table
 from .inputs import Inputs, as_dict
-from .section import Section, files_list
+from .section import Section, files_list, not_run
 
 FOLDER = "rnn_step_by_step"
 GROUPS = {  # assignments/rnn_step_by_step/checks.py's GROUPS, in its order (not imported: the report imports no numpy)
@@ -22,8 +22,7 @@ def build(inputs: Inputs) -> Section:
     title = "RNN step by step (assignment 1)"
     relative = f"{FOLDER}/checks.json"
     if not inputs.exists(relative):
-        return Section("rnn", title, "make rnn", False, missing("The checks of assignment 1 (output/rnn_step_by_step/)",
-                                                               "make rnn"), "not run")
+        return not_run("rnn", title, "make rnn", "The checks of assignment 1 (output/rnn_step_by_step/)")
     checks = [as_dict(c) for c in (inputs.json(relative, kind=list) or [])]
     if not checks:
         return Section("rnn", title, "make rnn", True, note("checks.json holds no checks (see the warning above)."),

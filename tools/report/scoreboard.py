@@ -1,9 +1,9 @@
 """The report's first section: the ``make compare`` scoreboard (``compare/summary.json``), N/M per assignment."""
 from __future__ import annotations
 
-from .html import Html, el, join, long_value, missing, note, number, status, table
+from .html import Html, el, join, long_value, note, number, status, table
 from .inputs import Inputs, as_dict, as_list
-from .section import Section
+from .section import Section, not_run
 
 FOLDER = "compare"
 RELATIVE = f"{FOLDER}/summary.json"
@@ -54,8 +54,7 @@ def _assignment(key: str, entry: dict) -> Html:
 def build(inputs: Inputs) -> Section:
     title = "Scoreboard: the course's published values"
     if not inputs.exists(RELATIVE):
-        return Section("compare", title, "make compare", False, missing("The comparison summary (compare/summary.json)",
-                                                                       "make compare"), "not run")
+        return not_run("compare", title, "make compare", "The comparison summary (compare/summary.json)")
     summary = inputs.json(RELATIVE)
     if summary is None:
         return Section("compare", title, "make compare", False,

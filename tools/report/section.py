@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from .html import Html, el, href, join, link, note
-from .inputs import Inputs
+from .html import Html, el, href, join, link, missing, note
+from .inputs import Inputs, as_dict
 
 
 @dataclass
@@ -21,6 +21,17 @@ class Section:
     status: str
     warnings: list[str] = field(default_factory=list)
     progress: str | None = None  # set when a run is in progress in the section's folder (one sentence)
+
+
+def not_run(id: str, title: str, target: str, what: str) -> Section:
+    """The section of a run that is not there yet: ``what`` was not found, and which make target produces it."""
+    return Section(id, title, target, False, missing(what, target), "not run")
+
+
+def run_card(inputs: Inputs, folder: str, name: str = "run_card.json") -> tuple[dict, dict, dict]:
+    """A run's card, its settings and its results (``{}`` each when the card is missing or unusable)."""
+    card = as_dict(inputs.json(f"{folder}/{name}"))
+    return card, as_dict(card.get("settings")), as_dict(card.get("results"))
 
 
 def settings(pairs: Iterable[tuple[str, Any]]) -> Html:

@@ -1,9 +1,9 @@
 """The Shakespeare section: the poem (``poem.txt``) with its prompt marked, and the run's settings."""
 from __future__ import annotations
 
-from .html import el, join, missing, note, number
-from .inputs import Inputs, as_dict
-from .section import Section, figure, files_list, settings
+from .html import el, join, note, number
+from .inputs import Inputs
+from .section import Section, figure, files_list, not_run, run_card, settings
 
 FOLDER = "shakespeare"
 
@@ -11,10 +11,8 @@ FOLDER = "shakespeare"
 def build(inputs: Inputs) -> Section:
     title = "Writing like Shakespeare (assignment 2)"
     if not (inputs.exists(f"{FOLDER}/poem.txt") or inputs.exists(f"{FOLDER}/run_card.json")):
-        return Section("shakespeare", title, "make shakespeare", False,
-                       missing("The Shakespeare run (output/shakespeare/)", "make shakespeare"), "not run")
-    card = as_dict(inputs.json(f"{FOLDER}/run_card.json")) if inputs.exists(f"{FOLDER}/run_card.json") else {}
-    s, r = as_dict(card.get("settings")), as_dict(card.get("results"))
+        return not_run("shakespeare", title, "make shakespeare", "The Shakespeare run (output/shakespeare/)")
+    card, s, r = run_card(inputs, FOLDER)
     poem = inputs.text(f"{FOLDER}/poem.txt")
     prompt = s.get("prompt") if isinstance(s.get("prompt"), str) else ""
     body = []
