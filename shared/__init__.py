@@ -2,7 +2,7 @@
 
 What a learner may want beside the models: the course's ``rnn_utils`` helpers (:mod:`shared.rnn_utils`),
 sampling (:mod:`shared.sampling`), seeding (:mod:`shared.seed`), the course's reference cases replayed and
-compared (:mod:`shared.reference`), data fetching and checking (:mod:`shared.data`), where things live
+compared (:mod:`shared.cases`), data fetching and checking (:mod:`shared.data`), where things live
 (:mod:`shared.paths`), plots and tables. The run machinery -- errors, signals, locks, outputs, run cards -- is
 behind one door, :mod:`shared.run`; nothing in it is needed to understand a model.
 

@@ -9,7 +9,7 @@ import pytest
 
 from assignments.dinos import course, fast
 from assignments.dinos.data import load_names
-from shared.reference import compare, evaluate, expectations, replay
+from shared.cases import compare, evaluate, expectations, replay
 
 IMPL = {name: getattr(course, name) for name in
         ("get_initial_loss", "initialize_parameters", "clip", "sample", "optimize", "rnn_forward")}
@@ -26,7 +26,7 @@ def fixture(load_fixture):
 
 
 def check_expected(case, result):
-    """Every expected value of the case, with the fixture's tolerances (shared.reference's comparison rules)."""
+    """Every expected value of the case, with the fixture's tolerances (the comparison rules of shared.cases)."""
     for item in expectations(case):
         actual = evaluate(item.expr, result)
         ok, err = compare(actual, item.value, item.rtol, item.atol)

@@ -7,7 +7,7 @@ import pytest
 from assignments.rnn_step_by_step import checks
 from assignments.rnn_step_by_step.backward import rnn_cell_backward
 from assignments.rnn_step_by_step.checks import COURSE_IMPL, reference_checks, run_case
-from shared.reference import compare
+from shared.cases import compare
 
 FUNCTIONS = ["rnn_cell_forward", "rnn_forward", "lstm_cell_forward", "lstm_forward",
              "rnn_cell_backward", "rnn_backward", "lstm_cell_backward", "lstm_backward"]

@@ -17,7 +17,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from shared.run import UserError
-from shared.reference import compare, evaluate, expectations, replay, to_plain
+from shared.cases import compare, evaluate, expectations, replay, to_plain
 from shared.run.io import read_text
 
 from . import backward, cells, fast, gru, sequences
@@ -90,7 +90,7 @@ def load_reference(directory: str | Path) -> dict:
 
 
 def run_case(case: Mapping, impl: Mapping[str, Callable] = COURSE_IMPL) -> dict[str, Any]:
-    """Rebuild a fixture case (:func:`shared.reference.replay`) and return the names in ``case["returns"]``."""
+    """Rebuild a fixture case (:func:`shared.cases.replay`) and return the names in ``case["returns"]``."""
     return replay(case, impl).returns
 
 

@@ -1,7 +1,7 @@
 """Dinosaur Island: the data block, the function cases and every published checkpoint of ``dinos.json``.
 
 - the function cases (``get_initial_loss``, ``initialize_parameters``, ``clip``, ``sample``, ``optimize``) are
-  replayed (seed, draws in order) with :mod:`shared.reference` and called on :mod:`assignments.dinos.course`;
+  replayed (seed, draws in order) with :mod:`shared.cases` and called on :mod:`assignments.dinos.course`;
 - the course run, ``model(..., 22001)``, goes through the fast path (:func:`assignments.dinos.fast.model`,
   bit-identical to the course loop): the checkpoints 0-14000 are compared (names exactly, loss to the
   fixture's ``loss_atol``), and the 22000 line is shown beside the 2021 notebook's, not counted, because from
@@ -44,7 +44,7 @@ def case_rows(cases: list, char_to_ix: dict) -> list[Row]:
     """One row per expected value of every function case (``char_to_ix`` is the names file's)."""
     from assignments.dinos import course
     from assignments.rnn_step_by_step.checks import describe
-    from shared.reference import compare, evaluate, expectations, replay
+    from shared.cases import compare, evaluate, expectations, replay
 
     rows = []
     for case in cases:
