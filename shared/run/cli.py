@@ -200,12 +200,15 @@ def output_dir(text: str) -> Path:
 output_dir.__name__ = "folder"
 
 
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
 def _condition(key: str, allowed: tuple) -> str:
     """``--model keras`` / ``--model numpy or --model keras`` / ``--from-scratch`` (a flag's condition)."""
-    flag = "--" + key.replace("_", "-")
     if tuple(allowed) == (True,):
-        return flag
-    return " or ".join(f"{flag} {value}" for value in allowed)
+        return _flag(key)
+    return " or ".join(f"{_flag(key)} {value}" for value in allowed)
 
 
 def config_parser(config: type, prog: str, description: str, epilog: str | None = None) -> ArgumentParser:
@@ -223,7 +226,7 @@ def config_parser(config: type, prog: str, description: str, epilog: str | None 
         meta = f.metadata
         if "help" not in meta:
             continue
-        flags = [meta.get("flag", "--" + f.name.replace("_", "-"))] + ([meta["short"]] if "short" in meta else [])
+        flags = [meta.get("flag", _flag(f.name))] + ([meta["short"]] if "short" in meta else [])
         default = getattr(defaults, f.name)
         text = meta["help"]
         if "only" in meta:
@@ -245,17 +248,23 @@ def parse_config(config: type, parser: argparse.ArgumentParser, argv: Sequence[s
     with ``--model numpy``) is a :class:`UserError` naming it, not silently ignored."""
     given = vars(parser.parse_args(argv))
     settings = config(**given)
-    for f in dataclasses.fields(config):
+    refuse_inapplicable(settings, given)
+    claim_outputs(getattr(settings, f.name) for f in dataclasses.fields(config)
+                  if f.metadata.get("type") is output_dir or f.metadata.get("lock"))
+    return settings
+
+
+def refuse_inapplicable(settings, given) -> None:
+    """A :class:`UserError` naming the first option in ``given`` whose field's ``only`` condition ``settings``
+    does not meet (``--epochs 5`` with ``--model numpy``): an option that does not apply is never silently ignored."""
+    for f in dataclasses.fields(settings):
         condition = f.metadata.get("only")
         if f.name not in given or not condition:
             continue
         for key, allowed in condition.items():
-            if getattr(settings, key) not in allowed:
-                flag = f.metadata.get("flag", "--" + f.name.replace("_", "-"))
-                value = getattr(settings, key)
-                has = f"--{key.replace('_', '-')} {value}" if not isinstance(value, bool) else \
-                    f"no --{key.replace('_', '-')}" if tuple(allowed) == (True,) else f"--{key.replace('_', '-')}"
-                raise UserError(f"{flag} applies only with {_condition(key, allowed)} (this run has {has})")
-    claim_outputs(getattr(settings, f.name) for f in dataclasses.fields(config)
-                  if f.metadata.get("type") is output_dir or f.metadata.get("lock"))
-    return settings
+            value = getattr(settings, key)
+            if value not in allowed:
+                has = f"{_flag(key)} {value}" if not isinstance(value, bool) else \
+                    f"no {_flag(key)}" if tuple(allowed) == (True,) else _flag(key)
+                raise UserError(f"{f.metadata.get('flag', _flag(f.name))} applies only with "
+                                f"{_condition(key, allowed)} (this run has {has})")

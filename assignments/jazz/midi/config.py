@@ -132,7 +132,7 @@ class JazzConfig:
         choices=LAYOUTS))
     groups: int | None = field(default=None, metadata=_option(
         "chord groups (4 beats each) the solo plays over; None: all of the window's, at most 100 (more "
-        "repeats the progression) [--layout solo only]", type=bounded_int(1, 1_000), metavar="N"))
+        "repeats the progression)", type=bounded_int(1, 1_000), metavar="N", only={"layout": ("solo",)}))
     Ty: int = field(default=50, metadata=_option(
         "values predicted per chunk (course: 50; the solo layout lays chunks end to end until the progression "
         "is filled)", flag="--ty", type=bounded_int(1, 10_000)))

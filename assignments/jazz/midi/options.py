@@ -16,7 +16,7 @@ import argparse
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from shared.run.cli import finite_float
+from shared.run.cli import finite_float, refuse_inapplicable
 from shared.run.console import say
 from shared.data import verify_course_file
 from shared.run import UserError
@@ -146,8 +146,7 @@ def jazz_config(args) -> JazzConfig:
             check()
         except ValueError as exc:
             raise UserError(f"argument {option}: {exc}") from None
-    if config.groups is not None and config.layout != "solo":
-        raise UserError("--groups applies only with --layout solo (this run has --layout course)")
+    refuse_inapplicable(config, given)
     for option, path in (("--soundfont", config.soundfont), ("--load", config.load)):
         if path is not None and not path.is_file():
             raise UserError(f"{'soundfont' if option == '--soundfont' else 'model file'} not found: {path} ({option})")
