@@ -122,8 +122,8 @@ def _generate_approach_tone(last_chord, rng: random.Random):
     return _generate_scale_tone(last_chord, rng).transpose(rng.choice([1, -1]))
 
 
-def _fits(kind: str, candidate, chord_pitches: tuple[str, ...]) -> bool:
-    name = candidate.nameWithOctave
+def _fits(kind: str, name: str, chord_pitches: tuple[str, ...]) -> bool:
+    """Whether the pitch ``name`` (``"E-4"``) is of the token's kind: a chord (C), scale (S) or approach (A) tone."""
     if kind == "C":
         return grammar.is_chord_tone(name, chord_pitches)
     if kind == "S":
@@ -175,7 +175,7 @@ def unparse_grammar(m1_grammar: str, m1_chords, rng: random.Random):
             relevant = []
             for i in range(int(high.ps - low.ps + 1)):
                 candidate = note.Note(low.transpose(i).simplifyEnharmonic())
-                if _fits(terms[0], candidate, chord_pitches):
+                if _fits(terms[0], candidate.nameWithOctave, chord_pitches):
                     relevant.append(candidate)
             if len(relevant) > 1:
                 insert = rng.choice([n for n in relevant if n.nameWithOctave != prev.nameWithOctave])
@@ -383,13 +383,6 @@ def _interval_semitones(name: str) -> int:
     return int(music21().interval.Interval(name).semitones)
 
 
-def _fits_midi(kind: str, midi: int, chord_pitches: tuple[str, ...]) -> bool:
-    name = pitch_name(midi)
-    if kind == "C":
-        return grammar.is_chord_tone(name, chord_pitches)
-    return grammar.is_scale_tone(name, chord_pitches) if kind == "S" else grammar.is_approach_tone(name, chord_pitches)
-
-
 def pace(source: Sequence[str], onsets_per_beat: float) -> tuple[float, float]:
     """``(cap, stretch)``: a value laid end to end advances ``min(length, cap)`` beats, ``stretch`` times on average
     (:func:`melody_line`), so that a line of the ``source`` values has the source melody's ``onsets_per_beat``. The
@@ -449,7 +442,7 @@ def melody_line(tokens: Sequence[str], chords: Sequence[Chord], span: float, rng
                 bounds = interval_bounds(token)
                 move = sum(bounds) / 2 if bounds else (rng.choice(moves) if moves else 0)
                 target = prev + move if low <= prev + move <= high else prev - move  # turned back at the edges
-            cost = {p: abs(p - target) + (0 if _fits_midi(kind, p, chord) else MISFIT) for p in range(low, high + 1)}
+            cost = {p: abs(p - target) + (0 if _fits(kind, pitch_name(p), chord) else MISFIT) for p in range(low, high + 1)}
             best = min(cost.values())
             prev = rng.choice([p for p, c in cost.items() if c == best])
             notes.append(Note(t, min(length, span - t), pitch_name(prev)))
