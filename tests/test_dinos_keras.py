@@ -223,3 +223,50 @@ def test_empty_names_are_never_new():
     assert report.labels == ("empty", "new", "empty", "in train")
     assert report.counts == {"in train": 1, "in held-out": 0, "new": 1, "empty": 2}
     assert classify(["rex"], []).counts == {"in train": 0, "new": 1}  # no empty: no "empty" count
+
+
+def test_an_ensemble_with_averaged_weights_trains_saves_and_steps_like_itself(dinos, tmp_path):
+    """Two networks side by side (each on its own loss), input dropout and a moving average of the weights: the
+    model is the networks' mean, the held-out score is the averaged weights' (the ones kept), it loads in safe
+    mode, and sampling steps it exactly."""
+    train, held = split_names(dinos.names)
+    enc_train = [encode(s, dinos.char_to_ix) for s in train[:200]]
+    enc_held = [encode(s, dinos.char_to_ix) for s in held[:40]]
+    result = km.train(enc_train, enc_held, n_a=12, cell="lstm", layers=2, embedding=6, dropout=0.2,
+                      input_dropout=0.2, members=2, average_epochs=0.5, epochs=3, batch_size=32, learning_rate=0.01,
+                      lr_drop=1.0, seed=3)
+    model = result.model
+    assert [layer.name for layer in model.layers if layer.name.startswith("next_char")] == [
+        "next_char_m1", "next_char_m2", "next_char"]
+    x, _, _ = km.encode_batch([[3, 1, 18]], one_hot=False)
+    members = [np.asarray(keras.Model(model.input, model.get_layer(f"next_char_m{k}").output)(x)) for k in (1, 2)]
+    full = np.asarray(model(x, training=False))
+    np.testing.assert_allclose(full, (members[0] + members[1]) / 2, atol=1e-6)
+    assert not np.allclose(members[0], members[1], atol=1e-3)  # two networks, not one twice
+    now = bits_per_char(km.log_probs_keras(model, enc_held), enc_held)
+    assert now == pytest.approx(result.best_bpc, abs=1e-6)
+    path = tmp_path / "ensemble.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path, safe_mode=True)
+    np.testing.assert_allclose(np.asarray(loaded(x)), full, atol=1e-6)
+    step, states = km.keras_step(loaded), km.initial_states(loaded, 1)
+    assert len(states) == 8  # h and c of two layers in each of two networks
+    x_ix = None
+    for t, ch in enumerate([3, 1, 18, None]):
+        p, states = step(x_ix, states)
+        np.testing.assert_allclose(p[0], full[0, t], atol=1e-5)
+        x_ix = None if ch is None else np.array([ch])
+
+
+def test_the_moving_average_is_what_is_scored_and_kept(dinos):
+    """With ``average_epochs`` the kept weights are the optimizer's averages, not the last raw weights: a very slow
+    average (over 50 epochs of a few batches) stays near the initial weights and scores far worse than the raw
+    ones."""
+    train, held = split_names(dinos.names)
+    enc_train = [encode(s, dinos.char_to_ix) for s in train[:200]]
+    enc_held = [encode(s, dinos.char_to_ix) for s in held[:40]]
+    settings = dict(n_a=16, cell="gru", embedding=8, epochs=2, batch_size=16, learning_rate=0.02, seed=4)
+    raw = km.train(enc_train, enc_held, **settings)
+    slow = km.train(enc_train, enc_held, average_epochs=50, **settings)
+    assert raw.train_loss == pytest.approx(slow.train_loss, rel=1e-5)  # the same training ...
+    assert slow.held_out_bpc[-1] > raw.held_out_bpc[-1] + 0.3  # ... scored on its (slow) average

@@ -288,9 +288,11 @@ def run_keras(config: DinosConfig, data: NameStore, outputs: OutputSet) -> dict:
     enc_held = [encode(s, data.char_to_ix) for s in held_out_names]
     with np.errstate(over="ignore", invalid="ignore"):
         result = km.train(enc_train, enc_held, n_a=config.n_a, cell=config.cell, layers=config.layers,
-                          embedding=config.embedding, dropout=config.dropout, epochs=config.epochs,
+                          embedding=config.embedding, dropout=config.dropout, input_dropout=config.input_dropout,
+                          members=config.members, average_epochs=config.average_epochs, epochs=config.epochs,
                           patience=config.patience, time_budget=config.time_budget, batch_size=config.batch_size,
-                          learning_rate=config.learning_rate, weight_decay=config.weight_decay,
+                          learning_rate=config.learning_rate, lr_drop=config.lr_drop,
+                          weight_decay=config.weight_decay,
                           clipnorm=config.clipnorm, seed=config.seed,
                           report=None if config.quiet else print, vocab_size=data.vocab_size)
     if result.stopped == "diverged" and result.best_epoch == 0:
@@ -312,9 +314,11 @@ def run_keras(config: DinosConfig, data: NameStore, outputs: OutputSet) -> dict:
     say(config.quiet, *_name_lines(report, indent="  "))
     save_model(model, outputs.path("keras_model.keras"),
                {"chars": list(data.chars), "cell": config.cell, "n_a": config.n_a, "layers": config.layers,
-                "embedding": config.embedding, "dropout": config.dropout, "seed": config.seed, "data": data.source,
+                "embedding": config.embedding, "dropout": config.dropout, "input_dropout": config.input_dropout,
+                "members": config.members, "average_epochs": config.average_epochs, "seed": config.seed,
+                "data": data.source,
                 "held_out": config.held_out, "split_seed": config.split_seed, "best_epoch": result.best_epoch})
-    if config.cell == "simple_rnn" and config.layers == 1:
+    if config.cell == "simple_rnn" and config.layers == 1 and config.members == 1:
         _save_parameters(outputs, "keras_parameters.npz", km.keras_to_numpy(model), data.chars)
     write_names(outputs.path("keras_names.txt"), report,
                 f"{config.samples} names from the Keras {config.cell} model trained on {Path(data.source).name} "
@@ -325,7 +329,8 @@ def run_keras(config: DinosConfig, data: NameStore, outputs: OutputSet) -> dict:
     high = max(max(ys) for _, ys in curves.values())
     curves[f"best epoch ({result.best_epoch}): weights kept"] = ([result.best_epoch] * 2, [low, high])
     plot_curves(outputs.path("keras_loss.png"), curves,
-                f"{_labels(data)[1]}, Keras {config.cell} ({config.layers} x {config.n_a})", "epoch",
+                f"{_labels(data)[1]}, Keras {config.cell} ({config.layers} x {config.n_a}"
+                f"{f', {config.members} networks' if config.members > 1 else ''})", "epoch",
                 "bits per character")
     return {"held_out_bits_per_char": best, "held_out_nats_per_char": best * math.log(2),
             "train_bits_per_char": train_bpc, "best_epoch": result.best_epoch, "stopped": result.stopped,

@@ -5,7 +5,7 @@ An option that does not apply to the chosen model (``--epochs`` with the numpy m
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from shared.paths import OUTPUT_DIR
@@ -76,16 +76,28 @@ class DinosConfig:
         type=bounded_int(0, 4096)))
     dropout: float = field(default=0.5, metadata=_option(
         "dropout after each recurrent layer", KERAS, type=bounded_float(0, 1, hi_open=True)))
+    input_dropout: float = field(default=0.3, metadata=_option(
+        "dropout of the character embedding's features (one mask per name)", KERAS,
+        type=bounded_float(0, 1, hi_open=True)))
+    members: int = field(default=2, metadata=_option(
+        "networks trained side by side on the same batches; the model predicts their mean (an ensemble)", KERAS,
+        type=bounded_int(1, 16)))
+    average_epochs: float = field(default=2.0, metadata=_option(
+        "score, keep and save a moving average of the weights spanning about this many epochs (0: the raw "
+        "weights)", KERAS, type=bounded_float(0, 1000)))
     epochs: int = field(default=40, metadata=_option(
         "at most this many passes over the training names (early stopping ends sooner)", KERAS,
         type=bounded_int(1, 100_000)))
-    patience: int = field(default=3, metadata=_option(
+    patience: int = field(default=2, metadata=_option(
         "stop after this many epochs without a better held-out score (0: never stop early); the best epoch's "
         "weights are kept", KERAS, type=bounded_int(0, 100_000)))
     time_budget: float | None = field(default=None, metadata=_option(
         "stop after the epoch that ends past this many seconds of training", KERAS, type=positive_float,
         metavar="SECONDS"))
     batch_size: int = field(default=64, metadata=_option("names per batch", KERAS, type=bounded_int(1, 1_000_000)))
+    lr_drop: float = field(default=0.3, metadata=_option(
+        "multiply the learning rate by this after an epoch without a held-out gain (1: never)", KERAS,
+        type=bounded_float(0, 1, lo_open=True)))
     weight_decay: float = field(default=0.0, metadata=_option(
         "AdamW's decoupled weight decay (0: Adam)", KERAS, type=bounded_float(0, 1)))
     clipnorm: float = field(default=5.0, metadata=_option("gradient clipping (global norm)", KERAS,
@@ -114,9 +126,8 @@ class DinosConfig:
     def relevant(self) -> dict:
         """The settings that matter for this model (what the run prints and records)."""
         d = self.as_dict()
-        numpy_only = ("impl", "iterations", "sample_every", "dino_names")
-        keras_only = ("cell", "layers", "embedding", "dropout", "epochs", "patience", "time_budget", "batch_size",
-                      "weight_decay", "clipnorm", "held_out", "split_seed")
+        only = lambda which: tuple(f.name for f in fields(self) if f.metadata.get("only") == which)  # noqa: E731
+        numpy_only, keras_only = only(NUMPY) + ("dino_names",), only(KERAS)
         drop = keras_only if self.model == "numpy" else numpy_only
         if self.load is None:
             drop += ("load",)

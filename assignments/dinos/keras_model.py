@@ -11,12 +11,17 @@ model (which :mod:`.course` keeps exactly):
   real character). A ``Masking`` layer would not do: the course's first input is the all-zero vector, which
   ``Masking(0)`` would drop;
 - the input is a learned character embedding (``embedding > 0``; the first input is the embedding of
-  ``'\\n'``) or the course's one-hot vector (``embedding=0``, and always for ``simple_rnn``); ``layers``
-  recurrent layers, each followed by dropout;
+  ``'\\n'``), optionally with dropout of its features (``input_dropout``, one mask per name), or the course's
+  one-hot vector (``embedding=0``, and always for ``simple_rnn``); ``layers`` recurrent layers, each followed by
+  dropout;
+- ``members`` networks side by side (an ensemble in one model): each learns on its own loss from the same
+  batches, and the model predicts the mean of their probabilities;
 - the hidden state starts at zero for every name (the course carries it from one name to the next);
-- a held-out split (its own seed) is scored after every epoch; the learning rate drops to 0.3x after an epoch
-  that did not improve it by ``MIN_GAIN``, training stops after ``patience`` such epochs in a row (or past a time
-  budget), and the best epoch's weights are the model's.
+- a held-out split (its own seed) is scored after every epoch, with a moving average of the weights over about
+  ``average_epochs`` epochs when that is set (the optimizer's ``use_ema``); the learning rate drops to
+  ``lr_drop`` times itself after an epoch that did not improve the score by ``MIN_GAIN``, training stops after
+  ``patience`` such epochs in a row (or past a time budget), and the best epoch's weights (averaged, with
+  ``average_epochs``) are the model's.
 
 With ``cell="simple_rnn"`` (one layer, one-hot) the weights are exactly the course's parameters
 (:func:`numpy_to_keras`, :func:`keras_to_numpy`). Run with ``python -m assignments.dinos --model keras``.
@@ -39,26 +44,42 @@ from .data import VOCAB_SIZE
 from .sample import NEWLINE, StepFn, bits_per_char
 
 CELL_LAYERS = {"simple_rnn": keras.layers.SimpleRNN, "gru": keras.layers.GRU, "lstm": keras.layers.LSTM}
-LR_DROP = 0.3  # the learning rate is multiplied by this after an epoch that did not improve the held-out score
+LR_DROP = 0.3  # the default lr_drop: the learning rate's factor after an epoch without a held-out gain
 MIN_GAIN = 1e-3  # bits/char: a smaller gain keeps the better weights but counts as no improvement (patience, LR)
 
 
 def build_model(n_a: int = 50, cell: str = "simple_rnn", vocab_size: int = VOCAB_SIZE, *, layers: int = 1,
-                embedding: int = 0, dropout: float = 0.0, dtype: str = "float32") -> keras.Model:
+                embedding: int = 0, dropout: float = 0.0, input_dropout: float = 0.0, members: int = 1,
+                dtype: str = "float32") -> keras.Model:
     """``(batch, T_x)`` character indices (``embedding > 0``) or ``(batch, T_x, vocab_size)`` one-hot ->
-    ``(batch, T_x, vocab_size)`` next-character probabilities."""
+    ``(batch, T_x, vocab_size)`` next-character probabilities.
+
+    ``members > 1``: that many networks side by side on the same input, each with its own weights and its own
+    ``next_char_mK`` probabilities; the model's output (``next_char``) is their mean (an ensemble in one model).
+    """
     if cell not in CELL_LAYERS:
         raise ValueError(f"cell must be one of {', '.join(CELL_LAYERS)}, got {cell!r}")
     if embedding:
         x = keras.Input(shape=(None,), dtype="int32", name="chars")  # (m, T_x)
-        h = keras.layers.Embedding(vocab_size, embedding, name="embed", dtype=dtype)(x)  # (m, T_x, embedding)
     else:
-        x = h = keras.Input(shape=(None, vocab_size), dtype=dtype, name="chars")  # (m, T_x, n_x)
-    for i in range(layers):
-        h = CELL_LAYERS[cell](n_a, return_sequences=True, name="rnn" if i == 0 else f"rnn_{i + 1}", dtype=dtype)(h)
-        if dropout:
-            h = keras.layers.Dropout(dropout, name=f"dropout_{i + 1}")(h)  # (m, T_x, n_a)
-    y = keras.layers.Dense(vocab_size, activation="softmax", name="next_char", dtype=dtype)(h)  # (m, T_x, n_y)
+        x = keras.Input(shape=(None, vocab_size), dtype=dtype, name="chars")  # (m, T_x, n_x)
+    outputs = []
+    for k in range(1, members + 1):
+        tag = "" if members == 1 else f"_m{k}"  # one network: the layer names the course's converter knows
+        h = x
+        if embedding:
+            h = keras.layers.Embedding(vocab_size, embedding, name=f"embed{tag}", dtype=dtype)(h)
+            if input_dropout:  # one mask per name: the same features dropped at every character
+                h = keras.layers.Dropout(input_dropout, noise_shape=(None, 1, embedding),
+                                         name=f"input_dropout{tag}")(h)  # (m, T_x, embedding)
+        for i in range(layers):
+            h = CELL_LAYERS[cell](n_a, return_sequences=True, name=("rnn" if i == 0 else f"rnn_{i + 1}") + tag,
+                                  dtype=dtype)(h)
+            if dropout:
+                h = keras.layers.Dropout(dropout, name=f"dropout_{i + 1}{tag}")(h)  # (m, T_x, n_a)
+        outputs.append(keras.layers.Dense(vocab_size, activation="softmax", name=f"next_char{tag}",
+                                          dtype=dtype)(h))  # (m, T_x, n_y)
+    y = outputs[0] if members == 1 else keras.layers.Average(name="next_char")(outputs)
     return keras.Model(x, y, name=f"dinos_{cell}")
 
 
@@ -121,40 +142,55 @@ def _recurrent(model: keras.Model) -> list:
     return [layer for layer in model.layers if isinstance(layer, tuple(CELL_LAYERS.values()))]
 
 
+def _members(model: keras.Model) -> list[tuple]:
+    """``(embedding layer or None, recurrent layers, output layer)`` of each network of the model."""
+    tags = sorted((int(layer.name[len("next_char_m"):]) for layer in model.layers
+                   if layer.name.startswith("next_char_m")))
+    out = []
+    for tag in [f"_m{k}" for k in tags] or [""]:
+        rnns = [layer for layer in _recurrent(model) if layer.name.endswith(tag)]  # in the order they run
+        embed = None if _one_hot(model) else model.get_layer(f"embed{tag}")
+        out.append((embed, rnns, model.get_layer(f"next_char{tag}")))
+    return out
+
+
 def _state_sizes(layer) -> list[int]:
     size = layer.cell.state_size
     return list(size) if isinstance(size, (list, tuple)) else [size]
 
 
 def keras_step(model: keras.Model) -> StepFn:
-    """A ``step`` for :func:`.sample.generate`: one cell call per layer and character (state = every cell's states)."""
-    rnns, dense = _recurrent(model), model.get_layer("next_char")
-    embed = None if _one_hot(model) else model.get_layer("embed")
+    """A ``step`` for :func:`.sample.generate`: one cell call per layer, network and character (state = every
+    cell's states); the probabilities are the networks' mean, as in the model."""
+    members = _members(model)
     n_x = model.output.shape[-1]
     dtype = keras.backend.standardize_dtype(model.output.dtype)
 
     def step(x_ix, states):
         m = states[0].shape[0]
-        if embed is not None:
-            x = embed(np.zeros(m, dtype=np.int32) if x_ix is None else np.asarray(x_ix, dtype=np.int32))
-        else:
-            x = np.zeros((m, n_x), dtype=dtype)
-            if x_ix is not None:
-                x[np.arange(m), x_ix] = 1.0
-        new_states, k = [], 0
-        for rnn in rnns:
-            n = len(_state_sizes(rnn))
-            x, s = rnn.cell(x, states[k:k + n], training=False)
-            new_states += list(s) if isinstance(s, (list, tuple)) else [s]
-            k += n
-        return np.asarray(dense(x)), new_states
+        probs, new_states, k = 0.0, [], 0
+        for embed, rnns, dense in members:
+            if embed is not None:
+                x = embed(np.zeros(m, dtype=np.int32) if x_ix is None else np.asarray(x_ix, dtype=np.int32))
+            else:
+                x = np.zeros((m, n_x), dtype=dtype)
+                if x_ix is not None:
+                    x[np.arange(m), x_ix] = 1.0
+            for rnn in rnns:
+                n = len(_state_sizes(rnn))
+                x, s = rnn.cell(x, states[k:k + n], training=False)
+                new_states += list(s) if isinstance(s, (list, tuple)) else [s]
+                k += n
+            probs = probs + np.asarray(dense(x))
+        return probs / len(members) if len(members) > 1 else probs, new_states
 
     return step
 
 
 def initial_states(model: keras.Model, m: int) -> list[np.ndarray]:
     dtype = keras.backend.standardize_dtype(model.output.dtype)
-    return [np.zeros((m, s), dtype=dtype) for layer in _recurrent(model) for s in _state_sizes(layer)]
+    return [np.zeros((m, s), dtype=dtype) for _, rnns, _ in _members(model) for layer in rnns
+            for s in _state_sizes(layer)]
 
 
 # ---------------------------------------------------------------- the course's parameters <-> SimpleRNN
@@ -208,22 +244,36 @@ class TrainResult:
         return self.held_out_bpc[self.best_epoch - 1]
 
 
-def train(encoded_train, encoded_held_out, *, n_a=50, cell="lstm", layers=1, embedding=0, dropout=0.0, epochs=10,
-          patience=0, time_budget=None, batch_size=32, learning_rate=0.01, weight_decay=0.0, clipnorm=5.0, seed=0,
+def train(encoded_train, encoded_held_out, *, n_a=50, cell="lstm", layers=1, embedding=0, dropout=0.0,
+          input_dropout=0.0, members=1, average_epochs=0.0, epochs=10, patience=0, time_budget=None, batch_size=32,
+          learning_rate=0.01, lr_drop=LR_DROP, weight_decay=0.0, clipnorm=5.0, seed=0,
           report: Callable[[str], None] | None = None, vocab_size=VOCAB_SIZE) -> TrainResult:
     """Build and fit a model (seeded with ``shared.seed.set_seed``), scoring the held-out names after every epoch.
 
     ``patience`` > 0: stop after that many epochs in a row without a held-out gain of ``MIN_GAIN``; ``time_budget``
     (seconds): stop after the epoch that ends past it. Either way the model ends with its best epoch's weights.
+    After an epoch without such a gain the learning rate is multiplied by ``lr_drop`` (1: kept).
+    ``average_epochs`` > 0: the optimizer also keeps an exponential moving average of the weights spanning about
+    that many epochs (momentum ``1 - 1 / (average_epochs * batches per epoch)``); the averaged weights are what is
+    scored, kept and returned, while training goes on from the raw ones.
+    ``members`` > 1: that many networks trained side by side on the same batches, each on its own loss (an
+    ensemble); the model predicts their mean.
     ``simple_rnn`` is always one-hot (the course's input). A non-finite loss stops training (``stopped="diverged"``).
     """
     start = time.perf_counter()
     set_seed(seed)
     model = build_model(n_a, cell, vocab_size, layers=layers, embedding=0 if cell == "simple_rnn" else embedding,
-                        dropout=dropout)
-    optimizer = keras.optimizers.AdamW(learning_rate=learning_rate, weight_decay=weight_decay, clipnorm=clipnorm) \
-        if weight_decay else keras.optimizers.Adam(learning_rate=learning_rate, clipnorm=clipnorm)
-    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", jit_compile=JIT_COMPILE)
+                        dropout=dropout, input_dropout=input_dropout, members=members)
+    # each network learns on its own loss; the model (their mean) is what is scored and kept
+    trainer = model if members == 1 else keras.Model(
+        model.input, [dense.output for _, _, dense in _members(model)], name=f"{model.name}_members")
+    ema = 1 - 1 / (average_epochs * math.ceil(len(encoded_train) / batch_size)) if average_epochs else 0.0
+    averaging = {"use_ema": True, "ema_momentum": max(ema, 0.0)} if average_epochs else {}
+    optimizer = keras.optimizers.AdamW(learning_rate=learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
+                                       **averaging) if weight_decay else \
+        keras.optimizers.Adam(learning_rate=learning_rate, clipnorm=clipnorm, **averaging)
+    losses = ["sparse_categorical_crossentropy"] * members  # one per network
+    trainer.compile(optimizer=optimizer, loss=losses[0] if members == 1 else losses, jit_compile=JIT_COMPILE)
     one_hot = _one_hot(model)
     rng = np.random.default_rng(seed)
     result, best_weights, last_gain = TrainResult(model), None, 0
@@ -233,9 +283,16 @@ def train(encoded_train, encoded_held_out, *, n_a=50, cell="lstm", layers=1, emb
             x, y, w = encode_batch([encoded_train[i] for i in picked], vocab_size, one_hot=one_hot)
             n = w.sum()
             w *= w.size / n  # Keras averages over all m * T_x entries: make that a mean over real characters
-            total += float(model.train_on_batch(x, y, sample_weight=w)) * n
+            if members == 1:
+                loss = trainer.train_on_batch(x, y, sample_weight=w)
+            else:  # the sum of the networks' losses
+                loss = trainer.train_on_batch(x, [y] * members, sample_weight=[w] * members, return_dict=True)["loss"]
+            total += float(loss) / members * n
             chars += n
         loss = total / chars
+        raw = [v.numpy() for v in trainer.trainable_variables] if average_epochs else None
+        if average_epochs:  # score the averaged weights
+            optimizer.finalize_variable_values(trainer.trainable_variables)
         bpc = bits_per_char(log_probs_keras(model, encoded_held_out), encoded_held_out)
         result.epochs.append(epoch)
         result.train_loss.append(loss)
@@ -243,17 +300,21 @@ def train(encoded_train, encoded_held_out, *, n_a=50, cell="lstm", layers=1, emb
         result.seconds.append(time.perf_counter() - start)
         if report is not None:
             report(f"epoch {epoch}: train loss {loss:.4f} nats/char ({loss / math.log(2):.4f} bits/char), held-out "
-                   f"{bpc * math.log(2):.4f} nats/char ({bpc:.4f} bits/char), {result.seconds[-1]:.0f} s")
+                   f"{'(weight average) ' if average_epochs else ''}{bpc * math.log(2):.4f} nats/char "
+                   f"({bpc:.4f} bits/char), {result.seconds[-1]:.0f} s")
         if not (math.isfinite(loss) and math.isfinite(bpc)):
             result.stopped = "diverged"
             break
         gain = math.inf if best_weights is None else result.best_bpc - bpc
         if gain > 0:
             result.best_epoch, best_weights = epoch, model.get_weights()
+        if average_epochs:  # training goes on from the raw weights
+            for variable, value in zip(trainer.trainable_variables, raw):
+                variable.assign(value)
         if gain > MIN_GAIN:
             last_gain = epoch
-        else:
-            optimizer.learning_rate.assign(float(optimizer.learning_rate.numpy()) * LR_DROP)
+        elif lr_drop != 1:
+            optimizer.learning_rate.assign(float(optimizer.learning_rate.numpy()) * lr_drop)
         if patience and epoch - last_gain >= patience:
             result.stopped = "patience"
             break
