@@ -160,11 +160,13 @@ def quality(data, iterations: int, epochs: int, cells: Sequence[str], seed: int)
         d = DinosConfig(model="keras")
         for cell in cells:
             if cell == "default":  # the command's --model keras defaults: early stopping, the best epoch kept
-                settings = dict(n_a=d.n_a, cell=d.cell, layers=d.layers, embedding=d.embedding, dropout=d.dropout,
-                                epochs=d.epochs, patience=d.patience, batch_size=d.batch_size,
-                                learning_rate=d.learning_rate, weight_decay=d.weight_decay, clipnorm=d.clipnorm)
-                setting = (f"{d.cell} {d.layers}x{d.n_a}, embedding {d.embedding}, dropout {d.dropout:g}, batch "
-                           f"{d.batch_size}, AdamW {d.learning_rate:g} (decay {d.weight_decay:g}), patience {d.patience}")
+                settings = {key: getattr(d, key) for key in (
+                    "n_a", "cell", "layers", "embedding", "dropout", "input_dropout", "members", "average_epochs",
+                    "epochs", "patience", "batch_size", "learning_rate", "lr_drop", "weight_decay", "clipnorm")}
+                setting = (f"{d.members} x {d.cell} {d.layers}x{d.n_a}, embedding {d.embedding} (dropout "
+                           f"{d.input_dropout:g}), dropout {d.dropout:g}, batch {d.batch_size}, Adam "
+                           f"{d.learning_rate:g} (weight decay {d.weight_decay:g}), weights averaged over "
+                           f"{d.average_epochs:g} epochs, patience {d.patience}")
             else:  # the course's size: one layer of 50, one-hot, a fixed number of epochs
                 settings = dict(n_a=50, cell=cell, epochs=epochs, batch_size=32, learning_rate=0.01, clipnorm=5.0)
                 setting = f"{epochs} epochs, batch 32, Adam 0.01, clipnorm 5, n_a 50"

@@ -166,6 +166,7 @@ def build(inputs: Inputs) -> Section:
         _, ks, kr = run_card(inputs, FOLDER, "keras_run_card.json")
         body += [el("h3", "Keras char-LM"),
                  settings([("cell", ks.get("cell")),
+                           ("networks averaged", None if ks.get("members") is None else str(ks["members"])),
                            ("held-out bits per character", number(kr.get("held_out_bits_per_char"), 4)
                             if "held_out_bits_per_char" in kr else None)]),
                  _names(inputs, f"{FOLDER}/keras_names.txt", "dinos-keras-names"),
