@@ -21,7 +21,7 @@ CELLS = ("simple_rnn", "gru", "lstm")
 NUMPY, KERAS = {"model": ("numpy",)}, {"model": ("keras",)}
 # --model keras: the best setting found for a list of tens of thousands of names in a few minutes on 2 cores
 # (bench/README.md, "Dinosaur Island"); it is also better than the course's RNN on dinos.txt
-KERAS_DEFAULTS = {"n_a": 512, "learning_rate": 2e-3}
+KERAS_DEFAULTS = {"n_a": 512, "learning_rate": 3e-3}
 
 
 def _option(help: str, only: dict | None = None, **meta):
@@ -77,7 +77,7 @@ class DinosConfig:
     dropout: float = field(default=0.5, metadata=_option(
         "dropout after each recurrent layer", KERAS, type=bounded_float(0, 1, hi_open=True)))
     input_dropout: float = field(default=0.3, metadata=_option(
-        "dropout of the character embedding's features (one mask per name)", KERAS,
+        "dropout of the character embedding's features, one mask per name (none with --embedding 0)", KERAS,
         type=bounded_float(0, 1, hi_open=True)))
     members: int = field(default=2, metadata=_option(
         "networks trained side by side on the same batches; the model predicts their mean (an ensemble)", KERAS,
