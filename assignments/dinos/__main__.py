@@ -323,8 +323,9 @@ def run_keras(config: DinosConfig, data: NameStore, outputs: OutputSet) -> dict:
     write_names(outputs.path("keras_names.txt"), report,
                 f"{config.samples} names from the Keras {config.cell} model trained on {Path(data.source).name} "
                 f"(seed {config.seed}, temperature {config.temperature}, top-k {config.top_k or 'off'})")
+    held_out = "held-out (weight average)" if config.average_epochs else "held-out"
     curves = {"training loss": (result.epochs, [v / math.log(2) for v in result.train_loss]),
-              "held-out": (result.epochs, result.held_out_bpc)}
+              held_out: (result.epochs, result.held_out_bpc)}
     low = min(min(ys) for _, ys in curves.values())
     high = max(max(ys) for _, ys in curves.values())
     curves[f"best epoch ({result.best_epoch}): weights kept"] = ([result.best_epoch] * 2, [low, high])
