@@ -160,9 +160,7 @@ def quality(data, iterations: int, epochs: int, cells: Sequence[str], seed: int)
         d = DinosConfig(model="keras")
         for cell in cells:
             if cell == "default":  # the command's --model keras defaults: early stopping, the best epoch kept
-                settings = {key: getattr(d, key) for key in (
-                    "n_a", "cell", "layers", "embedding", "dropout", "input_dropout", "members", "average_epochs",
-                    "epochs", "patience", "batch_size", "learning_rate", "lr_drop", "weight_decay", "clipnorm")}
+                settings = d.keras_training()
                 setting = (f"{d.members} x {d.cell} {d.layers}x{d.n_a}, embedding {d.embedding} (dropout "
                            f"{d.input_dropout:g}), dropout {d.dropout:g}, batch {d.batch_size}, Adam "
                            f"{d.learning_rate:g} (weight decay {d.weight_decay:g}), weights averaged over "

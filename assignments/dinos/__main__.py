@@ -287,13 +287,7 @@ def run_keras(config: DinosConfig, data: NameStore, outputs: OutputSet) -> dict:
     enc_train = [encode(s, data.char_to_ix) for s in train_names]
     enc_held = [encode(s, data.char_to_ix) for s in held_out_names]
     with np.errstate(over="ignore", invalid="ignore"):
-        result = km.train(enc_train, enc_held, n_a=config.n_a, cell=config.cell, layers=config.layers,
-                          embedding=config.embedding, dropout=config.dropout, input_dropout=config.input_dropout,
-                          members=config.members, average_epochs=config.average_epochs, epochs=config.epochs,
-                          patience=config.patience, time_budget=config.time_budget, batch_size=config.batch_size,
-                          learning_rate=config.learning_rate, lr_drop=config.lr_drop,
-                          weight_decay=config.weight_decay,
-                          clipnorm=config.clipnorm, seed=config.seed,
+        result = km.train(enc_train, enc_held, **config.keras_training(), seed=config.seed,
                           report=None if config.quiet else print, vocab_size=data.vocab_size)
     if result.stopped == "diverged" and result.best_epoch == 0:
         raise Diverged(f"training diverged (non-finite loss); try a smaller --learning-rate than "

@@ -123,11 +123,20 @@ class DinosConfig:
         d["load"] = None if self.load is None else str(self.load)
         return d
 
+    def _only(self, which: dict) -> tuple[str, ...]:
+        """The fields of the options that apply only with ``which`` (``NUMPY`` or ``KERAS``)."""
+        return tuple(f.name for f in fields(self) if f.metadata.get("only") == which)
+
+    def keras_training(self) -> dict:
+        """The keyword arguments of ``keras_model.train`` (all but the seed): the model and training settings,
+        every keras-only option except the split's (``held_out``, ``split_seed``)."""
+        keys = ("n_a", "learning_rate") + tuple(k for k in self._only(KERAS) if k not in ("held_out", "split_seed"))
+        return {key: getattr(self, key) for key in keys}
+
     def relevant(self) -> dict:
         """The settings that matter for this model (what the run prints and records)."""
         d = self.as_dict()
-        only = lambda which: tuple(f.name for f in fields(self) if f.metadata.get("only") == which)  # noqa: E731
-        numpy_only, keras_only = only(NUMPY) + ("dino_names",), only(KERAS)
+        numpy_only, keras_only = self._only(NUMPY) + ("dino_names",), self._only(KERAS)
         drop = keras_only if self.model == "numpy" else numpy_only
         if self.load is None:
             drop += ("load",)

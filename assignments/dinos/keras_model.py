@@ -182,7 +182,7 @@ def keras_step(model: keras.Model) -> StepFn:
                 new_states += list(s) if isinstance(s, (list, tuple)) else [s]
                 k += n
             probs = probs + np.asarray(dense(x))
-        return probs / len(members) if len(members) > 1 else probs, new_states
+        return probs / len(members), new_states  # one network: divided by 1, exactly its probabilities
 
     return step
 
@@ -267,8 +267,10 @@ def train(encoded_train, encoded_held_out, *, n_a=50, cell="lstm", layers=1, emb
     # each network learns on its own loss; the model (their mean) is what is scored and kept
     trainer = model if members == 1 else keras.Model(
         model.input, [dense.output for _, _, dense in _members(model)], name=f"{model.name}_members")
-    ema = 1 - 1 / (average_epochs * math.ceil(len(encoded_train) / batch_size)) if average_epochs else 0.0
-    averaging = {"use_ema": True, "ema_momentum": max(ema, 0.0)} if average_epochs else {}
+    averaging = {}
+    if average_epochs:
+        batches_per_epoch = math.ceil(len(encoded_train) / batch_size)
+        averaging = {"use_ema": True, "ema_momentum": max(0.0, 1 - 1 / (average_epochs * batches_per_epoch))}
     optimizer = keras.optimizers.AdamW(learning_rate=learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
                                        **averaging) if weight_decay else \
         keras.optimizers.Adam(learning_rate=learning_rate, clipnorm=clipnorm, **averaging)
@@ -290,8 +292,8 @@ def train(encoded_train, encoded_held_out, *, n_a=50, cell="lstm", layers=1, emb
             total += float(loss) / members * n
             chars += n
         loss = total / chars
-        raw = [v.numpy() for v in trainer.trainable_variables] if average_epochs else None
-        if average_epochs:  # score the averaged weights
+        if average_epochs:  # score the averaged weights (the raw ones are put back below)
+            raw = [v.numpy() for v in trainer.trainable_variables]
             optimizer.finalize_variable_values(trainer.trainable_variables)
         bpc = bits_per_char(log_probs_keras(model, encoded_held_out), encoded_held_out)
         result.epochs.append(epoch)
