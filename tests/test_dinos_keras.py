@@ -233,7 +233,7 @@ def test_an_ensemble_with_averaged_weights_trains_saves_and_steps_like_itself(di
     enc_train = [encode(s, dinos.char_to_ix) for s in train[:200]]
     enc_held = [encode(s, dinos.char_to_ix) for s in held[:40]]
     result = km.train(enc_train, enc_held, n_a=12, cell="lstm", layers=2, embedding=6, dropout=0.2,
-                      input_dropout=0.2, members=2, average_epochs=0.5, epochs=3, batch_size=32, learning_rate=0.01,
+                      input_dropout=0.2, recurrent_dropout=0.2, members=2, average_epochs=0.5, epochs=3, batch_size=32, learning_rate=0.01,
                       lr_drop=1.0, seed=3)
     model = result.model
     assert [layer.name for layer in model.layers if layer.name.startswith("next_char")] == [
@@ -256,6 +256,49 @@ def test_an_ensemble_with_averaged_weights_trains_saves_and_steps_like_itself(di
         p, states = step(x_ix, states)
         np.testing.assert_allclose(p[0], full[0, t], atol=1e-5)
         x_ix = None if ch is None else np.array([ch])
+
+
+def _lstm_steps(x, h, c, mask, kernel, recurrent, bias):
+    """numpy LSTM (Keras' gate order i, f, c, o) with ``h * mask`` entering every step's recurrent product."""
+    sigmoid = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    out = []
+    for t in range(x.shape[1]):
+        i, f, g, o = np.split(x[:, t] @ kernel + (h * mask) @ recurrent + bias, 4, axis=1)
+        c = sigmoid(f) * c + sigmoid(i) * np.tanh(g)
+        h = sigmoid(o) * np.tanh(c)
+        out.append(h)
+    return np.stack(out, axis=1)
+
+
+def test_state_dropout_is_one_mask_per_name_shared_by_the_gates():
+    """The LSTM cell behind ``recurrent_dropout``: without training it is Keras' LSTM; in training every step's
+    previous state is multiplied by one mask per name (the same for all four gates and every step), drawn once per
+    batch, with the kept units scaled by 1 / (1 - rate)."""
+    rng = np.random.default_rng(0)
+    m, T, n_x, n_a, rate = 4, 6, 3, 5, 0.4
+    x = rng.normal(size=(m, T, n_x)).astype(np.float32)
+    layer = keras.layers.RNN(km.StateDropoutLSTMCell(n_a, recurrent_dropout=rate), return_sequences=True)
+    plain = keras.layers.LSTM(n_a, return_sequences=True)
+    layer.build(x.shape), plain.build(x.shape)
+    weights = [w + rng.normal(scale=0.3, size=w.shape).astype(np.float32) for w in layer.get_weights()]
+    layer.set_weights(weights), plain.set_weights(weights)
+    zeros = np.zeros((m, n_a))
+    expected = _lstm_steps(x, zeros, zeros, np.ones((m, n_a)), *weights)
+    np.testing.assert_allclose(np.asarray(layer(x, training=False)), np.asarray(plain(x)), atol=1e-6)
+    np.testing.assert_allclose(np.asarray(layer(x, training=False)), expected, atol=1e-5)
+
+    drawn = np.asarray(layer.cell.get_recurrent_dropout_mask(np.ones((m, n_a), np.float32)))
+    layer.cell.reset_recurrent_dropout_mask()
+    assert drawn.shape == (m, n_a) and set(np.unique(drawn)) <= {0.0, np.float32(1 / (1 - rate))}
+    mask = np.where(rng.random((m, n_a)) < rate, 0.0, 1 / (1 - rate)).astype(np.float32)
+    layer.cell._recurrent_dropout_mask = mask  # the mask the layer draws before its first step, given here
+    trained = np.asarray(layer(x, training=True))
+    np.testing.assert_allclose(trained, _lstm_steps(x, zeros, zeros, mask, *weights), atol=1e-5)
+    assert not np.allclose(trained, expected, atol=1e-3)
+    a, b = np.asarray(layer(x, training=True)), np.asarray(layer(x, training=True))
+    assert not np.allclose(a, b)  # a new mask for every batch
+    with pytest.raises(ValueError, match="Dropout layer"):
+        km.StateDropoutLSTMCell(n_a, dropout=0.1)
 
 
 def test_the_moving_average_is_what_is_scored_and_kept(dinos):

@@ -21,7 +21,7 @@ CELLS = ("simple_rnn", "gru", "lstm")
 NUMPY, KERAS = {"model": ("numpy",)}, {"model": ("keras",)}
 # --model keras: the best setting found for a list of tens of thousands of names in a few minutes on 2 cores
 # (bench/README.md, "Dinosaur Island"); it is also better than the course's RNN on dinos.txt
-KERAS_DEFAULTS = {"n_a": 512, "learning_rate": 3e-3}
+KERAS_DEFAULTS = {"n_a": 512, "learning_rate": 6e-3}
 
 
 def _option(help: str, only: dict | None = None, **meta):
@@ -79,13 +79,16 @@ class DinosConfig:
     input_dropout: float = field(default=0.3, metadata=_option(
         "dropout of the character embedding's features, one mask per name (none with --embedding 0)", KERAS,
         type=bounded_float(0, 1, hi_open=True)))
-    members: int = field(default=2, metadata=_option(
+    recurrent_dropout: float = field(default=0.2, metadata=_option(
+        "dropout of the recurrent state, one mask per name (with lstm shared by the four gates)", KERAS,
+        type=bounded_float(0, 1, hi_open=True)))
+    members: int = field(default=3, metadata=_option(
         "networks trained side by side on the same batches; the model predicts their mean (an ensemble)", KERAS,
         type=bounded_int(1, 16)))
     average_epochs: float = field(default=2.0, metadata=_option(
         "score, keep and save a moving average of the weights spanning about this many epochs (0: the raw "
         "weights)", KERAS, type=bounded_float(0, 1000)))
-    epochs: int = field(default=40, metadata=_option(
+    epochs: int = field(default=20, metadata=_option(
         "at most this many passes over the training names (early stopping ends sooner)", KERAS,
         type=bounded_int(1, 100_000)))
     patience: int = field(default=2, metadata=_option(
@@ -94,7 +97,7 @@ class DinosConfig:
     time_budget: float | None = field(default=None, metadata=_option(
         "stop after the epoch that ends past this many seconds of training", KERAS, type=positive_float,
         metavar="SECONDS"))
-    batch_size: int = field(default=64, metadata=_option("names per batch", KERAS, type=bounded_int(1, 1_000_000)))
+    batch_size: int = field(default=128, metadata=_option("names per batch", KERAS, type=bounded_int(1, 1_000_000)))
     lr_drop: float = field(default=0.3, metadata=_option(
         "multiply the learning rate by this after an epoch without a held-out gain (1: never)", KERAS,
         type=bounded_float(0, 1, lo_open=True)))
