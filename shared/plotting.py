@@ -23,6 +23,10 @@ def plot_curves(path: str | os.PathLike, curves: Mapping[str, tuple[Sequence[flo
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
+    if all(float(x).is_integer() for xs, _ in curves.values() for x in xs):  # epochs, iterations: no tick at 2.5
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if len(curves) > 1:
         ax.legend()
     fig.tight_layout()

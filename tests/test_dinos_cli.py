@@ -74,7 +74,9 @@ def test_keras_run(tmp_path, capsys):
     model = keras.models.load_model(tmp_path / "keras_model.keras", safe_mode=True)
     assert model.count_params() == 8 * 27 + 8 * 8 + 8 + 8 * 27 + 27
     card = json.loads((tmp_path / "keras_run_card.json").read_text())
-    assert len(card["results"]["per_epoch"]["held_out_bits_per_char"]) == 1
+    per_epoch = card["results"]["per_epoch"]
+    assert len(per_epoch["held_out_bits_per_char"]) == 1
+    assert all(isinstance(v, (int, float)) for values in per_epoch.values() for v in values)  # numbers, not text
     assert card["results"]["n_held_out"] == 152
     names = (tmp_path / "keras_names.txt").read_text().splitlines()
     assert len(names) == 6 and all(l.endswith(("in train", "in held-out", "new", "empty")) for l in names[2:])  # noqa: E741
@@ -86,7 +88,7 @@ def test_help_explains_each_option(capsys):
     assert exc.value.code == 0
     text = capsys.readouterr().out
     for option in ("--data", "--iterations", "--sample-every", "--seed", "--n-a", "--model", "--temperature",
-                   "--top-k", "--samples", "--out", "--quiet", "--cell", "--epochs", "--held-out"):
+                   "--top-k", "--samples", "--out", "--quiet", "--cell", "--epochs", "--held-out", "--recurrent-dropout"):
         assert option in text, option
 
 

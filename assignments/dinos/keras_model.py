@@ -330,7 +330,7 @@ def train(encoded_train, encoded_held_out, *, n_a=50, cell="lstm", layers=1, emb
                 loss = trainer.train_on_batch(x, [y] * members, sample_weight=[w] * members, return_dict=True)["loss"]
             total += float(loss) / members * n
             chars += n
-        loss = total / chars
+        loss = float(total / chars)  # a Python float (chars is a numpy float32 sum)
         if average_epochs:  # score the averaged weights (the raw ones are put back below)
             raw = [v.numpy() for v in trainer.trainable_variables]
             optimizer.finalize_variable_values(trainer.trainable_variables)
