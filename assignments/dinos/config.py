@@ -88,7 +88,7 @@ class DinosConfig:
     average_epochs: float = field(default=2.0, metadata=_option(
         "score, keep and save a moving average of the weights spanning about this many epochs (0: the raw "
         "weights)", KERAS, type=bounded_float(0, 1000)))
-    epochs: int = field(default=20, metadata=_option(
+    epochs: int = field(default=18, metadata=_option(
         "at most this many passes over the training names (early stopping ends sooner)", KERAS,
         type=bounded_int(1, 100_000)))
     patience: int = field(default=2, metadata=_option(
