@@ -162,9 +162,9 @@ def quality(data, iterations: int, epochs: int, cells: Sequence[str], seed: int)
             if cell == "default":  # the command's --model keras defaults: early stopping, the best epoch kept
                 settings = d.keras_training()
                 setting = (f"{d.members} x {d.cell} {d.layers}x{d.n_a}, embedding {d.embedding} (dropout "
-                           f"{d.input_dropout:g}), dropout {d.dropout:g} (state {d.recurrent_dropout:g}), batch {d.batch_size}, Adam "
-                           f"{d.learning_rate:g} (weight decay {d.weight_decay:g}), weights averaged over "
-                           f"{d.average_epochs:g} epochs, patience {d.patience}")
+                           f"{d.input_dropout:g}), dropout {d.dropout:g} (state {d.recurrent_dropout:g}), batch "
+                           f"{d.batch_size}, Adam {d.learning_rate:g} (weight decay {d.weight_decay:g}), weights "
+                           f"averaged over {d.average_epochs:g} epochs, patience {d.patience}")
             else:  # the course's size: one layer of 50, one-hot, a fixed number of epochs
                 settings = dict(n_a=50, cell=cell, epochs=epochs, batch_size=32, learning_rate=0.01, clipnorm=5.0)
                 setting = f"{epochs} epochs, batch 32, Adam 0.01, clipnorm 5, n_a 50"

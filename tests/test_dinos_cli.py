@@ -65,8 +65,8 @@ def test_seed_changes_the_run_and_quiet_prints_only_the_summary(tmp_path, capsys
 
 
 def test_keras_run(tmp_path, capsys):
-    argv = ["--model", "keras", "--cell", "simple_rnn", "--layers", "1", "--members", "1", "--epochs", "1", "--n-a", "8",
-            "--samples", "4", "--out", str(tmp_path), "--quiet"]  # one network: the course's shape
+    argv = ["--model", "keras", "--cell", "simple_rnn", "--layers", "1", "--members", "1", "--epochs", "1",
+            "--n-a", "8", "--samples", "4", "--out", str(tmp_path), "--quiet"]  # one network: the course's shape
     assert run(main, argv) == 0
     for name in ("keras_model.keras", "keras_parameters.npz", "keras_names.txt", "keras_loss.png",
                  "keras_run_card.json"):
@@ -88,7 +88,8 @@ def test_help_explains_each_option(capsys):
     assert exc.value.code == 0
     text = capsys.readouterr().out
     for option in ("--data", "--iterations", "--sample-every", "--seed", "--n-a", "--model", "--temperature",
-                   "--top-k", "--samples", "--out", "--quiet", "--cell", "--epochs", "--held-out", "--recurrent-dropout"):
+                   "--top-k", "--samples", "--out", "--quiet", "--cell", "--epochs", "--held-out",
+                   "--recurrent-dropout"):
         assert option in text, option
 
 

@@ -233,8 +233,8 @@ def test_an_ensemble_with_averaged_weights_trains_saves_and_steps_like_itself(di
     enc_train = [encode(s, dinos.char_to_ix) for s in train[:200]]
     enc_held = [encode(s, dinos.char_to_ix) for s in held[:40]]
     result = km.train(enc_train, enc_held, n_a=12, cell="lstm", layers=2, embedding=6, dropout=0.2,
-                      input_dropout=0.2, recurrent_dropout=0.2, members=2, average_epochs=0.5, epochs=3, batch_size=32, learning_rate=0.01,
-                      lr_drop=1.0, seed=3)
+                      input_dropout=0.2, recurrent_dropout=0.2, members=2, average_epochs=0.5, epochs=3,
+                      batch_size=32, learning_rate=0.01, lr_drop=1.0, seed=3)
     model = result.model
     assert [layer.name for layer in model.layers if layer.name.startswith("next_char")] == [
         "next_char_m1", "next_char_m2", "next_char"]

@@ -307,10 +307,7 @@ def run_keras(config: DinosConfig, data: NameStore, outputs: OutputSet) -> dict:
         f"Sampled {report.summary()}:")
     say(config.quiet, *_name_lines(report, indent="  "))
     save_model(model, outputs.path("keras_model.keras"),
-               {"chars": list(data.chars), "cell": config.cell, "n_a": config.n_a, "layers": config.layers,
-                "embedding": config.embedding, "dropout": config.dropout, "input_dropout": config.input_dropout,
-                "recurrent_dropout": config.recurrent_dropout, "members": config.members, "average_epochs": config.average_epochs, "seed": config.seed,
-                "data": data.source,
+               {"chars": list(data.chars), **config.keras_training(), "seed": config.seed, "data": data.source,
                 "held_out": config.held_out, "split_seed": config.split_seed, "best_epoch": result.best_epoch})
     if config.cell == "simple_rnn" and config.layers == 1 and config.members == 1:
         _save_parameters(outputs, "keras_parameters.npz", km.keras_to_numpy(model), data.chars)
