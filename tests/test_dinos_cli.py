@@ -89,7 +89,7 @@ def test_help_explains_each_option(capsys):
     text = capsys.readouterr().out
     for option in ("--data", "--iterations", "--sample-every", "--seed", "--n-a", "--model", "--temperature",
                    "--top-k", "--samples", "--out", "--quiet", "--cell", "--epochs", "--held-out",
-                   "--recurrent-dropout"):
+                   "--recurrent-dropout", "--matmul"):
         assert option in text, option
 
 
@@ -194,6 +194,21 @@ def test_options_of_the_other_model_and_seeds_past_the_course_seeds_are_refused(
     _bad(tmp_path, capsys, ["--model", "keras", "--iterations", "5"], "--iterations applies only with --model numpy")
     _bad(tmp_path, capsys, ["--iteration", "5"], "unrecognized arguments: --iteration 5")
     _bad(tmp_path, capsys, ["--seed", "4294967295"], "at most 4294967191")
+
+
+def test_matmul_auto_is_bfloat16_where_the_cpu_multiplies_it(tmp_path, capsys, monkeypatch):
+    from assignments.dinos import config
+
+    monkeypatch.setattr(config, "bf16_matmul_hardware", lambda: True)
+    assert config.DinosConfig(model="keras").matmul == "bfloat16"
+    assert config.DinosConfig(model="keras", cell="gru").matmul == "float32"
+    assert config.DinosConfig(model="keras", matmul="float32").matmul == "float32"
+    assert config.DinosConfig().matmul == "float32"  # the numpy model
+    monkeypatch.setattr(config, "bf16_matmul_hardware", lambda: False)
+    assert config.DinosConfig(model="keras").matmul == "float32"
+    assert config.DinosConfig(model="keras", matmul="bfloat16").matmul == "bfloat16"  # asked for: slow, but so
+    _bad(tmp_path, capsys, ["--model", "keras", "--cell", "gru", "--matmul", "bfloat16"],
+         "--matmul bfloat16 is for --cell lstm")
 
 
 def test_a_users_file_has_its_own_output_folder(tmp_path):

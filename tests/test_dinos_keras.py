@@ -226,15 +226,15 @@ def test_empty_names_are_never_new():
 
 
 def test_an_ensemble_with_averaged_weights_trains_saves_and_steps_like_itself(dinos, tmp_path):
-    """Two networks side by side (each on its own loss), input dropout and a moving average of the weights: the
-    model is the networks' mean, the held-out score is the averaged weights' (the ones kept), it loads in safe
-    mode, and sampling steps it exactly."""
+    """Two networks side by side (each on its own loss), input and state dropout, bfloat16 products and a moving
+    average of the weights: the model is the networks' mean, the held-out score is the averaged weights' (the ones
+    kept), it loads in safe mode, and sampling steps it exactly."""
     train, held = split_names(dinos.names)
     enc_train = [encode(s, dinos.char_to_ix) for s in train[:200]]
     enc_held = [encode(s, dinos.char_to_ix) for s in held[:40]]
     result = km.train(enc_train, enc_held, n_a=12, cell="lstm", layers=2, embedding=6, dropout=0.2,
-                      input_dropout=0.2, recurrent_dropout=0.2, members=2, average_epochs=0.5, epochs=3,
-                      batch_size=32, learning_rate=0.01, lr_drop=1.0, seed=3)
+                      input_dropout=0.2, recurrent_dropout=0.2, members=2, matmul="bfloat16", average_epochs=0.5,
+                      epochs=3, batch_size=32, learning_rate=0.01, lr_drop=1.0, seed=3)
     model = result.model
     assert [layer.name for layer in model.layers if layer.name.startswith("next_char")] == [
         "next_char_m1", "next_char_m2", "next_char"]
@@ -299,6 +299,51 @@ def test_state_dropout_is_one_mask_per_name_shared_by_the_gates():
     assert not np.allclose(a, b)  # a new mask for every batch
     with pytest.raises(ValueError, match="Dropout layer"):
         km.StateDropoutLSTMCell(n_a, dropout=0.1)
+
+
+def _bf16(a):
+    import ml_dtypes  # TensorFlow's own bfloat16 type for numpy
+
+    return np.asarray(a, np.float32).astype(ml_dtypes.bfloat16).astype(np.float32)
+
+
+def test_bfloat16_products_round_their_inputs_and_sum_and_nothing_else():
+    """``matmul_dtype="bfloat16"``: each step's two products take bfloat16 inputs and give a bfloat16 sum; the bias,
+    the gates and the state stay float32. The layer rounds the weights once per sequence, a cell stepped on its own
+    (sampling) at every step: the same numbers. The setting is saved with the model."""
+    rng = np.random.default_rng(1)
+    m, T, n_x, n_a = 4, 5, 3, 6
+    x = rng.normal(size=(m, T, n_x)).astype(np.float32)
+    low = km.StateDropoutLSTM(km.StateDropoutLSTMCell(n_a, matmul_dtype="bfloat16"), return_sequences=True)
+    full = keras.layers.LSTM(n_a, return_sequences=True)
+    low.build(x.shape), full.build(x.shape)
+    kernel, recurrent, bias = [w + rng.normal(scale=0.3, size=w.shape).astype(np.float32) for w in low.get_weights()]
+    low.set_weights([kernel, recurrent, bias]), full.set_weights([kernel, recurrent, bias])
+    sigmoid = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    h = c = np.zeros((m, n_a), np.float32)
+    expected = []
+    for t in range(T):  # numpy, with the rounding the docstring names
+        z = _bf16(_bf16(_bf16(x[:, t]) @ _bf16(kernel)) + _bf16(_bf16(h) @ _bf16(recurrent))) + bias
+        i, f, g, o = np.split(z, 4, axis=1)
+        c = sigmoid(f) * c + sigmoid(i) * np.tanh(g)
+        h = sigmoid(o) * np.tanh(c)
+        expected.append(h)
+    out = np.asarray(low(x))
+    assert out.dtype == np.float32 and low.cell.cast_weights is None
+    # one bfloat16 step (8 significant bits) apart at most, where a product's float sum rounds the other way
+    np.testing.assert_allclose(out, np.stack(expected, axis=1), atol=4e-3)
+    assert 1e-4 < np.abs(out - np.asarray(full(x))).max() < 3e-2  # rounded, but close to float32
+    states, stepped = [np.zeros((m, n_a), np.float32)] * 2, []
+    for t in range(T):
+        h, states = low.cell(x[:, t], states)
+        stepped.append(np.asarray(h))
+    np.testing.assert_allclose(np.stack(stepped, axis=1), out, atol=1e-6)
+    again = keras.layers.deserialize(keras.layers.serialize(low))
+    assert again.cell.matmul_dtype == "bfloat16" and isinstance(again, km.StateDropoutLSTM)
+    with pytest.raises(ValueError, match="lstm cell, not gru"):
+        km.build_model(8, "gru", embedding=4, matmul_dtype="bfloat16")
+    assert isinstance(km.build_model(8, "lstm", embedding=4, matmul_dtype="float32").get_layer("rnn"),
+                      keras.layers.LSTM)  # float32 without state dropout: Keras' own layer
 
 
 def test_the_moving_average_is_what_is_scored_and_kept(dinos):

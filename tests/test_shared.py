@@ -627,7 +627,8 @@ def test_drawing_child_draws_each_request_and_names_the_file_it_could_not_write(
         assert (tmp_path / "here.png").is_file() and drawing.wait() == [tmp_path / "here.png"]
 
 
-IMPORT_KERAS = ("import sys; from shared.run.backend import import_keras; keras = import_keras(); "
+IMPORT_KERAS = ("import os, sys; os.environ['TF_ENABLE_ONEDNN_OPTS'] = '1'; "  # as a bfloat16 run imports it
+                "from shared.run.backend import import_keras; keras = import_keras(); "
                 "assert 'matplotlib' not in sys.modules, 'matplotlib imported'; "
                 "from keras.src.visualization import plot_image_gallery; assert plot_image_gallery.plt is None; "
                 "import matplotlib.pyplot; print('ok', import_keras() is keras); "
@@ -648,10 +649,28 @@ def launch(session, module, tmp_path_factory):
 
 
 def test_import_keras_leaves_matplotlib_out_and_importable(launched_early):
-    """Keras imported without matplotlib in a fresh process; matplotlib imports normally afterwards."""
+    """Keras imported without matplotlib in a fresh process; matplotlib imports normally afterwards. With oneDNN
+    on, TensorFlow's notice of it (printed whatever TF_CPP_MIN_LOG_LEVEL says) is left out."""
     process = launched_early[__name__]
     stdout, stderr = process.communicate(timeout=240)
     assert process.returncode == 0 and stdout == "ok True\n", stderr[-2000:]
+    assert stderr == ""
+
+
+def test_the_onednn_notice_is_left_out_and_the_rest_of_stderr_kept(capfd):
+    from shared.run import backend
+
+    with pytest.raises(KeyError), backend._without_onednn_notice():
+        os.write(2, b"WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n"
+                    b"I0000 port.cc:153] oneDNN custom operations are on. You may see ...\nsomething else\n")
+        raise KeyError("an error on the way still puts stderr back")
+    os.write(2, b"after\n")
+    assert capfd.readouterr().err == "something else\nafter\n"
+    assert isinstance(backend.bf16_matmul_hardware(), bool)
+    import tensorflow  # noqa: F401 -- imported: the switch is read, enable_onednn must not touch it
+    before = os.environ.get("TF_ENABLE_ONEDNN_OPTS")
+    assert backend.enable_onednn() is backend.onednn_enabled()  # TensorFlow is imported here: nothing changes
+    assert os.environ.get("TF_ENABLE_ONEDNN_OPTS") == before
 
 
 # ---- robustness: pipes, signals in saves, locks at parse time, full disks, fsync, children -----------------------

@@ -32,6 +32,7 @@ import numpy as np
 from shared.data import verify_course_file
 from shared.paths import display_path
 from shared.run import UserError
+from shared.run.backend import enable_onednn, onednn_enabled
 from shared.run.cli import config_parser, parse_config
 from shared.run.console import note, say
 from shared.run.io import check_output_target, write_text_atomic
@@ -62,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # settings
     config = parse_config(DinosConfig, build_parser(), argv)
     check_settings(config)
+    if config.model == "keras" and config.load is None and config.matmul == "bfloat16":
+        enable_onednn()  # before TensorFlow is imported: its bfloat16 product is oneDNN's (AMX), else emulated
     say(config.quiet, "Settings: " + ", ".join(f"{k}={v}" for k, v in config.relevant().items()))
     # data
     verify_course_file(config.data)  # a changed data/dinos.txt: one line, before anything
@@ -106,6 +109,8 @@ def check_settings(config: DinosConfig) -> None:
     if config.model == "numpy" and config.load is None and config.seed > 2 ** 32 - SEED_SPAN:
         raise UserError(f"--seed {config.seed}: the numpy model uses the course's seeds seed + 1 .. seed + "
                         f"{SEED_SPAN - 1}, so at most {2 ** 32 - SEED_SPAN} (numpy seeds end at 2**32 - 1)")
+    if config.model == "keras" and config.matmul == "bfloat16" and config.cell != "lstm":
+        raise UserError(f"--matmul bfloat16 is for --cell lstm (the {config.cell} layer is Keras' own, float32)")
     if config.load is not None and config.load.suffix != {"numpy": ".npz", "keras": ".keras"}[config.model]:
         raise UserError(f"--load {config.load}: the {config.model} model loads a "
                         f"{ {'numpy': 'parameters.npz', 'keras': '.keras'}[config.model]} file"
@@ -275,7 +280,9 @@ def _train_bits(parameters: dict, data: NameStore, config: DinosConfig) -> tuple
 def run_keras(config: DinosConfig, data: NameStore, outputs: OutputSet) -> dict:
     """Train the Keras char-LM until the held-out names stop improving, keep its best epoch, sample, write its set."""
     from shared.plotting import plot_curves
+    from shared.run.backend import import_keras
 
+    import_keras()  # TensorFlow's start-up notice left out (bfloat16 products turn its oneDNN kernels on)
     from . import keras_model as km
     from .data import encode
     from .keras_io import save_model
@@ -330,6 +337,7 @@ def run_keras(config: DinosConfig, data: NameStore, outputs: OutputSet) -> dict:
                           "held_out_bits_per_char": result.held_out_bpc, "seconds": result.seconds},
             "n_train": len(train_names), "n_held_out": len(held_out_names), "duplicates_merged": merged,
             "parameters": int(model.count_params()), "training_wall_time_s": result.wall_time,
+            "tensorflow_onednn": onednn_enabled(),
             "samples": report.as_dict()}
 
 

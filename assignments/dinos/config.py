@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from shared.paths import OUTPUT_DIR
+from shared.run.backend import bf16_matmul_hardware
 from shared.run.cli import bounded_float, bounded_int, output_dir, positive_float, seed_int
 
 from .cli import temperature
@@ -18,6 +19,7 @@ from .names import MAX_VOCAB
 MODELS = ("numpy", "keras")
 IMPLS = ("fast", "course")
 CELLS = ("simple_rnn", "gru", "lstm")
+MATMULS = ("auto", "bfloat16", "float32")
 NUMPY, KERAS = {"model": ("numpy",)}, {"model": ("keras",)}
 # --model keras: the best setting found for a list of tens of thousands of names in a few minutes on 2 cores
 # (bench/README.md, "Dinosaur Island"); it is also better than the course's RNN on dinos.txt
@@ -82,13 +84,17 @@ class DinosConfig:
     recurrent_dropout: float = field(default=0.2, metadata=_option(
         "dropout of the recurrent state, one mask per name (with lstm shared by the four gates)", KERAS,
         type=bounded_float(0, 1, hi_open=True)))
+    matmul: str = field(default="auto", metadata=_option(
+        "the LSTM's matrix products: bfloat16 (rounded inputs; weights, state and gates stay float32; about twice "
+        "as fast per epoch on a CPU with AMX or AVX-512 BF16), float32, or auto: bfloat16 on such a CPU with "
+        "--cell lstm, else float32", KERAS, choices=MATMULS))
     members: int = field(default=3, metadata=_option(
         "networks trained side by side on the same batches; the model predicts their mean (an ensemble)", KERAS,
         type=bounded_int(1, 16)))
     average_epochs: float = field(default=2.0, metadata=_option(
         "score, keep and save a moving average of the weights spanning about this many epochs (0: the raw "
         "weights)", KERAS, type=bounded_float(0, 1000)))
-    epochs: int = field(default=18, metadata=_option(
+    epochs: int = field(default=22, metadata=_option(
         "at most this many passes over the training names (early stopping ends sooner)", KERAS,
         type=bounded_int(1, 100_000)))
     patience: int = field(default=2, metadata=_option(
@@ -116,6 +122,9 @@ class DinosConfig:
         for key, value in defaults.items():
             if getattr(self, key) is None:
                 setattr(self, key, value)
+        if self.matmul == "auto":  # the run card records what was used
+            self.matmul = "bfloat16" if self.model == "keras" and self.cell == "lstm" and bf16_matmul_hardware() \
+                else "float32"
         if self.out is None:  # the course run's folder belongs to the course run
             own = Path(self.data).resolve() != COURSE_FILE.resolve()
             self.out = OUTPUT_DIR / (f"dinos-{Path(self.data).stem}" if own else "dinos")
