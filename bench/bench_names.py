@@ -127,7 +127,8 @@ def course_rnn_on_dinos() -> dict:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = ArgumentParser(prog="python -m bench.bench_names", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--lists", default=",".join(LISTS), help="lists to run, comma-separated")
+    parser.add_argument("--lists", default=",".join(LISTS),
+                        help=f"lists to run, comma-separated (default: all, {','.join(LISTS)})")
     parser.add_argument("--time-budget", type=positive_float, default=None,
                         help="passed to the command (default: none, the command's early stopping alone)")
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="where names.json goes")
