@@ -156,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                      f"{r['held_out_nats_per_char']:.4f}", f"{r['held_out_bits_per_char']:.4f}",
                      f"{r['best_epoch']} of {r['per_epoch']['epoch'][-1]}", f"{r['training_wall_time_s']:.0f}",
                      f"{r['command_wall_s']:.0f}", f"{r['command_cpu_s']:.0f}",
-                     "{new}, {empty}".format(**r["samples"]["counts"])])
+                     f"{r['samples']['counts'].get('new', 0)}, {r['samples']['counts'].get('empty', 0)}"])
         if name == "dinos":
             c = results["course_rnn_dinos"] = course_rnn_on_dinos()
             rows.append(["course RNN (numpy, 22001 steps), dinos", "", c["n_held_out"],
