@@ -155,12 +155,10 @@ def quality(data, iterations: int, epochs: int, cells: Sequence[str], seed: int)
     target = rows["numpy course RNN (fast path)"]["held_out_bpc"]
     if cells:
         from assignments.dinos.config import DinosConfig
-        from shared.run.backend import enable_onednn, import_keras
+        from shared.run.backend import import_keras
 
         d = DinosConfig(model="keras")
-        if "default" in cells and d.matmul == "bfloat16":
-            enable_onednn()  # as the command does, before TensorFlow is imported
-        import_keras()  # without TensorFlow's start-up notice
+        import_keras(onednn="default" in cells and d.matmul == "bfloat16")  # as the command imports it
         from assignments.dinos import keras_model as km
         for cell in cells:
             if cell == "default":  # the command's --model keras defaults: early stopping, the best epoch kept
@@ -168,7 +166,8 @@ def quality(data, iterations: int, epochs: int, cells: Sequence[str], seed: int)
                 setting = (f"{d.members} x {d.cell} {d.layers}x{d.n_a}, embedding {d.embedding} (dropout "
                            f"{d.input_dropout:g}), dropout {d.dropout:g} (state {d.recurrent_dropout:g}), {d.matmul} "
                            f"products, batch {d.batch_size}, Adam {d.learning_rate:g} (weight decay "
-                           f"{d.weight_decay:g}), weights averaged over {d.average_epochs:g} epochs, patience {d.patience}")
+                           f"{d.weight_decay:g}), weights averaged over {d.average_epochs:g} epochs, patience "
+                           f"{d.patience}")
             else:  # the course's size: one layer of 50, one-hot, a fixed number of epochs
                 settings = dict(n_a=50, cell=cell, epochs=epochs, batch_size=32, learning_rate=0.01, clipnorm=5.0)
                 setting = f"{epochs} epochs, batch 32, Adam 0.01, clipnorm 5, n_a 50"

@@ -19,7 +19,7 @@ _mask = _signal.pthread_sigmask(_signal.SIG_BLOCK, (_signal.SIGINT, _signal.SIGT
 import os  # noqa: E402
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # a bfloat16 run turns it on: shared.run.backend.enable_onednn
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # a bfloat16 run turns it on (shared.run.backend)
 
 from .run import signals as _signals  # noqa: E402 -- standard library only
 

@@ -627,8 +627,9 @@ def test_drawing_child_draws_each_request_and_names_the_file_it_could_not_write(
         assert (tmp_path / "here.png").is_file() and drawing.wait() == [tmp_path / "here.png"]
 
 
-IMPORT_KERAS = ("import os, sys; os.environ['TF_ENABLE_ONEDNN_OPTS'] = '1'; "  # as a bfloat16 run imports it
-                "from shared.run.backend import import_keras; keras = import_keras(); "
+IMPORT_KERAS = ("import os, sys; from shared.run.backend import import_keras; "
+                "keras = import_keras(onednn=True); "  # as a bfloat16 run imports it
+                "assert os.environ['TF_ENABLE_ONEDNN_OPTS'] == '1', 'oneDNN left off'; "
                 "assert 'matplotlib' not in sys.modules, 'matplotlib imported'; "
                 "from keras.src.visualization import plot_image_gallery; assert plot_image_gallery.plt is None; "
                 "import matplotlib.pyplot; print('ok', import_keras() is keras); "

@@ -32,7 +32,7 @@ import numpy as np
 from shared.data import verify_course_file
 from shared.paths import display_path
 from shared.run import UserError
-from shared.run.backend import enable_onednn, onednn_enabled
+from shared.run.backend import import_keras, onednn_enabled
 from shared.run.cli import config_parser, parse_config
 from shared.run.console import note, say
 from shared.run.io import check_output_target, write_text_atomic
@@ -63,8 +63,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     # settings
     config = parse_config(DinosConfig, build_parser(), argv)
     check_settings(config)
-    if config.model == "keras" and config.load is None and config.matmul == "bfloat16":
-        enable_onednn()  # before TensorFlow is imported: its bfloat16 product is oneDNN's (AMX), else emulated
     say(config.quiet, "Settings: " + ", ".join(f"{k}={v}" for k, v in config.relevant().items()))
     # data
     verify_course_file(config.data)  # a changed data/dinos.txt: one line, before anything
@@ -280,9 +278,9 @@ def _train_bits(parameters: dict, data: NameStore, config: DinosConfig) -> tuple
 def run_keras(config: DinosConfig, data: NameStore, outputs: OutputSet) -> dict:
     """Train the Keras char-LM until the held-out names stop improving, keep its best epoch, sample, write its set."""
     from shared.plotting import plot_curves
-    from shared.run.backend import import_keras
 
-    import_keras()  # TensorFlow's start-up notice left out (bfloat16 products turn its oneDNN kernels on)
+    # TensorFlow imported here, its start-up notice left out; bfloat16 products need its oneDNN kernels (AMX)
+    import_keras(onednn=config.matmul == "bfloat16")
     from . import keras_model as km
     from .data import encode
     from .keras_io import save_model

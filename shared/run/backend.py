@@ -5,8 +5,8 @@ Every ``model.compile`` passes ``jit_compile=JIT_COMPILE``: for these small recu
 default) is about twice as slow (bench/README.md), and it changes only float rounding, never a course value.
 numpy's BLAS threads are read and set at run time (``threadpoolctl``); where impossible: ``None``/``False``.
 The project's commands import TensorFlow with its oneDNN kernels off (``shared/__init__``); a command that multiplies
-in bfloat16 turns them on first (:func:`enable_onednn`): without them TensorFlow's bfloat16 product is emulated,
-slower than float32.
+in bfloat16 turns them on as it imports Keras (``import_keras(onednn=True)``): without them TensorFlow's bfloat16
+product is emulated, slower than float32.
 """
 from __future__ import annotations
 
@@ -19,13 +19,16 @@ import tempfile
 JIT_COMPILE = False  # Keras' ``compile(jit_compile=...)`` for every model of the project
 
 
-def import_keras():
+def import_keras(onednn: bool = False):
     """``import keras`` without matplotlib (Keras 3 imports ``pyplot`` for helpers never called here: about a second).
 
     A command that draws in a child process (:mod:`shared.run.drawing`) calls this first; matplotlib stays
     importable afterwards. With oneDNN on, TensorFlow's notice that it is (two lines on stderr, whatever
     ``TF_CPP_MIN_LOG_LEVEL`` says) is left out; anything else written there comes through.
+    ``onednn``: turn TensorFlow's oneDNN kernels on first (:func:`enable_onednn`; only before TensorFlow's import).
     """
+    if onednn:
+        enable_onednn()
     if "keras" in sys.modules:
         return sys.modules["keras"]
     hidden = [name for name in ("matplotlib", "matplotlib.pyplot") if name not in sys.modules]
